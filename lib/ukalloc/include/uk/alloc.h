@@ -1,0 +1,81 @@
+/*
+ * ukalloc: the allocator interface.
+ *
+ * Every library allocates through a struct uk_alloc, so the allocator is
+ * injectable: tests wrap one that fails the Nth allocation or counts
+ * allocations.  The default allocator is the platform's (libc malloc on
+ * linuxu, the kernel heap on kvm), and its statistics are published in
+ * ukstore as library ukalloc.
+ *
+ * Results: a pointer or NULL (out of memory or a failing wrapper);
+ * functions returning int give 0 or a negative errno.
+ */
+#ifndef UK_ALLOC_H
+#define UK_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct uk_alloc_stats {
+	uint64_t allocs;      /* successful allocations */
+	uint64_t frees;
+	uint64_t failures;    /* allocations that returned NULL */
+	uint64_t bytes_in_use;
+	uint64_t bytes_peak;
+};
+
+struct uk_alloc {
+	void *(*malloc)(struct uk_alloc *a, size_t size);
+	void *(*memalign)(struct uk_alloc *a, size_t align, size_t size);
+	void *(*realloc)(struct uk_alloc *a, void *p, size_t size);
+	void (*free)(struct uk_alloc *a, void *p);
+	struct uk_alloc_stats stats;
+};
+
+/** The process-wide default allocator. */
+struct uk_alloc *uk_alloc_get_default(void);
+/** Replaces the default (tests); returns the previous one. */
+struct uk_alloc *uk_alloc_set_default(struct uk_alloc *a);
+
+static inline void *uk_malloc(struct uk_alloc *a, size_t size)
+{
+	return a->malloc(a, size);
+}
+void *uk_calloc(struct uk_alloc *a, size_t n, size_t size);
+static inline void *uk_realloc(struct uk_alloc *a, void *p, size_t size)
+{
+	return a->realloc(a, p, size);
+}
+static inline void uk_free(struct uk_alloc *a, void *p)
+{
+	a->free(a, p);
+}
+/** Returns 0 and sets *out, -EINVAL for a bad alignment, or -ENOMEM. */
+int uk_posix_memalign(struct uk_alloc *a, void **out, size_t align,
+		      size_t size);
+
+/**
+ * A wrapper that passes calls to inner but fails allocation number
+ * fail_nth (1-based; 0: never) and, when sticky, every one after it.
+ * It also counts calls, so a test can assert a path allocates nothing.
+ */
+struct uk_alloc_failing {
+	struct uk_alloc a;
+	struct uk_alloc *inner;
+	uint64_t calls;
+	uint64_t fail_nth;
+	int sticky;
+};
+
+void uk_alloc_failing_init(struct uk_alloc_failing *f, struct uk_alloc *inner,
+			   uint64_t fail_nth, int sticky);
+
+/**
+ * A general-purpose allocator carved out of one memory region (the
+ * kernel heap on kvm; an mmap()ed block in linuxu tests).  The region
+ * holds the allocator's own state.  Returns the allocator, or NULL if
+ * the region is too small.
+ */
+struct uk_alloc *uk_alloc_region_create(void *base, size_t len);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * ukprom: the Prometheus exporter.
+ *
+ * Two parts.  The encoder is a pure function from a ukstore walk to bytes
+ * in the Prometheus text format 0.0.4 or OpenMetrics 1.0.0, written into a
+ * caller's fixed buffer in chunks; it never allocates.  The server is an
+ * HTTP/1.1 exporter on its own thread, written against BSD sockets and
+ * poll(), so the same code serves over Linux sockets (linuxu) and lwIP
+ * (kvm).  The server reports on itself through ukstore (library ukprom).
+ *
+ * Errors are 0 or a negative errno throughout.
+ */
+#ifndef UK_PROM_H
+#define UK_PROM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uk/store.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum uk_prom_format {
+	UK_PROM_FMT_TEXT = 0,       /**< text/plain; version=0.0.4 */
+	UK_PROM_FMT_OPENMETRICS,    /**< application/openmetrics-text 1.0.0 */
+};
+
+#define UK_PROM_CT_TEXT "text/plain; version=0.0.4; charset=utf-8"
+#define UK_PROM_CT_OPENMETRICS \
+	"application/openmetrics-text; version=1.0.0; charset=utf-8"
+
+/** Longest single line the encoder may need to hold (bounded memory). */
+#define UK_PROM_LINE_MAX 512
+
+/**
+ * Encoder state.  All of it lives here: the store cursor, the line being
+ * written and where the caller's buffer left off.
+ */
+struct uk_prom_enc {
+	uint8_t fmt;
+	uint8_t done;
+	uint8_t eof_sent;
+	uint16_t step;          /* position inside a multi-line sample */
+	struct uk_store_iter it;
+	struct uk_store_ref ref;
+	struct uk_store_value val;
+	int have_ref;
+	int first;
+	char line[UK_PROM_LINE_MAX];
+	uint32_t line_len, line_off;
+	uint64_t getter_errors; /* failures seen by this encoding */
+	uint64_t bytes;         /* bytes produced so far */
+};
+
+/** Starts an encoding of the whole store in format fmt. */
+void uk_prom_enc_init(struct uk_prom_enc *e, enum uk_prom_format fmt);
+/**
+ * Writes up to size bytes of the encoding into buf.  Returns the number
+ * written; 0 means the encoding is complete.  A getter that fails drops
+ * only its own sample and is counted in ukprom_getter_errors_total.
+ */
+size_t uk_prom_enc_read(struct uk_prom_enc *e, char *buf, size_t size);
+/** Releases the store references of an encoding stopped early. */
+void uk_prom_enc_fini(struct uk_prom_enc *e);
+
+/**
+ * Formats d as the shortest text that strtod() reads back as the same
+ * double, or "NaN", "+Inf", "-Inf".  buf must hold 32 bytes.  Returns
+ * the length.
+ */
+int uk_prom_fmt_double(double d, char *buf);
+
+/**
+ * Picks the format from an Accept header value (NULL: none):
+ * OpenMetrics 1.0.0 when the client prefers it by q-value over text,
+ * otherwise text 0.0.4.
+ */
+enum uk_prom_format uk_prom_negotiate(const char *accept);
+
+/* ---- the HTTP server ---------------------------------------------- */
+
+struct uk_prom_server;
+
+struct uk_prom_server_cfg {
+	const char *addr;            /**< IPv4 listen address; NULL: 0.0.0.0 */
+	uint16_t port;               /**< 0: 9100 */
+	uint8_t any_port;            /**< bind an ephemeral port (tests) */
+	uint16_t max_conns;          /**< 0: 16 */
+	uint32_t idle_timeout_ms;    /**< keep-alive idle; 0: 30000 */
+	uint32_t request_timeout_ms; /**< whole request deadline; 0: 10000 */
+	uint32_t evict_grace_ms;     /**< idle age before eviction; 0: 1000 */
+	/** Clock for timeouts; NULL: uk_plat_time_mono_ns.  Tests inject. */
+	uint64_t (*clock_ns)(void);
+};
+
+/**
+ * Opens the listening socket and starts the exporter thread.  Returns 0
+ * and sets *out, or a negative errno (-EADDRINUSE, -EINVAL for a bad
+ * address, -ENOMEM).
+ */
+int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
+			 struct uk_prom_server **out);
+/** The bound TCP port. */
+uint16_t uk_prom_server_port(const struct uk_prom_server *s);
+/** Stops the thread, closes every socket and frees the server. */
+void uk_prom_server_stop(struct uk_prom_server *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UK_PROM_H */

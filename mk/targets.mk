@@ -1,0 +1,38 @@
+# User-facing targets: all, check, bench, fuzz, run, clean.
+
+CHECK_SCRIPTS ?=
+BENCH_SCRIPTS ?=
+
+.PHONY: all linuxu kvm tests fuzz check bench run deps clean
+
+all: linuxu tests kvm
+linuxu: $(ALLPROGS-linuxu)
+tests: $(ALLPROGS-asan) $(ALLPROGS-tsan)
+kvm: $(ALLPROGS-kvm)
+fuzz: $(ALLPROGS-fuzz)
+
+# deps installs missing Debian packages (as root) or names them and stops.
+deps:
+	@bash scripts/deps.sh
+
+# Every test prints "N passed, N failed" last; scripts/check.sh runs them
+# all and sums those lines into the final one.
+CHECK_LIST = $(addprefix $(BUILD)/asan/,$(TESTS-asan)) \
+	$(addprefix $(BUILD)/tsan/,$(TESTS-tsan)) \
+	$(addprefix kvm:$(BUILD)/kvm/,$(addsuffix .elf,$(TESTS-kvm))) \
+	$(CHECK_SCRIPTS)
+
+check: deps
+	@$(MAKE) --no-print-directory all fuzz
+	@bash scripts/check.sh $(CHECK_LIST)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/bench.sh $(BENCH_SCRIPTS)
+
+run: deps
+	@$(MAKE) --no-print-directory kvm linuxu
+	@bash scripts/run.sh
+
+clean:
+	rm -rf $(BUILD)

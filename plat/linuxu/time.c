@@ -1,0 +1,22 @@
+/* linuxu clocks: CLOCK_MONOTONIC and CLOCK_REALTIME in nanoseconds. */
+#include <time.h>
+
+#include <uk/plat/time.h>
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * UK_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t uk_plat_time_mono_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t uk_plat_time_wall_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
