@@ -1,5 +1,5 @@
 /*
- * main() for linuxu test programs: runs the linked cases, optionally
+ * main() for test programs (linuxu and kernel test images): runs the linked cases, optionally
  * filtered by argv[1], and exits non-zero if any failed.
  */
 #include <uk/test.h>
