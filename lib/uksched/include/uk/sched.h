@@ -1,0 +1,79 @@
+/*
+ * uksched: cooperative threads on one CPU.
+ *
+ * Threads switch only when they block (uk_wait_on), yield, sleep or exit;
+ * runnable threads take turns round-robin.  When nothing is runnable a
+ * separate idle thread halts the CPU until the nearest sleep deadline
+ * (tickless) or an interrupt, then wakes the sleepers whose deadline has
+ * passed.  Interrupt handlers may call uk_wake(): every run-queue update
+ * is made with interrupts masked.
+ *
+ * uksched implements the shared contracts uk/thread.h and uk/wait.h, so
+ * uklock runs on it unchanged; this header adds what only a scheduler can
+ * tell (the current thread, per-thread CPU time and switch counts).
+ *
+ * Statistics are published in ukstore as library "uksched": a folder per
+ * live thread (label "thread": cpu_seconds, switches) and static entries
+ * threads, context_switches and idle_seconds.
+ *
+ * The scheduler starts itself on first use (the calling context becomes
+ * the thread "main"); on kvm, uk_boot_main() starts it before main().
+ */
+#ifndef UK_SCHED_H
+#define UK_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uk/thread.h>
+
+/** Stack size of a thread created with stack_size 0. */
+#define UK_SCHED_STACK_DEFAULT (64 * 1024)
+/** Smallest stack uk_thread_create() accepts (smaller ones are raised). */
+#define UK_SCHED_STACK_MIN (8 * 1024)
+
+enum uk_sched_state {
+	UK_SCHED_READY = 0, /**< on the run queue */
+	UK_SCHED_RUNNING,   /**< the current thread */
+	UK_SCHED_BLOCKED,   /**< waiting, sleeping or joining */
+	UK_SCHED_EXITED,    /**< finished, not yet joined */
+};
+
+/** A snapshot of one thread. */
+struct uk_sched_thread_info {
+	uint64_t id;         /**< 1 for main, then increasing */
+	const char *name;    /**< valid while the thread is not joined */
+	const char *folder;  /**< its ukstore folder name, or NULL */
+	enum uk_sched_state state;
+	int is_idle;         /**< the idle thread */
+	uint64_t cpu_ns;     /**< CPU time, including the current slice */
+	uint64_t switches;   /**< times it was switched in */
+};
+
+/** Starts the scheduler if it is not running yet (idempotent). */
+void uk_sched_init(void);
+
+/** The calling thread. */
+struct uk_thread *uk_sched_current(void);
+
+/** Fills *out for thread t.  Returns 0, or -EINVAL for a NULL t. */
+int uk_sched_thread_info(struct uk_thread *t,
+			 struct uk_sched_thread_info *out);
+
+/**
+ * Calls fn for every thread not yet joined (the idle thread included),
+ * in creation order.  fn must not block.  Returns 0 or the first non-zero
+ * value fn returns.
+ */
+int uk_sched_thread_foreach(int (*fn)(void *arg,
+				      const struct uk_sched_thread_info *ti),
+			    void *arg);
+
+/** Threads alive: created (main and idle included) and not exited. */
+unsigned int uk_sched_thread_count(void);
+/** Context switches since the scheduler started. */
+uint64_t uk_sched_switch_count(void);
+/** Time the idle thread has run, in ns. */
+uint64_t uk_sched_idle_ns(void);
+
+#endif

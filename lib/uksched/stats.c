@@ -1,0 +1,112 @@
+/*
+ * uksched's statistics in ukstore: one dynamic folder per live thread
+ * (label "thread"; uksched_cpu_seconds_total{thread="main"} and
+ * uksched_switches_total) and three static entries for the whole
+ * scheduler.  A folder keeps a reference on its thread, so a scrape that
+ * still holds the folder after the thread was joined reads valid memory;
+ * the folder's release callback drops that reference.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include <uk/counter.h>
+#include <uk/sched.h>
+#include <uk/store.h>
+
+#include "sched_impl.h"
+
+UK_STORE_LIBRARY(uksched);
+
+static int get_cpu(void *cookie, double *out)
+{
+	*out = (double)_uksched_thread_cpu_ns(cookie) / 1e9;
+	return 0;
+}
+
+static int get_switches(void *cookie, uint64_t *out)
+{
+	*out = uk_counter_read(&((struct uk_thread *)cookie)->switches);
+	return 0;
+}
+
+static const struct uk_store_entry thread_tmpl[] = {
+	UK_STORE_ENTRY(cpu_seconds, dbl, counter, seconds,
+		       "CPU time the thread has run.", get_cpu, NULL, NULL),
+	UK_STORE_ENTRY(switches, u64, counter, none,
+		       "Times the thread was switched in.", get_switches,
+		       NULL, NULL),
+};
+
+static int get_threads(void *cookie, uint32_t *out)
+{
+	*out = uk_sched_thread_count();
+	return 0;
+}
+
+static int get_ctx_switches(void *cookie, uint64_t *out)
+{
+	*out = uk_sched_switch_count();
+	return 0;
+}
+
+static int get_idle(void *cookie, double *out)
+{
+	*out = (double)uk_sched_idle_ns() / 1e9;
+	return 0;
+}
+
+UK_STORE_STATIC_ENTRY(uksched, threads, u32, gauge, none,
+		      "Threads alive (main and idle included).", get_threads,
+		      NULL, NULL);
+UK_STORE_STATIC_ENTRY(uksched, context_switches, u64, counter, none,
+		      "Context switches between threads.", get_ctx_switches,
+		      NULL, NULL);
+UK_STORE_STATIC_ENTRY(uksched, idle_seconds, dbl, counter, seconds,
+		      "Time the CPU spent in the idle thread.", get_idle, NULL,
+		      NULL);
+
+static void folder_release(void *cookie)
+{
+	_uksched_thread_put(cookie);
+}
+
+/*
+ * Publishes t as uksched/<name>, or uksched/<name>-<id> when the name is
+ * taken.  A store error leaves the thread unpublished but working.
+ */
+void _uksched_publish(struct uk_thread *t)
+{
+	int rc, i;
+
+	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < 2; i++) {
+		if (i == 0)
+			snprintf(t->folder_name, sizeof(t->folder_name), "%s",
+				 t->name);
+		else
+			snprintf(t->folder_name, sizeof(t->folder_name),
+				 "%s-%llu", t->name,
+				 (unsigned long long)t->id);
+		rc = uk_store_folder_add(&uk_store_lib_uksched, "thread",
+					 t->folder_name, thread_tmpl,
+					 sizeof(thread_tmpl) /
+					 sizeof(thread_tmpl[0]),
+					 t, folder_release, &t->folder);
+		if (rc != -EEXIST)
+			break;
+	}
+	if (rc) {
+		t->folder = NULL;
+		t->folder_name[0] = '\0';
+		__atomic_sub_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* Removes t's folder; its release callback later drops the reference. */
+void _uksched_unpublish(struct uk_thread *t)
+{
+	if (t->folder) {
+		uk_store_folder_remove(t->folder);
+		t->folder = NULL;
+	}
+}
