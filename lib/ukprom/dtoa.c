@@ -1,0 +1,322 @@
+/*
+ * Number formatting for the exposition encoder: exact integers and the
+ * shortest decimal text of a double that strtod() reads back as the same
+ * double.  It is freestanding (no printf, no strtod, no libm) because it
+ * also runs in the kernel, and fast because every sample goes through it.
+ *
+ * The double algorithm follows the idea of Giulietti's "Schubfach": scale
+ * the rounding interval of v = c * 2^q by 10^-k, chosen so that the scaled
+ * interval is between 1 and 10 wide; then either one multiple of 10 lies
+ * in it (one digit shorter, and unique) or the shortest candidates are
+ * the integers next to the scaled v, of which we keep the closest.  The
+ * scaled bounds are computed with a 128-bit approximation of 10^-k and
+ * rounded to odd, which keeps every comparison against an integer (times
+ * four) exact: the sticky bit records that the true product is not an
+ * integer.  Where the true product can be an integer while the table
+ * entry is rounded up (0 < k <= 23 and 5^k divides the scaled bound) the
+ * sticky bit is recomputed exactly.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <uk/prom.h>
+
+#include "enc_impl.h"
+
+typedef unsigned __int128 u128;
+
+#define DBL_C_MIN (1ULL << 52)
+#define DBL_Q_MIN (-1074)
+
+static const char digits2[200] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* floor(q * log10(2)), for |q| <= 1100 (checked by the generator). */
+static inline int flog10_pow2(int q)
+{
+	return (q * 78913) >> 18;
+}
+
+/* floor(log10(3/4 * 2^q)), for -1080 <= q <= 980. */
+static inline int flog10_34pow2(int q)
+{
+	return (q * 315653 - 130968) >> 20;
+}
+
+/* floor(e * log2(10)), for |e| <= 400. */
+static inline int flog2_pow10(int e)
+{
+	return (e * 1741647) >> 19;
+}
+
+static int u64_digits(uint64_t v)
+{
+	static const uint64_t p10[] = {
+		10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL,
+		10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	int n = 1;
+
+	while (n < 20 && v >= p10[n - 1])
+		n++;
+	return n;
+}
+
+/* Writes the n decimal digits of v ending just before end. */
+static inline void put_digits(char *end, uint64_t v)
+{
+	while (v >= 100) {
+		unsigned int r = (unsigned int)(v % 100);
+
+		v /= 100;
+		end -= 2;
+		memcpy(end, digits2 + 2 * r, 2);
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, digits2 + 2 * v, 2);
+	} else {
+		*--end = (char)('0' + v);
+	}
+}
+
+/* Decimal text of v; returns its length (1..20). */
+int _uk_prom_fmt_u64(uint64_t v, char *buf)
+{
+	int n;
+
+	if (v < 10) {
+		buf[0] = (char)('0' + v);
+		return 1;
+	}
+	n = u64_digits(v);
+	put_digits(buf + n, v);
+	return n;
+}
+
+/* Decimal text of v; returns its length (1..20). */
+int _uk_prom_fmt_s64(int64_t v, char *buf)
+{
+	if (v >= 0)
+		return _uk_prom_fmt_u64((uint64_t)v, buf);
+	buf[0] = '-';
+	/* Negating in unsigned arithmetic keeps INT64_MIN exact. */
+	return 1 + _uk_prom_fmt_u64(-(uint64_t)v, buf + 1);
+}
+
+/*
+ * cp * g / 2^128 rounded to odd: the integer part, with bit 0 forced to 1
+ * when the product has a fractional part.
+ */
+static inline uint64_t mul_round_odd(const uint64_t g[2], uint64_t cp)
+{
+	u128 lo = (u128)g[1] * cp;
+	u128 mid = (u128)g[0] * cp + (uint64_t)(lo >> 64);
+
+	return (uint64_t)(mid >> 64) | (((uint64_t)mid | (uint64_t)lo) != 0);
+}
+
+/*
+ * For 0 < k <= 23 the table entry for 10^-k is rounded up, so a product
+ * that is truly an integer (5^k divides cp) came out with a stray sticky
+ * bit; clear it.
+ */
+static uint64_t fix_exact(uint64_t r, uint64_t cp, int k)
+{
+	uint64_t p5 = 1;
+	int i;
+
+	for (i = 0; i < k; i++)
+		p5 *= 5;
+	return cp % p5 ? r : r & ~1ULL;
+}
+
+/* See enc_impl.h. */
+int _uk_prom_shortest(uint64_t c, int q, uint64_t *digits)
+{
+	uint64_t cb = c << 2, cbl, cbr = cb + 2;
+	uint64_t vb, vbl, vbr, s, t, sp10;
+	/* Ties at the interval's ends round to the even significand. */
+	uint64_t out = c & 1;
+	const uint64_t *g;
+	int k, h, upin, wpin, uin, win;
+	int64_t cmp;
+
+	if (c != DBL_C_MIN || q == DBL_Q_MIN) {
+		cbl = cb - 2;
+		k = flog10_pow2(q);
+	} else {
+		/* At a power of two the lower neighbour is closer. */
+		cbl = cb - 1;
+		k = flog10_34pow2(q);
+	}
+	g = _uk_prom_pow10[-k - UK_PROM_POW10_MIN];
+	h = q + flog2_pow10(-k) + 1;
+	vb = mul_round_odd(g, cb << h);
+	vbl = mul_round_odd(g, cbl << h);
+	vbr = mul_round_odd(g, cbr << h);
+	if (__builtin_expect(k > 0 && k <= 23, 0)) {
+		vb = fix_exact(vb, cb, k);
+		vbl = fix_exact(vbl, cbl, k);
+		vbr = fix_exact(vbr, cbr, k);
+	}
+
+	s = vb >> 2;
+	/* One digit shorter: the multiple of ten in the interval, if any. */
+	sp10 = s / 10 * 10;
+	upin = vbl + out <= sp10 << 2;
+	wpin = ((sp10 + 10) << 2) + out <= vbr;
+	if (upin != wpin) {
+		*digits = upin ? sp10 : sp10 + 10;
+		return k;
+	}
+	t = s + 1;
+	uin = vbl + out <= s << 2;
+	win = (t << 2) + out <= vbr;
+	if (uin != win) {
+		*digits = uin ? s : t;
+		return k;
+	}
+	/* Both are in: the closer one, the even one on a tie. */
+	cmp = (int64_t)(vb - ((s + t) << 1));
+	*digits = (cmp < 0 || (cmp == 0 && !(s & 1))) ? s : t;
+	return k;
+}
+
+/* Drops the trailing zeros of *d into *k. */
+static inline void strip_zeros(uint64_t *d, int *k)
+{
+	uint64_t v = *d;
+	int e = *k;
+
+	/* Up to 16 zeros (17 digits, the first non-zero). */
+	while (v % 100000000 == 0) {
+		v /= 100000000;
+		e += 8;
+	}
+	if (v % 10000 == 0) {
+		v /= 10000;
+		e += 4;
+	}
+	if (v % 100 == 0) {
+		v /= 100;
+		e += 2;
+	}
+	if (v % 10 == 0) {
+		v /= 10;
+		e += 1;
+	}
+	*d = v;
+	*k = e;
+}
+
+/*
+ * Lays out digits * 10^k: plainly for decimal exponents -4..15 (the
+ * leading digit's), else as d.ddde+XX with at least two exponent digits,
+ * as C's %g does, so strtod and Prometheus read it.
+ */
+static int layout(uint64_t d, int k, char *buf)
+{
+	char tmp[20];
+	int n, x, i;
+	char *p = buf;
+
+	strip_zeros(&d, &k);
+	n = u64_digits(d);
+	put_digits(tmp + n, d);
+	x = n - 1 + k;
+	if (x >= 0 && x <= 15) {
+		if (k >= 0) {
+			memcpy(p, tmp, n);
+			p += n;
+			for (i = 0; i < k; i++)
+				*p++ = '0';
+		} else {
+			memcpy(p, tmp, x + 1);
+			p += x + 1;
+			*p++ = '.';
+			memcpy(p, tmp + x + 1, n - x - 1);
+			p += n - x - 1;
+		}
+		return (int)(p - buf);
+	}
+	if (x < 0 && x >= -4) {
+		*p++ = '0';
+		*p++ = '.';
+		for (i = -1; i > x; i--)
+			*p++ = '0';
+		memcpy(p, tmp, n);
+		return (int)(p + n - buf);
+	}
+	*p++ = tmp[0];
+	if (n > 1) {
+		*p++ = '.';
+		memcpy(p, tmp + 1, n - 1);
+		p += n - 1;
+	}
+	*p++ = 'e';
+	if (x < 0) {
+		*p++ = '-';
+		x = -x;
+	} else {
+		*p++ = '+';
+	}
+	if (x >= 100) {
+		*p++ = (char)('0' + x / 100);
+		x %= 100;
+	}
+	memcpy(p, digits2 + 2 * x, 2);
+	return (int)(p + 2 - buf);
+}
+
+/* See uk/prom.h. */
+int uk_prom_fmt_double(double v, char *buf)
+{
+	uint64_t bits, c, d;
+	int be, q, k, neg;
+	char *p = buf;
+
+	memcpy(&bits, &v, sizeof(bits));
+	neg = (int)(bits >> 63);
+	be = (int)((bits >> 52) & 0x7ff);
+	c = bits & (DBL_C_MIN - 1);
+	if (be == 0x7ff) {
+		if (c) {
+			memcpy(buf, "NaN", 4);
+			return 3;
+		}
+		memcpy(buf, neg ? "-Inf" : "+Inf", 5);
+		return 4;
+	}
+	if (neg)
+		*p++ = '-';
+	/* Integers below 2^53 are exact in an int64: print them as such. */
+	if (v > -9007199254740992.0 && v < 9007199254740992.0) {
+		int64_t iv = (int64_t)v;
+
+		if ((double)iv == v) {
+			p += _uk_prom_fmt_u64(iv < 0 ? -(uint64_t)iv
+					      : (uint64_t)iv, p);
+			*p = '\0';
+			return (int)(p - buf);
+		}
+	}
+	if (be) {
+		c |= DBL_C_MIN;
+		q = be - 1075;
+	} else {
+		q = DBL_Q_MIN;
+	}
+	k = _uk_prom_shortest(c, q, &d);
+	p += layout(d, k, p);
+	*p = '\0';
+	return (int)(p - buf);
+}

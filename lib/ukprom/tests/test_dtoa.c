@@ -1,0 +1,435 @@
+/*
+ * Tests of uk_prom_fmt_double and the integer formatters.  Every output
+ * must be read back by the C library's strtod as the very same double
+ * (bit for bit, -0 included); on a large subset it must also be no
+ * longer than the shortest "%.{1..17}e" that reads back.  The inputs are random
+ * bit patterns over the whole range, short random decimals, integers,
+ * every power of two, powers of ten, subnormals and the boundaries, each
+ * with its neighbours.  The power-of-ten table is recomputed here with a
+ * small bignum and compared entry by entry.
+ *
+ * UKPROM_PRINT_TABLE=1 test-ukprom-dtoa dtoa_print_table prints the
+ * table rows (the generator of enc_pow10.c).
+ */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/prom.h>
+#include <uk/test.h>
+
+#include "../enc_impl.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static double from_bits(uint64_t b)
+{
+	double d;
+
+	memcpy(&d, &b, sizeof(d));
+	return d;
+}
+
+static uint64_t to_bits(double d)
+{
+	uint64_t b;
+
+	memcpy(&b, &d, sizeof(b));
+	return b;
+}
+
+/* Significant digits of a formatted number (no sign, zeros trimmed). */
+static int sig_digits(const char *s)
+{
+	char d[40];
+	int n = 0, i = 0, j;
+
+	for (; *s && *s != 'e'; s++)
+		if (*s >= '0' && *s <= '9' && n < 39)
+			d[n++] = *s;
+	while (i < n && d[i] == '0')
+		i++;
+	j = n;
+	while (j > i && d[j - 1] == '0')
+		j--;
+	return j > i ? j - i : 1;
+}
+
+static int shortest_printf(double v)
+{
+	char b[64];
+	int p;
+
+	for (p = 1; p <= 17; p++) {
+		snprintf(b, sizeof(b), "%.*e", p - 1, v);
+		if (strtod(b, NULL) == v)
+			return p;
+	}
+	return 99;
+}
+
+static uint64_t checked, minimal_checked, failures;
+
+/* Checks one value; with_min also checks minimality. */
+static int check_one(double v, int with_min)
+{
+	char buf[32];
+	int n = uk_prom_fmt_double(v, buf);
+	double back;
+
+	checked++;
+	if (n <= 0 || n > 31 || (int)strlen(buf) != n) {
+		if (failures++ < 10)
+			uk_test_log("bad length %d for %a", n, v);
+		return -1;
+	}
+	if (isnan(v))
+		return strcmp(buf, "NaN") ? -1 : 0;
+	back = strtod(buf, NULL);
+	if (to_bits(back) != to_bits(v)) {
+		if (failures++ < 10)
+			uk_test_log("%a -> \"%s\" -> %a", v, buf, back);
+		return -1;
+	}
+	if (with_min && isfinite(v) && v != 0) {
+		minimal_checked++;
+		/*
+		 * Not longer than printf's shortest; it may be shorter at a
+		 * power of two, where the interval is lopsided and the
+		 * correctly rounded candidate misses it while its neighbour
+		 * does not.
+		 */
+		if (sig_digits(buf) > shortest_printf(v)) {
+			if (failures++ < 10)
+				uk_test_log("%a (%.17g) -> \"%s\" not shortest (%d)",
+					    v, v, buf, shortest_printf(v));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Running totals, so the log says how much was checked. */
+static void report(void)
+{
+	uk_test_log("%llu doubles read back exactly so far, %llu of them "
+		    "also checked for minimal length",
+		    (unsigned long long)checked,
+		    (unsigned long long)minimal_checked);
+}
+
+/* The value and both neighbours. */
+static void check_around(double v, int with_min)
+{
+	check_one(v, with_min);
+	check_one(nextafter(v, INFINITY), with_min);
+	check_one(nextafter(v, -INFINITY), with_min);
+	check_one(-v, with_min);
+}
+
+UK_TEST(dtoa_specials)
+{
+	char b[32];
+
+	uk_prom_fmt_double(NAN, b);
+	UK_ASSERT_STREQ(b, "NaN");
+	uk_prom_fmt_double(INFINITY, b);
+	UK_ASSERT_STREQ(b, "+Inf");
+	uk_prom_fmt_double(-INFINITY, b);
+	UK_ASSERT_STREQ(b, "-Inf");
+	uk_prom_fmt_double(0.0, b);
+	UK_ASSERT_STREQ(b, "0");
+	uk_prom_fmt_double(-0.0, b);
+	UK_ASSERT_STREQ(b, "-0");
+}
+
+UK_TEST(dtoa_layout)
+{
+	static const struct { double v; const char *s; } c[] = {
+		{ 3, "3" }, { -3, "-3" }, { 0.25, "0.25" }, { 0.1, "0.1" },
+		{ 1.5, "1.5" }, { 123.456, "123.456" }, { 1e6, "1000000" },
+		{ 9007199254740991.0, "9007199254740991" },
+		{ 9007199254740992.0, "9007199254740992" },
+		{ 1e15, "1000000000000000" }, { 1e16, "1e+16" },
+		{ 1.5e17, "1.5e+17" }, { 1e21, "1e+21" },
+		{ 1e300, "1e+300" }, { 5e-324, "5e-324" },
+		{ 0.0001, "0.0001" }, { 0.00012, "0.00012" },
+		{ 1e-5, "1e-05" }, { 1.25e-7, "1.25e-07" },
+		{ 1.7976931348623157e308, "1.7976931348623157e+308" },
+		{ 2.2250738585072014e-308, "2.2250738585072014e-308" },
+		{ 0.3, "0.3" }, { 2.0 / 3, "0.6666666666666666" },
+		{ 1234567.125, "1234567.125" }, { 18446744073709551616.0,
+		  "1.8446744073709552e+19" }, { -1e-300, "-1e-300" },
+		{ 4.9406564584124654e-324, "5e-324" },
+		{ 9.5e15, "9500000000000000" }, { 123456789012345680.0,
+		  "1.2345678901234568e+17" },
+	};
+	char b[32];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uk_prom_fmt_double(c[i].v, b);
+		UK_ASSERT_STREQ(b, c[i].s);
+	}
+}
+
+UK_TEST(dtoa_integers)
+{
+	char b[32];
+	int n;
+
+	n = _uk_prom_fmt_u64(UINT64_MAX, b);
+	b[n] = 0;
+	UK_ASSERT_STREQ(b, "18446744073709551615");
+	n = _uk_prom_fmt_s64(INT64_MIN, b);
+	b[n] = 0;
+	UK_ASSERT_STREQ(b, "-9223372036854775808");
+	n = _uk_prom_fmt_s64(INT64_MAX, b);
+	b[n] = 0;
+	UK_ASSERT_STREQ(b, "9223372036854775807");
+	n = _uk_prom_fmt_u64(0, b);
+	b[n] = 0;
+	UK_ASSERT_STREQ(b, "0");
+	for (int i = 0; i < 200000; i++) {
+		uint64_t v = rnd() >> (rnd() & 63);
+		char ref[32];
+
+		n = _uk_prom_fmt_u64(v, b);
+		b[n] = 0;
+		snprintf(ref, sizeof(ref), "%llu", (unsigned long long)v);
+		UK_ASSERT_STREQ(b, ref);
+		n = _uk_prom_fmt_s64((int64_t)v * ((v & 1) ? -1 : 1), b);
+		b[n] = 0;
+		snprintf(ref, sizeof(ref), "%lld",
+			 (long long)((int64_t)v * ((v & 1) ? -1 : 1)));
+		UK_ASSERT_STREQ(b, ref);
+	}
+}
+
+/* ---- the power-of-ten table, recomputed ---------------------------- */
+
+#define LIMBS 48 /* 1536 bits */
+
+/* Top 128 bits of the bignum a, rounded up when anything is cut off. */
+static void top128(const uint32_t *a, int force_up, uint64_t out[2])
+{
+	int top = LIMBS - 1, bit, i;
+	uint32_t w[LIMBS + 4];
+	int sticky = force_up;
+	uint64_t hi = 0, lo = 0;
+
+	while (top > 0 && !a[top])
+		top--;
+	bit = 31;
+	while (!(a[top] >> bit))
+		bit--;
+	/* Position of the leading bit, then take 128 bits from it. */
+	long lead = top * 32L + bit;
+	memset(w, 0, sizeof(w));
+	memcpy(w, a, LIMBS * sizeof(uint32_t));
+	for (i = 0; i < 128; i++) {
+		long pos = lead - i;
+		int b = pos >= 0 ? (w[pos / 32] >> (pos % 32)) & 1 : 0;
+
+		hi = (hi << 1) | (lo >> 63);
+		lo = (lo << 1) | b;
+	}
+	for (long pos = lead - 128; pos >= 0; pos--)
+		if ((w[pos / 32] >> (pos % 32)) & 1)
+			sticky = 1;
+	if (sticky) {
+		lo++;
+		if (!lo)
+			hi++;
+	}
+	out[0] = hi;
+	out[1] = lo;
+}
+
+static void table_entry(int e, uint64_t out[2])
+{
+	uint32_t a[LIMBS];
+	int i, j;
+
+	memset(a, 0, sizeof(a));
+	if (e >= 0) {
+		a[0] = 1;
+		for (i = 0; i < e; i++) {
+			uint64_t carry = 0;
+
+			for (j = 0; j < LIMBS; j++) {
+				uint64_t x = (uint64_t)a[j] * 5 + carry;
+
+				a[j] = (uint32_t)x;
+				carry = x >> 32;
+			}
+		}
+		/* 10^e = 5^e 2^e: the mantissa is 5^e's. */
+		top128(a, 0, out);
+	} else {
+		a[LIMBS - 1] = 1u << 31;
+		for (i = 0; i < -e; i++) {
+			uint64_t rem = 0;
+
+			for (j = LIMBS - 1; j >= 0; j--) {
+				uint64_t x = (rem << 32) | a[j];
+
+				a[j] = (uint32_t)(x / 5);
+				rem = x % 5;
+			}
+		}
+		/* 2^F / 5^m is never an integer: always round up. */
+		top128(a, 1, out);
+	}
+}
+
+UK_TEST(dtoa_table)
+{
+	int e;
+
+	for (e = UK_PROM_POW10_MIN; e <= UK_PROM_POW10_MAX; e++) {
+		uint64_t g[2];
+
+		table_entry(e, g);
+		if (g[0] != _uk_prom_pow10[e - UK_PROM_POW10_MIN][0] ||
+		    g[1] != _uk_prom_pow10[e - UK_PROM_POW10_MIN][1]) {
+			UK_ASSERT_EQ(e, 99999);
+		}
+	}
+}
+
+/* ---- round trips ---------------------------------------------------- */
+
+UK_TEST(dtoa_random_bits)
+{
+	int i;
+
+	failures = 0;
+	for (i = 0; i < 2000000; i++) {
+		double v = from_bits(rnd());
+
+		if (isnan(v))
+			continue;
+		check_one(v, (i & 31) == 0);
+	}
+	UK_ASSERT_EQ(failures, 0);
+	report();
+}
+
+UK_TEST(dtoa_short_decimals)
+{
+	char s[64];
+	int i;
+
+	failures = 0;
+	for (i = 0; i < 600000; i++) {
+		int nd = 1 + (int)(rnd() % 7);
+		uint64_t m = rnd() % 10000000;
+		int e = (int)(rnd() % 80) - 40;
+
+		if (i % 5 == 0)
+			e = (int)(rnd() % 640) - 330;
+		m %= (uint64_t[]){ 1, 10, 100, 1000, 10000, 100000, 1000000,
+				   10000000 }[nd];
+		snprintf(s, sizeof(s), "%llue%d", (unsigned long long)m, e);
+		check_one(strtod(s, NULL), (i & 7) == 0);
+	}
+	UK_ASSERT_EQ(failures, 0);
+	report();
+}
+
+UK_TEST(dtoa_integer_values)
+{
+	int i;
+
+	failures = 0;
+	for (i = 0; i < 300000; i++) {
+		uint64_t m = rnd() >> (rnd() & 63);
+
+		check_one((double)m, (i & 15) == 0);
+		check_one((double)(int64_t)m, 0);
+		check_one((double)(m & 0xffffff) * 0.25, (i & 15) == 0);
+	}
+	UK_ASSERT_EQ(failures, 0);
+	report();
+}
+
+UK_TEST(dtoa_powers_and_boundaries)
+{
+	char s[32];
+	int e;
+
+	failures = 0;
+	for (e = -1074; e <= 1023; e++)
+		check_around(ldexp(1.0, e), 1);
+	for (e = -325; e <= 309; e++) {
+		snprintf(s, sizeof(s), "1e%d", e);
+		check_around(strtod(s, NULL), 1);
+		snprintf(s, sizeof(s), "5e%d", e);
+		check_around(strtod(s, NULL), 1);
+		snprintf(s, sizeof(s), "9.999999999999999e%d", e);
+		check_around(strtod(s, NULL), 1);
+	}
+	check_around(DBL_MAX, 1);
+	check_around(DBL_MIN, 1);
+	check_around(from_bits(1), 1);
+	check_around(from_bits(0x000fffffffffffffULL), 1);
+	check_around(9007199254740992.0, 1);
+	check_around(18446744073709551616.0, 1);
+	UK_ASSERT_EQ(failures, 0);
+	report();
+}
+
+UK_TEST(dtoa_subnormals)
+{
+	int i;
+
+	failures = 0;
+	for (i = 0; i < 200000; i++)
+		check_one(from_bits(rnd() >> (12 + (rnd() % 52))),
+			  (i & 15) == 0);
+	UK_ASSERT_EQ(failures, 0);
+	report();
+}
+
+/* Every significand near the top and bottom of many binades. */
+UK_TEST(dtoa_binade_edges)
+{
+	int be, j;
+
+	failures = 0;
+	for (be = 1; be < 2047; be += 3)
+		for (j = 0; j < 40; j++) {
+			uint64_t b = (uint64_t)be << 52;
+
+			check_one(from_bits(b + (uint64_t)j), (j & 3) == 0);
+			check_one(from_bits(b - 1 - (uint64_t)j), 0);
+		}
+	UK_ASSERT_EQ(failures, 0);
+	report();
+}
+
+/* UKPROM_PRINT_TABLE=1 prints the table rows instead (the generator). */
+UK_TEST(dtoa_print_table)
+{
+	if (!getenv("UKPROM_PRINT_TABLE"))
+		return;
+	for (int e = UK_PROM_POW10_MIN; e <= UK_PROM_POW10_MAX; e++) {
+		uint64_t g[2];
+
+		table_entry(e, g);
+		printf("\t{ 0x%016llxULL, 0x%016llxULL }, /* 10^%d */\n",
+		       (unsigned long long)g[0], (unsigned long long)g[1], e);
+	}
+}
