@@ -1,0 +1,172 @@
+/*
+ * linuxu-demo: a plain Linux process that publishes the demo workload
+ * (demo.c) in ukstore and serves it, with everything else in the store,
+ * through ukprom's exporter.  Options:
+ *   --listen ADDR:PORT   where to serve (default 127.0.0.1:9100; port 0
+ *                        binds an ephemeral port, printed when ready)
+ *   --max-conns N        the exporter's connection limit
+ *   --evict-grace-ms N, --idle-timeout-ms N   exporter timeouts
+ *   --set PATH=VALUE     writes a store entry through its setter before
+ *                        the workload starts (repeatable)
+ * When serving it prints "ukprom: listening on http://ADDR:PORT/metrics"
+ * on stdout; SIGTERM or SIGINT stops it cleanly with status 0.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/prom.h>
+#include <uk/store.h>
+
+#include "demo.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: linuxu-demo [--listen ADDR:PORT] [--max-conns N]"
+		" [--evict-grace-ms N] [--idle-timeout-ms N]"
+		" [--set PATH=VALUE]...\n");
+}
+
+/* Parses a decimal in [lo, hi]; returns 0 or -EINVAL. */
+static int parse_num(const char *s, unsigned long lo, unsigned long hi,
+		     unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Splits "ADDR:PORT" into addr (kept in buf) and port. */
+static int parse_listen(const char *s, char *buf, size_t size,
+			unsigned long *port)
+{
+	const char *colon = strrchr(s, ':');
+	size_t n;
+
+	if (!colon || colon == s)
+		return -EINVAL;
+	n = (size_t)(colon - s);
+	if (n >= size)
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return parse_num(colon + 1, 0, 65535, port);
+}
+
+/* Writes "path=value" through the entry's setter. */
+static int apply_set(const char *arg)
+{
+	char path[256];
+	const char *eq = strchr(arg, '=');
+	struct uk_store_ref ref;
+	int rc;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(path))
+		return -EINVAL;
+	memcpy(path, arg, (size_t)(eq - arg));
+	path[eq - arg] = '\0';
+	rc = uk_store_lookup(path, &ref);
+	if (rc)
+		return rc;
+	rc = uk_store_write_text(&ref, eq + 1);
+	uk_store_ref_put(&ref);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct uk_prom_server_cfg cfg = { 0 };
+	struct uk_prom_server *srv;
+	char addr[64] = "127.0.0.1";
+	unsigned long port = 9100, v;
+	sigset_t sigs;
+	int i, rc, sig;
+
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1]
+								: NULL;
+
+		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!val) {
+			usage(stderr);
+			return 2;
+		}
+		i++;
+		if (!strcmp(opt, "--listen")) {
+			rc = parse_listen(val, addr, sizeof(addr), &port);
+		} else if (!strcmp(opt, "--max-conns")) {
+			rc = parse_num(val, 1, 65535, &v);
+			cfg.max_conns = (uint16_t)v;
+		} else if (!strcmp(opt, "--evict-grace-ms")) {
+			rc = parse_num(val, 1, 3600000, &v);
+			cfg.evict_grace_ms = (uint32_t)v;
+		} else if (!strcmp(opt, "--idle-timeout-ms")) {
+			rc = parse_num(val, 1, 3600000, &v);
+			cfg.idle_timeout_ms = (uint32_t)v;
+		} else if (!strcmp(opt, "--set")) {
+			rc = apply_set(val);
+			if (rc) {
+				fprintf(stderr, "linuxu-demo: --set %s: %s\n",
+					val, strerror(-rc));
+				return 2;
+			}
+		} else {
+			rc = -EINVAL;
+		}
+		if (rc) {
+			fprintf(stderr, "linuxu-demo: bad option %s %s\n",
+				opt, val);
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	/*
+	 * Every thread inherits this mask, so the signals reach only the
+	 * sigwait() below; a peer closing early must not kill us either.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	rc = demo_start();
+	if (rc) {
+		fprintf(stderr, "linuxu-demo: workload: %s\n", strerror(-rc));
+		return 1;
+	}
+	cfg.addr = addr;
+	cfg.port = (uint16_t)port;
+	cfg.any_port = port == 0;
+	rc = uk_prom_server_start(&cfg, &srv);
+	if (rc) {
+		fprintf(stderr, "linuxu-demo: cannot serve on %s:%lu: %s\n",
+			addr, port, strerror(-rc));
+		demo_stop();
+		return 1;
+	}
+	printf("ukprom: listening on http://%s:%u/metrics\n", addr,
+	       (unsigned int)uk_prom_server_port(srv));
+	fflush(stdout);
+
+	do {
+		rc = sigwait(&sigs, &sig);
+	} while (rc == EINTR);
+	uk_prom_server_stop(srv);
+	demo_stop();
+	return 0;
+}
