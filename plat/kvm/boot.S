@@ -1,0 +1,145 @@
+/*
+ * PVH entry.  QEMU (-kernel) finds the XEN_ELFNOTE_PHYS32_ENTRY note
+ * below and jumps to _uk_kvm_start32 in flat 32-bit protected mode, paging
+ * off, with %ebx pointing at the hvm_start_info.  This code clears BSS,
+ * identity-maps the low 4 GiB with 2 MiB pages (RAM for -m up to 3 GiB
+ * plus the local APIC's MMIO page), enables PAE, long mode, paging and
+ * SSE, and enters 64-bit C (_uk_kvm_main) on the boot stack with a zero
+ * frame pointer, which ends every backtrace.
+ */
+#define CR0_MP		0x00000002
+#define CR0_EM		0x00000004
+#define CR0_NW		0x20000000
+#define CR0_CD		0x40000000
+#define CR0_PG		0x80000000
+#define CR4_PAE		0x00000020
+#define CR4_OSFXSR	0x00000200
+#define CR4_OSXMMEXCPT	0x00000400
+#define MSR_EFER	0xc0000080
+#define EFER_LME	0x00000100
+#define PTE_P		0x001
+#define PTE_RW		0x002
+#define PTE_PS		0x080
+
+#define BOOT_STACK_SIZE	0x10000
+
+	.section .note.Xen, "a", @note
+	.balign 4
+	.long 4			/* name size: "Xen\0" */
+	.long 8			/* descriptor size */
+	.long 18		/* XEN_ELFNOTE_PHYS32_ENTRY */
+	.asciz "Xen"
+	.balign 4
+	.quad _uk_kvm_start32
+	.balign 4
+
+	.section .text.boot32, "ax"
+	.code32
+	.globl _uk_kvm_start32
+_uk_kvm_start32:
+	cli
+	cld
+	/* The boot TSC is the origin of monotonic time: take it first. */
+	rdtsc
+	mov %eax, %esi
+	mov %edx, %ebp
+
+	/* BSS first: the page tables and the boot stack live there. */
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %edi, %ecx
+	shr $2, %ecx
+	xor %eax, %eax
+	rep stosl
+	mov %esi, _uk_kvm_boot_tsc
+	mov %ebp, _uk_kvm_boot_tsc + 4
+
+	/* Four page directories of 2 MiB pages cover 0..4 GiB. */
+	mov $_uk_kvm_pd, %edi
+	mov $(PTE_P | PTE_RW | PTE_PS), %eax
+	mov $2048, %ecx
+1:	mov %eax, (%edi)
+	add $0x200000, %eax
+	add $8, %edi
+	loop 1b
+
+	mov $_uk_kvm_pdpt, %edi
+	mov $(_uk_kvm_pd + PTE_P + PTE_RW), %eax
+	mov $4, %ecx
+2:	mov %eax, (%edi)
+	add $0x1000, %eax
+	add $8, %edi
+	loop 2b
+
+	movl $(_uk_kvm_pdpt + PTE_P + PTE_RW), _uk_kvm_pml4
+	mov $_uk_kvm_pml4, %eax
+	mov %eax, %cr3
+
+	mov %cr4, %eax
+	or $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+	mov %eax, %cr4
+
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $EFER_LME, %eax
+	wrmsr
+
+	mov %cr0, %eax
+	and $~(CR0_EM | CR0_CD | CR0_NW), %eax
+	or $(CR0_PG | CR0_MP), %eax
+	mov %eax, %cr0
+
+	lgdt _uk_kvm_gdt_desc
+	ljmp $0x08, $_uk_kvm_start64
+
+	.code64
+	.section .text.boot64, "ax"
+_uk_kvm_start64:
+	mov $0x10, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
+	xor %eax, %eax
+	mov %eax, %fs
+	mov %eax, %gs
+	mov $(_uk_kvm_boot_stack + BOOT_STACK_SIZE), %rsp
+	xor %ebp, %ebp
+	fninit
+	mov %ebx, %edi		/* zero-extends the start-info address */
+	call _uk_kvm_main
+3:	cli
+	hlt
+	jmp 3b
+
+	/*
+	 * The boot GDT: null, 64-bit code (0x08), data (0x10).  C code
+	 * later installs the full one with the TSS (see traps.c).
+	 */
+	.section .rodata.boot, "a"
+	.balign 8
+_uk_kvm_gdt:
+	.quad 0
+	.quad 0x00af9a000000ffff
+	.quad 0x00cf92000000ffff
+_uk_kvm_gdt_end:
+	.balign 8
+_uk_kvm_gdt_desc:
+	.word _uk_kvm_gdt_end - _uk_kvm_gdt - 1
+	.long _uk_kvm_gdt
+
+	.section .bss.boot, "aw", @nobits
+	.balign 4096
+	.globl _uk_kvm_pml4, _uk_kvm_boot_stack, _uk_kvm_boot_tsc
+_uk_kvm_pml4:
+	.skip 4096
+_uk_kvm_pdpt:
+	.skip 4096
+_uk_kvm_pd:
+	.skip 4 * 4096
+_uk_kvm_boot_stack:
+	.skip BOOT_STACK_SIZE
+	.balign 8
+_uk_kvm_boot_tsc:
+	.skip 8
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,149 @@
+/*
+ * Tickless idling on the local APIC timer.  No timer runs periodically:
+ * uk_plat_idle_until() arms a one-shot APIC countdown for the deadline
+ * and halts with interrupts enabled; the timer interrupt, or any other
+ * one, ends the halt.  The APIC timer rate is measured against the TSC
+ * on the first idle with a deadline.  The APIC also passes the 8259's
+ * interrupts through (LINT0 as ExtINT), so it is set up at boot.
+ */
+#include <uk/arch/cpu.h>
+#include <uk/plat/idle.h>
+#include <uk/plat/irq.h>
+#include <uk/plat/time.h>
+
+#include <kvm/plat.h>
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1ULL << 11)
+#define APIC_TPR 0x080
+#define APIC_EOI 0x0b0
+#define APIC_SVR 0x0f0
+#define APIC_LVT_TIMER 0x320
+#define APIC_LVT_LINT0 0x350
+#define APIC_LVT_LINT1 0x360
+#define APIC_LVT_ERROR 0x370
+#define APIC_TIMER_INIT 0x380
+#define APIC_TIMER_CUR 0x390
+#define APIC_TIMER_DIV 0x3e0
+#define LVT_MASKED (1u << 16)
+#define LVT_EXTINT 0x700
+#define LVT_NMI 0x400
+#define SVR_ENABLE 0x100
+#define DIV_16 0x3
+
+static volatile uint32_t *lapic;
+static uint64_t apic_hz;
+static uint64_t apic_mult; /* APIC ticks per ns, 32.32 fixed point */
+static uint64_t timer_irqs;
+
+static inline void lapic_write(unsigned int reg, uint32_t v)
+{
+	lapic[reg / 4] = v;
+}
+
+static inline uint32_t lapic_read(unsigned int reg)
+{
+	return lapic[reg / 4];
+}
+
+/* Enables the local APIC: PIC pass-through, timer masked until used. */
+void _uk_kvm_lapic_init(void)
+{
+	uint64_t base = uk_arch_rdmsr(MSR_APIC_BASE);
+
+	uk_arch_wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	lapic = (volatile uint32_t *)(uintptr_t)(base & 0xfffff000ULL);
+	lapic_write(APIC_TPR, 0);
+	lapic_write(APIC_LVT_LINT0, LVT_EXTINT);
+	lapic_write(APIC_LVT_LINT1, LVT_NMI);
+	lapic_write(APIC_LVT_ERROR, LVT_MASKED | UK_KVM_VEC_SPURIOUS);
+	lapic_write(APIC_TIMER_DIV, DIV_16);
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED | UK_KVM_VEC_TIMER);
+	lapic_write(APIC_SVR, SVR_ENABLE | UK_KVM_VEC_SPURIOUS);
+}
+
+/* Signals end of interrupt to the local APIC (harmless if none). */
+void _uk_kvm_lapic_eoi(void)
+{
+	if (lapic)
+		lapic_write(APIC_EOI, 0);
+}
+
+/* The timer vector's handler: the wakeup is the whole point. */
+void _uk_kvm_timer_isr(void)
+{
+	timer_irqs++;
+	_uk_kvm_lapic_eoi();
+}
+
+/* Returns the APIC timer interrupts taken since boot. */
+uint64_t uk_kvm_timer_count(void)
+{
+	return timer_irqs;
+}
+
+/* Counts APIC ticks over 2 ms of TSC, with the timer masked. */
+static void lapic_calibrate(void)
+{
+	uint64_t tsc_hz = uk_kvm_tsc_hz(), t0, t1;
+	uint32_t c0, c1;
+
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED | UK_KVM_VEC_TIMER);
+	lapic_write(APIC_TIMER_INIT, 0xffffffffu);
+	t0 = uk_arch_rdtsc();
+	c0 = lapic_read(APIC_TIMER_CUR);
+	do {
+		t1 = uk_arch_rdtsc();
+	} while (t1 - t0 < tsc_hz / 500);
+	c1 = lapic_read(APIC_TIMER_CUR);
+	t1 = uk_arch_rdtsc();
+	lapic_write(APIC_TIMER_INIT, 0);
+	apic_hz = (uint64_t)(c0 - c1) * tsc_hz / (t1 - t0);
+	if (!apic_hz)
+		apic_hz = 1;
+	apic_mult = (apic_hz << 32) / UK_NSEC_PER_SEC;
+	if (!apic_mult)
+		apic_mult = 1;
+	lapic_write(APIC_LVT_TIMER, UK_KVM_VEC_TIMER); /* one-shot */
+}
+
+/* Returns the APIC timer rate in Hz, measuring it if needed. */
+uint64_t uk_kvm_lapic_timer_hz(void)
+{
+	if (!apic_hz) {
+		unsigned long f = uk_plat_irq_save();
+
+		lapic_calibrate();
+		uk_plat_irq_restore(f);
+	}
+	return apic_hz;
+}
+
+/* Halts until deadline_ns (monotonic; 0: none) or any interrupt. */
+void uk_plat_idle_until(uint64_t deadline_ns)
+{
+	unsigned long f = uk_plat_irq_save();
+
+	if (deadline_ns) {
+		uint64_t now, ticks;
+
+		if (!apic_hz)
+			lapic_calibrate();
+		now = uk_plat_time_mono_ns();
+		if (deadline_ns <= now) {
+			uk_plat_irq_restore(f);
+			return;
+		}
+		/* Rounded up: waking early would only cost another halt. */
+		ticks = (uint64_t)(((unsigned __int128)(deadline_ns - now) *
+				    apic_mult) >> 32) + 1;
+		lapic_write(APIC_TIMER_INIT,
+			    ticks > 0xffffffffULL ? 0xffffffffu
+						  : (uint32_t)ticks);
+	}
+	uk_arch_irq_enable_halt();
+	uk_arch_irq_disable();
+	if (deadline_ns)
+		lapic_write(APIC_TIMER_INIT, 0);
+	uk_plat_irq_restore(f);
+}
