@@ -129,10 +129,6 @@ static void fmt_int(struct _nolibc_sink *s, struct spec sp, uintmax_t v,
 		else if (sp.flags & F_SPACE)
 			prefix[np++] = ' ';
 	}
-	if (sp.conv == 'o' && (sp.flags & F_ALT) &&
-	    (!nd || digits[sizeof(digits) - nd] != '0') &&
-	    sp.prec <= (int)nd)
-		sp.prec = (int)nd + 1;
 	if ((sp.conv == 'x' || sp.conv == 'X') && (sp.flags & F_ALT) && v) {
 		prefix[np++] = '0';
 		prefix[np++] = sp.conv;
@@ -146,6 +142,10 @@ static void fmt_int(struct _nolibc_sink *s, struct spec sp, uintmax_t v,
 		if ((size_t)sp.prec > nd)
 			zeros = (size_t)sp.prec - nd;
 	}
+	/* "#o" makes the first digit a 0 (it is not a precision). */
+	if (sp.conv == 'o' && (sp.flags & F_ALT) && !zeros &&
+	    (!nd || digits[sizeof(digits) - nd] != '0'))
+		zeros = 1;
 	len = np + zeros + nd;
 	pad_before(s, &sp, len);
 	emit(s, prefix, np);
@@ -212,10 +212,11 @@ static void decimal_from(struct decimal *dec, uint64_t bits)
 	}
 	for (; m; m /= LIMB_BASE)
 		limb[n++] = (uint32_t)(m % LIMB_BASE);
+	/* m * 2^-k == m * 5^k / 10^k */
+	k = e2 < 0 ? -e2 : 0;
 	for (; e2 > 0; e2 -= 29)
 		big_mul(limb, &n, 1u << (e2 < 29 ? e2 : 29));
-	/* m * 2^-k == m * 5^k / 10^k */
-	for (k = -e2 > 0 ? -e2 : 0, j = k; j > 0; j -= 13) {
+	for (j = k; j > 0; j -= 13) {
 		uint32_t f = 1;
 
 		for (i = 0; i < (j < 13 ? j : 13); i++)

@@ -1,0 +1,231 @@
+/*
+ * Known-answer tests of the C library functions nolibc provides, written
+ * against the standard names.  In the kernel image (libc-test) they test
+ * nolibc itself; in test-nolibc on linuxu they run against glibc, which
+ * checks that the expected answers are the C library's.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/test.h>
+
+#define SNP_EQ(expect, ...) do { char _b[256]; \
+	int _n = snprintf(_b, sizeof(_b), __VA_ARGS__); \
+	UK_ASSERT_STREQ(_b, expect); \
+	UK_ASSERT_EQ(_n, (int)strlen(expect)); } while (0)
+
+UK_TEST(libc_snprintf_ints)
+{
+	SNP_EQ("42", "%d", 42);
+	SNP_EQ("-42", "%i", -42);
+	SNP_EQ("+42", "%+d", 42);
+	SNP_EQ(" 42", "% d", 42);
+	SNP_EQ("   42", "%5d", 42);
+	SNP_EQ("42   |", "%-5d|", 42);
+	SNP_EQ("00042", "%05d", 42);
+	SNP_EQ("  042", "%5.3d", 42);
+	SNP_EQ("-0042", "%05d", -42);
+	SNP_EQ("", "%.0d", 0);
+	SNP_EQ("0", "%#.0o", 0);
+	SNP_EQ("0x2a 0X2A 052", "%#x %#X %#o", 42, 42, 42);
+	SNP_EQ("0", "%#x", 0);
+	SNP_EQ("ffffffff", "%x", -1);
+	SNP_EQ("18446744073709551615", "%llu", ULLONG_MAX);
+	SNP_EQ("-9223372036854775808", "%lld", LLONG_MIN);
+	SNP_EQ("-128 255", "%hhd %hhu", 128, 255);
+	SNP_EQ("-1 65535", "%hd %hu", 65535, 65535);
+	SNP_EQ("123 -5", "%zu %td", (size_t)123, (ptrdiff_t)-5);
+	SNP_EQ("7 8", "%jd %ju", (intmax_t)7, (uintmax_t)8);
+	SNP_EQ("    7|7    |", "%*d|%-*d|", 5, 7, 5, 7);
+	SNP_EQ("7    |", "%*d|", -5, 7);
+	SNP_EQ("007", "%.*d", 3, 7);
+	SNP_EQ("100%", "%d%%", 100);
+}
+
+UK_TEST(libc_snprintf_strings)
+{
+	SNP_EQ("hi", "%s", "hi");
+	SNP_EQ("   hi", "%5s", "hi");
+	SNP_EQ("hi   |", "%-5s|", "hi");
+	SNP_EQ("he", "%.2s", "hello");
+	SNP_EQ("x", "%c", 'x');
+	SNP_EQ("  x", "%3c", 'x');
+	SNP_EQ("0x1234", "%p", (void *)0x1234);
+}
+
+UK_TEST(libc_snprintf_floats)
+{
+	SNP_EQ("3.141593", "%f", 3.14159265);
+	SNP_EQ("3.14", "%.2f", 3.14159265);
+	SNP_EQ("2", "%.0f", 2.5);
+	SNP_EQ("4", "%.0f", 3.5);
+	SNP_EQ("0.125", "%.3f", 0.125);
+	SNP_EQ("1.000000e+00", "%e", 1.0);
+	SNP_EQ("1.5E-07", "%.1E", 1.5e-7);
+	SNP_EQ("0.0001", "%g", 0.0001);
+	SNP_EQ("1e-05", "%g", 0.00001);
+	SNP_EQ("1e+06", "%g", 1e6);
+	SNP_EQ("123456", "%g", 123456.0);
+	SNP_EQ("0.1", "%g", 0.1);
+	SNP_EQ("0.30000000000000004", "%.17g", 0.1 + 0.2);
+	SNP_EQ("1.7976931348623157e+308", "%.17g", 1.7976931348623157e308);
+	SNP_EQ("4.9406564584124654e-324", "%.17g", 5e-324);
+	SNP_EQ("100.000", "%#.6g", 100.0);
+	SNP_EQ("-0", "%g", -0.0);
+	SNP_EQ("inf -inf", "%f %g", 1.0 / 0.0, -1.0 / 0.0);
+	SNP_EQ("  INF", "%05F", 1.0 / 0.0);
+	SNP_EQ("+001.50", "%+07.2f", 1.5);
+}
+
+UK_TEST(libc_snprintf_truncation)
+{
+	char b[8];
+	int n;
+	/* Hidden from the compiler, which would warn of the truncation. */
+	volatile size_t four = 4, one = 1;
+
+	memset(b, 'x', sizeof(b));
+	n = snprintf(b, four, "%s", "abcdef");
+	UK_ASSERT_EQ(n, 6);
+	UK_ASSERT_STREQ(b, "abc");
+	UK_ASSERT_EQ(b[4], 'x');
+	n = snprintf(b, one, "%d", 12345);
+	UK_ASSERT_EQ(n, 5);
+	UK_ASSERT_EQ(b[0], 0);
+	n = snprintf(NULL, 0, "%d-%s", 12, "ab");
+	UK_ASSERT_EQ(n, 5);
+	n = sprintf(b, "%03d", 7);
+	UK_ASSERT_EQ(n, 3);
+	UK_ASSERT_STREQ(b, "007");
+}
+
+UK_TEST(libc_strtol)
+{
+	char *end;
+	const char *s;
+
+	errno = 0;
+	UK_ASSERT_EQ(strtol("  -123xyz", &end, 10), -123);
+	UK_ASSERT_STREQ(end, "xyz");
+	UK_ASSERT_EQ(strtol("0x1f", &end, 0), 31);
+	UK_ASSERT_EQ(*end, 0);
+	UK_ASSERT_EQ(strtol("0755", NULL, 0), 0755);
+	UK_ASSERT_EQ(strtol("z", NULL, 36), 35);
+	UK_ASSERT_EQ(strtol("1010", NULL, 2), 10);
+	UK_ASSERT_EQ(errno, 0);
+	s = "0xg";
+	UK_ASSERT_EQ(strtol(s, &end, 16), 0);
+	UK_ASSERT_TRUE(end == s + 1);
+	s = "  +";
+	UK_ASSERT_EQ(strtol(s, &end, 10), 0);
+	UK_ASSERT_TRUE(end == s);
+	UK_ASSERT_EQ(strtol("9223372036854775807", NULL, 10), LONG_MAX);
+	UK_ASSERT_EQ(errno, 0);
+	UK_ASSERT_EQ(strtol("9223372036854775808", &end, 10), LONG_MAX);
+	UK_ASSERT_EQ(errno, ERANGE);
+	UK_ASSERT_EQ(*end, 0);
+	errno = 0;
+	UK_ASSERT_EQ(strtol("-9223372036854775808", NULL, 10), LONG_MIN);
+	UK_ASSERT_EQ(errno, 0);
+	UK_ASSERT_EQ(strtol("-9223372036854775809", NULL, 10), LONG_MIN);
+	UK_ASSERT_EQ(errno, ERANGE);
+	errno = 0;
+	UK_ASSERT_TRUE(strtoul("-1", NULL, 10) == ULONG_MAX);
+	UK_ASSERT_EQ(errno, 0);
+	UK_ASSERT_TRUE(strtoul("18446744073709551616", NULL, 10) ==
+		       ULONG_MAX);
+	UK_ASSERT_EQ(errno, ERANGE);
+	errno = 0;
+	UK_ASSERT_TRUE(strtoull("ffffffffffffffff", NULL, 16) == ULLONG_MAX);
+	UK_ASSERT_EQ(errno, 0);
+	UK_ASSERT_EQ(strtoll("-0x10", NULL, 16), -16);
+	UK_ASSERT_EQ(atoi(" 42abc"), 42);
+}
+
+UK_TEST(libc_string)
+{
+	char b[32];
+	char *save, *tok;
+	char *d;
+
+	UK_ASSERT_EQ(strlen("hello"), 5);
+	UK_ASSERT_EQ(strnlen("hello", 3), 3);
+	UK_EXPECT(strcmp("a", "b") < 0);
+	UK_EXPECT(strcmp("b", "a") > 0);
+	UK_EXPECT(strcmp("\xff", "a") > 0);
+	UK_EXPECT(strncmp("abcx", "abcy", 3) == 0);
+	UK_EXPECT(strcasecmp("HeLLo", "hello") == 0);
+	UK_EXPECT(strncasecmp("ABx", "aby", 2) == 0);
+	UK_ASSERT_STREQ(strchr("hello", 'l'), "llo");
+	UK_ASSERT_STREQ(strrchr("hello", 'l'), "lo");
+	UK_ASSERT_TRUE(strchr("hello", 'z') == NULL);
+	UK_ASSERT_STREQ(strstr("a needle in", "needle"), "needle in");
+	UK_ASSERT_TRUE(strstr("abc", "abd") == NULL);
+	UK_ASSERT_EQ(strspn("aabbc", "ab"), 4);
+	UK_ASSERT_EQ(strcspn("hello world", " "), 5);
+	strcpy(b, "foo");
+	strcat(b, "bar");
+	UK_ASSERT_STREQ(b, "foobar");
+	memset(b, 'x', sizeof(b));
+	strncpy(b, "ab", 5);
+	UK_ASSERT_EQ(memcmp(b, "ab\0\0\0x", 6), 0);
+	memcpy(b, "0123456789", 11);
+	memmove(b + 2, b, 5);
+	UK_ASSERT_STREQ(b, "0101234789");
+	memmove(b, b + 2, 5);
+	UK_ASSERT_STREQ(b, "0123434789");
+	UK_ASSERT_TRUE(memchr(b, '4', 10) == b + 4);
+	strcpy(b, ",a,,b,");
+	tok = strtok_r(b, ",", &save);
+	UK_ASSERT_STREQ(tok, "a");
+	tok = strtok_r(NULL, ",", &save);
+	UK_ASSERT_STREQ(tok, "b");
+	UK_ASSERT_TRUE(strtok_r(NULL, ",", &save) == NULL);
+	d = strdup("copy");
+	UK_ASSERT_STREQ(d, "copy");
+	free(d);
+	d = strndup("copy", 2);
+	UK_ASSERT_STREQ(d, "co");
+	free(d);
+	UK_ASSERT_STREQ(strerror(ENOMEM), "Cannot allocate memory");
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+UK_TEST(libc_stdlib)
+{
+	int v[] = { 5, 3, 9, 1, 5, 0, -2, 7 };
+	int key = 7, *hit;
+	void *p = NULL;
+	char *q;
+	unsigned i;
+
+	qsort(v, 8, sizeof(int), cmp_int);
+	for (i = 1; i < 8; i++)
+		UK_ASSERT_TRUE(v[i - 1] <= v[i]);
+	hit = bsearch(&key, v, 8, sizeof(int), cmp_int);
+	UK_ASSERT_TRUE(hit && *hit == 7);
+	UK_ASSERT_EQ(abs(-3), 3);
+	UK_ASSERT_EQ(labs(-3L), 3);
+	UK_ASSERT_EQ(posix_memalign(&p, 64, 100), 0);
+	UK_ASSERT_EQ((uintptr_t)p % 64, 0);
+	free(p);
+	q = calloc(10, 10);
+	UK_ASSERT_TRUE(q != NULL);
+	for (i = 0; i < 100; i++)
+		UK_ASSERT_EQ(q[i], 0);
+	q = realloc(q, 1000);
+	UK_ASSERT_TRUE(q != NULL);
+	UK_ASSERT_EQ(q[99], 0);
+	free(q);
+	p = aligned_alloc(4096, 4096);
+	UK_ASSERT_TRUE(p && (uintptr_t)p % 4096 == 0);
+	free(p);
+}
