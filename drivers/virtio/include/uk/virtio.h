@@ -1,0 +1,145 @@
+/*
+ * uk/virtio.h: virtio devices — the transport interface, split
+ * virtqueues, and the virtio-net driver entry points.
+ *
+ * A transport (the legacy virtio-PCI interface over I/O ports on kvm, or
+ * a simulated device in tests) implements struct uk_virtio_ops; the
+ * virtqueue code and the net driver only use those ops and shared memory,
+ * so the whole driver runs on linuxu against a device model.  Guest
+ * addresses are identity-mapped (virtual == physical) on kvm, and the
+ * device model in tests reads the same pointers.
+ *
+ * Queues use one descriptor per buffer: descriptor id i always describes
+ * the driver's buffer i, so posting and reclaiming are index operations
+ * with no allocation.
+ *
+ * Errors: 0 or a negative errno.
+ */
+#ifndef UK_VIRTIO_H
+#define UK_VIRTIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Device status bits. */
+#define UK_VIRTIO_S_ACK 0x01
+#define UK_VIRTIO_S_DRIVER 0x02
+#define UK_VIRTIO_S_DRIVER_OK 0x04
+#define UK_VIRTIO_S_FAILED 0x80
+
+/* Split-ring layout (virtio 1.x section 2.7, legacy alignment). */
+#define UK_VRING_DESC_F_NEXT 1
+#define UK_VRING_DESC_F_WRITE 2
+#define UK_VRING_AVAIL_F_NO_INTERRUPT 1
+#define UK_VRING_USED_F_NO_NOTIFY 1
+#define UK_VRING_ALIGN 4096
+
+struct uk_vring_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+struct uk_vring_avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[];
+};
+
+struct uk_vring_used_elem {
+	uint32_t id;
+	uint32_t len;
+};
+
+struct uk_vring_used {
+	uint16_t flags;
+	uint16_t idx;
+	struct uk_vring_used_elem ring[];
+};
+
+/** A split virtqueue (driver side). */
+struct uk_virtqueue {
+	uint16_t num;       /**< ring size, a power of two */
+	uint16_t index;     /**< queue number on the device */
+	uint16_t last_used; /**< next used-ring slot to consume */
+	struct uk_vring_desc *desc;
+	struct uk_vring_avail *avail;
+	struct uk_vring_used *used;
+};
+
+/** Bytes of ring memory for num entries (legacy layout). */
+size_t uk_virtqueue_mem_size(uint16_t num);
+/**
+ * Lays the rings over mem (uk_virtqueue_mem_size(num) zeroed bytes,
+ * UK_VRING_ALIGN aligned).  Returns 0 or -EINVAL (num not a power of two
+ * or mem misaligned).
+ */
+int uk_virtqueue_init(struct uk_virtqueue *vq, uint16_t index, uint16_t num,
+		      void *mem);
+/**
+ * Offers buffer id (< num) of len bytes at buf to the device; writable
+ * when the device fills it (receive).  The caller tracks which ids are
+ * free.  Returns 0 or -EINVAL.
+ */
+int uk_virtqueue_post(struct uk_virtqueue *vq, uint16_t id, void *buf,
+		      uint32_t len, int writable);
+/** 1 when the device wants a notification after posting. */
+int uk_virtqueue_needs_notify(const struct uk_virtqueue *vq);
+/**
+ * Takes the next buffer the device has finished with: returns 1 and sets
+ * *id and *len (bytes written by the device), or 0 if none.
+ */
+int uk_virtqueue_used_pop(struct uk_virtqueue *vq, uint16_t *id,
+			  uint32_t *len);
+/** 1 when the device has finished buffers not yet popped. */
+int uk_virtqueue_has_used(const struct uk_virtqueue *vq);
+/**
+ * Suppresses (on == 0) or allows completion interrupts.  When allowing,
+ * returns 1 if completions arrived meanwhile (drain instead of sleeping).
+ */
+int uk_virtqueue_intr_enable(struct uk_virtqueue *vq, int on);
+
+struct uk_virtio_dev;
+
+/** What a transport provides. */
+struct uk_virtio_ops {
+	uint32_t (*features_get)(struct uk_virtio_dev *d);
+	void (*features_set)(struct uk_virtio_dev *d, uint32_t f);
+	uint8_t (*status_get)(struct uk_virtio_dev *d);
+	void (*status_set)(struct uk_virtio_dev *d, uint8_t s);
+	/** Reads len bytes of device-specific config at off. */
+	void (*config_read)(struct uk_virtio_dev *d, unsigned int off,
+			    void *buf, unsigned int len);
+	/** Size of queue q (0: no such queue). */
+	uint16_t (*queue_size)(struct uk_virtio_dev *d, uint16_t q);
+	/** Tells the device where queue q's rings are. */
+	int (*queue_setup)(struct uk_virtio_dev *d, struct uk_virtqueue *vq);
+	void (*notify)(struct uk_virtio_dev *d, uint16_t q);
+	/** Reads and acknowledges the interrupt status (bit 0: queues). */
+	uint8_t (*isr_read)(struct uk_virtio_dev *d);
+};
+
+struct uk_virtio_dev {
+	const struct uk_virtio_ops *ops;
+	void *priv;
+};
+
+/**
+ * Attaches the virtio-net driver to a device: negotiates features, sets
+ * up the receive and transmit queues, fills the receive queue, and
+ * registers a uknetdev (eth0, eth1...).  irq_line >= 0 routes that legacy
+ * interrupt line to the driver.  Returns 0, -ENODEV (no queues),
+ * -ENOMEM, or the registry's error.
+ */
+int uk_virtio_net_attach(struct uk_virtio_dev *vdev, int irq_line);
+/** The driver's interrupt handler (1: it was ours). */
+int uk_virtio_net_irq(void *netdev);
+
+/**
+ * Finds every virtio-net PCI function (legacy/transitional interface) and
+ * attaches the driver to it.  Returns the number of devices attached.
+ */
+int uk_virtio_net_probe(void);
+
+#endif
