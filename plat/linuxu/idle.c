@@ -1,23 +1,38 @@
 /*
- * linuxu idling and interrupt masking: a process has no interrupts to
- * mask, and idling is sleeping until the deadline (used by the
- * cooperative scheduler when it is tested on linuxu).
+ * linuxu idling and interrupt masking for the cooperative scheduler when
+ * it runs inside one Linux thread (its tests): a process has no
+ * interrupts to mask, and idling is sleeping until the deadline.  With no
+ * deadline nothing could ever end the idle period (no interrupt will
+ * come), so every thread is blocked for good: that is reported as a crash
+ * at once rather than left to hang a test run until its timeout.
  */
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
+#include <uk/plat/console.h>
 #include <uk/plat/idle.h>
 #include <uk/plat/irq.h>
+#include <uk/plat/lifecycle.h>
 #include <uk/plat/time.h>
 
+/*
+ * Sleeps until deadline_ns; with deadline 0 (a deadlock here) prints why
+ * and crashes the process with UK_PLAT_CRASH_STATUS.
+ */
 void uk_plat_idle_until(uint64_t deadline_ns)
 {
+	static const char msg[] = "linuxu: idle with no deadline and no "
+				  "interrupts: every thread is blocked "
+				  "forever (deadlock)\n";
 	struct timespec ts;
-	uint64_t d = deadline_ns ? deadline_ns
-				 : uk_plat_time_mono_ns() + UK_NSEC_PER_MSEC;
 
-	ts.tv_sec = (time_t)(d / UK_NSEC_PER_SEC);
-	ts.tv_nsec = (long)(d % UK_NSEC_PER_SEC);
+	if (!deadline_ns) {
+		uk_plat_console_write(msg, strlen(msg));
+		uk_plat_crash();
+	}
+	ts.tv_sec = (time_t)(deadline_ns / UK_NSEC_PER_SEC);
+	ts.tv_nsec = (long)(deadline_ns % UK_NSEC_PER_SEC);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
 	       EINTR)
 		;
