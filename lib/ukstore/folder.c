@@ -1,0 +1,395 @@
+/*
+ * Dynamic folders and their classes.  A folder is one allocation (its
+ * name inline) linked into its library's name-sorted list; a class is
+ * created for the first folder of a template and owns that template's
+ * metric families, which is why a different template may not reuse one of
+ * the library's family names (or a static entry name): the exporter would
+ * otherwise print a family twice or with mismatching metadata.  Every
+ * reference count changes under the store mutex, so a cursor that looks
+ * for a successor under the lock can never revive a folder whose count
+ * reached zero; the last put unlinks the folder under the lock, then frees
+ * it and calls its release callback outside it, exactly once.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include <uk/alloc.h>
+#include <uk/assert.h>
+#include <uk/lock.h>
+#include <uk/store.h>
+
+#include "store_impl.h"
+
+static struct uk_mutex store_lock = UK_MUTEX_INITIALIZER;
+
+/* Takes the store mutex. */
+void _uk_store_lock(void)
+{
+	uk_mutex_lock(&store_lock);
+}
+
+/* Releases the store mutex. */
+void _uk_store_unlock(void)
+{
+	uk_mutex_unlock(&store_lock);
+}
+
+static int is_ident(const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		char c = s[i];
+
+		if (i == max)
+			return 0;
+		if (c == '_' || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z'))
+			continue;
+		if (i > 0 && c >= '0' && c <= '9')
+			continue;
+		return 0;
+	}
+	return i > 0;
+}
+
+static int label_ok(const char *l)
+{
+	return l && is_ident(l, _UK_STORE_NAME_MAX) &&
+	       !(l[0] == '_' && l[1] == '_');
+}
+
+static int folder_name_ok(const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (s[i] == '/' || i == _UK_STORE_NAME_MAX)
+			return 0;
+	if (i == 0)
+		return 0;
+	if (s[0] == '.' && (s[1] == 0 || (s[1] == '.' && s[2] == 0)))
+		return 0;
+	return 1;
+}
+
+static int entry_ok(const struct uk_store_entry *e)
+{
+	if (!e->name || !is_ident(e->name, _UK_STORE_ENTRY_MAX) || !e->get.any)
+		return 0;
+	if (e->type < UK_STORE_S8 || e->type > UK_STORE_HIST ||
+	    e->kind > UK_STORE_INFO || e->unit > UK_STORE_UNIT_SECONDS)
+		return 0;
+	if ((e->type == UK_STORE_HIST) != (e->kind == UK_STORE_HISTOGRAM))
+		return 0;
+	if ((e->type == UK_STORE_STRING) != (e->kind == UK_STORE_INFO))
+		return 0;
+	return 1;
+}
+
+static int tmpl_ok(const struct uk_store_entry *tmpl, unsigned int n)
+{
+	unsigned int i, j;
+
+	if (!tmpl || n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!entry_ok(&tmpl[i]))
+			return 0;
+		for (j = 0; j < i; j++)
+			if (!_uk_store_strcmp(tmpl[i].name, tmpl[j].name))
+				return 0;
+	}
+	return 1;
+}
+
+static size_t copy_name(char *dst, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = 0;
+	return i;
+}
+
+static int static_has(const struct uk_store_lib *lib, const char *name)
+{
+	size_t i, n = _uk_store_lib_nstatic(lib);
+
+	for (i = 0; i < n; i++)
+		if (!_uk_store_strcmp(lib->start[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* Does a template of n entries clash with a family or static entry? */
+static int clashes_locked(const struct uk_store_lib *lib,
+			  const struct uk_store_entry *tmpl, unsigned int n)
+{
+	const struct uk_store_class *c;
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		if (static_has(lib, tmpl[i].name))
+			return 1;
+		for (c = lib->state->classes; c; c = c->next) {
+			/* A class without folders may have a dead template. */
+			if (!c->nfolders)
+				continue;
+			for (j = 0; j < c->n; j++)
+				if (!_uk_store_strcmp(c->tmpl[j].name,
+						      tmpl[i].name))
+					return 1;
+		}
+	}
+	return 0;
+}
+
+static struct uk_store_folder *visible_locked(const struct uk_store_lib *lib,
+					      const char *name)
+{
+	struct uk_store_folder *f;
+
+	for (f = lib->state->folders; f; f = f->next)
+		if (!f->hidden && !_uk_store_strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+/* Links f after every folder whose name sorts before or equal to its. */
+static void link_sorted_locked(struct uk_store_lib_state *st,
+			       struct uk_store_folder *f)
+{
+	struct uk_store_folder **pp = &st->folders;
+
+	while (*pp && _uk_store_strcmp((*pp)->name, f->name) <= 0)
+		pp = &(*pp)->next;
+	f->next = *pp;
+	*pp = f;
+}
+
+/*
+ * Creates folder name in lib (see uk/store.h).  Returns 0 and *out, or
+ * -EINVAL, -EEXIST (a visible folder or a static entry has that name), or
+ * -ENOMEM; on error nothing is left allocated or linked.
+ */
+int uk_store_folder_add(const struct uk_store_lib *lib,
+			const char *label_name, const char *name,
+			const struct uk_store_entry *tmpl, unsigned int n,
+			void *cookie, uk_store_release_fn release,
+			struct uk_store_folder **out)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	struct uk_store_class *c, *newc = NULL, **cp;
+	struct uk_store_folder *f;
+	int rc = 0;
+
+	if (!lib || !lib->state || !out || !label_ok(label_name) ||
+	    !folder_name_ok(name) || !tmpl_ok(tmpl, n))
+		return -EINVAL;
+	f = uk_calloc(a, 1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->a = a;
+	f->lib = lib;
+	f->cookie = cookie;
+	f->release = release;
+	f->refs = 1;
+	copy_name(f->name, name);
+
+	_uk_store_lock();
+	if (visible_locked(lib, name) || static_has(lib, name)) {
+		rc = -EEXIST;
+		goto out_unlock;
+	}
+	for (c = lib->state->classes; c; c = c->next)
+		if (c->tmpl == tmpl && c->n == n &&
+		    !_uk_store_strcmp(c->label, label_name))
+			break;
+	if (!c) {
+		if (clashes_locked(lib, tmpl, n)) {
+			rc = -EINVAL;
+			goto out_unlock;
+		}
+		newc = uk_calloc(a, 1, sizeof(*newc));
+		if (!newc) {
+			rc = -ENOMEM;
+			goto out_unlock;
+		}
+		newc->a = a;
+		newc->lib = lib;
+		newc->tmpl = tmpl;
+		newc->n = n;
+		copy_name(newc->label, label_name);
+		copy_name(newc->key, tmpl[0].name);
+		/*
+		 * Classes sort by their first entry's name, so one that is
+		 * removed and created again while a cursor is parked keeps
+		 * its place and is not visited twice.
+		 */
+		for (cp = &lib->state->classes; *cp; cp = &(*cp)->next)
+			if (_uk_store_strcmp((*cp)->key, tmpl[0].name) > 0)
+				break;
+		newc->next = *cp;
+		*cp = newc;
+		c = newc;
+	}
+	c->refs++;
+	c->nfolders++;
+	f->cls = c;
+	link_sorted_locked(lib->state, f);
+	lib->state->nfolders++;
+out_unlock:
+	_uk_store_unlock();
+	if (rc) {
+		uk_free(a, f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+/* Takes a reference on f; the store lock is held. */
+void _uk_store_folder_ref_locked(struct uk_store_folder *f)
+{
+	UK_ASSERT(f->refs > 0);
+	f->refs++;
+}
+
+/* Takes a reference on class c; the store lock is held. */
+void _uk_store_class_ref_locked(struct uk_store_class *c)
+{
+	UK_ASSERT(c->refs > 0);
+	c->refs++;
+}
+
+/*
+ * Drops a reference on class c, unlinking and freeing it on the last one;
+ * the store lock is held (freeing under it calls only the allocator).
+ */
+void _uk_store_class_unref_locked(struct uk_store_class *c)
+{
+	struct uk_store_class **cp;
+
+	UK_ASSERT(c->refs > 0);
+	if (--c->refs)
+		return;
+	for (cp = &c->lib->state->classes; *cp != c; cp = &(*cp)->next)
+		UK_ASSERT(*cp);
+	*cp = c->next;
+	uk_free(c->a, c);
+}
+
+/*
+ * Drops a reference on f with the store lock held.  On the last one f is
+ * unlinked and returned: the caller passes it to _uk_store_folder_final()
+ * once the lock is released.  Otherwise returns NULL.
+ */
+struct uk_store_folder *_uk_store_folder_unref_locked(
+	struct uk_store_folder *f)
+{
+	struct uk_store_folder **pp;
+	struct uk_store_class *c = f->cls;
+
+	UK_ASSERT(f->refs > 0);
+	if (--f->refs)
+		return NULL;
+	UK_ASSERT(f->hidden);
+	for (pp = &f->lib->state->folders; *pp != f; pp = &(*pp)->next)
+		UK_ASSERT(*pp);
+	*pp = f->next;
+	f->next = NULL;
+	UK_ASSERT(c->nfolders > 0);
+	c->nfolders--;
+	_uk_store_class_unref_locked(c);
+	f->cls = NULL;
+	return f;
+}
+
+/* Frees an unlinked folder and then tells its producer. */
+void _uk_store_folder_final(struct uk_store_folder *f)
+{
+	uk_store_release_fn release = f->release;
+	void *cookie = f->cookie;
+
+	uk_free(f->a, f);
+	if (release)
+		release(cookie);
+}
+
+/*
+ * The next visible folder of lib after f (from the head when f is NULL),
+ * restricted to class c when c is non-NULL; NULL at the end.
+ */
+struct uk_store_folder *_uk_store_folder_next_locked(
+	const struct uk_store_lib *lib, struct uk_store_folder *f,
+	const struct uk_store_class *c)
+{
+	struct uk_store_folder *g = f ? f->next : lib->state->folders;
+
+	while (g && (g->hidden || (c && g->cls != c)))
+		g = g->next;
+	return g;
+}
+
+/*
+ * Hides f and drops the creator's reference.  Returns 0, or -EINVAL when
+ * f is NULL or was already removed.
+ */
+int uk_store_folder_remove(struct uk_store_folder *f)
+{
+	struct uk_store_folder *dead;
+
+	if (!f)
+		return -EINVAL;
+	_uk_store_lock();
+	if (f->hidden) {
+		_uk_store_unlock();
+		return -EINVAL;
+	}
+	f->hidden = 1;
+	UK_ASSERT(f->lib->state->nfolders > 0);
+	f->lib->state->nfolders--;
+	dead = _uk_store_folder_unref_locked(f);
+	_uk_store_unlock();
+	if (dead)
+		_uk_store_folder_final(dead);
+	return 0;
+}
+
+/* Takes another reference on f, which the caller already holds. */
+void uk_store_folder_hold(struct uk_store_folder *f)
+{
+	_uk_store_lock();
+	_uk_store_folder_ref_locked(f);
+	_uk_store_unlock();
+}
+
+/* Drops a reference on f; the last one frees it and calls its release. */
+void uk_store_folder_put(struct uk_store_folder *f)
+{
+	struct uk_store_folder *dead;
+
+	if (!f)
+		return;
+	_uk_store_lock();
+	dead = _uk_store_folder_unref_locked(f);
+	_uk_store_unlock();
+	if (dead)
+		_uk_store_folder_final(dead);
+}
+
+/* The folder's name (its label value). */
+const char *uk_store_folder_name(const struct uk_store_folder *f)
+{
+	return f->name;
+}
+
+/* The folder's label name. */
+const char *uk_store_folder_label(const struct uk_store_folder *f)
+{
+	return f->cls->label;
+}

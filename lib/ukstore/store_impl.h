@@ -1,0 +1,81 @@
+/*
+ * ukstore's private definitions, shared by its implementation files only.
+ * One store-wide mutex protects every library's folder list, its class
+ * list and all reference counts; getters and callbacks always run with it
+ * released, protected instead by a reference on the folder they read.
+ * A class is the set of a library's folders made from one template: it
+ * owns the metric families named by the template's entries.  Classes and
+ * folders stay linked while referenced, so a cursor parked on one can
+ * always find its successor, and are unlinked by their last release.
+ */
+#ifndef UK_STORE_IMPL_H
+#define UK_STORE_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uk/alloc.h>
+#include <uk/store.h>
+
+#define _UK_STORE_NAME_MAX 63 /* folder and label name length */
+#define _UK_STORE_ENTRY_MAX 127 /* dynamic entry name length */
+
+struct uk_store_class {
+	struct uk_store_class *next;      /* library's classes, by creation */
+	const struct uk_store_lib *lib;
+	struct uk_alloc *a;  /* that allocated it */
+	const struct uk_store_entry *tmpl;
+	unsigned int n;
+	uint32_t refs;      /* linked folders + cursors parked on it */
+	uint32_t nfolders;  /* linked folders (hidden ones included) */
+	char label[_UK_STORE_NAME_MAX + 1];
+	char key[_UK_STORE_ENTRY_MAX + 1]; /* tmpl[0].name: sort key */
+};
+
+struct uk_store_folder {
+	struct uk_store_folder *next;     /* library's folders, by name */
+	const struct uk_store_lib *lib;
+	struct uk_alloc *a;  /* that allocated it */
+	struct uk_store_class *cls;
+	void *cookie;
+	uk_store_release_fn release;
+	uint32_t refs;
+	uint8_t hidden;     /* removed: invisible to new lookups */
+	char name[_UK_STORE_NAME_MAX + 1];
+};
+
+/* The store mutex (folder.c). */
+void _uk_store_lock(void);
+void _uk_store_unlock(void);
+
+/*
+ * Reference helpers for callers that hold the store lock.  _unref returns
+ * the folder when that was its last reference: it is then unlinked and the
+ * caller must pass it to _uk_store_folder_final() after unlocking.
+ */
+void _uk_store_folder_ref_locked(struct uk_store_folder *f);
+struct uk_store_folder *_uk_store_folder_unref_locked(
+	struct uk_store_folder *f);
+void _uk_store_folder_final(struct uk_store_folder *f);
+void _uk_store_class_ref_locked(struct uk_store_class *c);
+void _uk_store_class_unref_locked(struct uk_store_class *c);
+
+/*
+ * The first visible folder of lib after f (from the head when f is NULL)
+ * that belongs to class c (any class when c is NULL).  Store lock held.
+ */
+struct uk_store_folder *_uk_store_folder_next_locked(
+	const struct uk_store_lib *lib, struct uk_store_folder *f,
+	const struct uk_store_class *c);
+
+/* Libraries in name order: the one after prev (first when NULL). */
+const struct uk_store_lib *_uk_store_lib_next(const struct uk_store_lib *prev);
+/* Number of static entries of lib (0 when it has none). */
+size_t _uk_store_lib_nstatic(const struct uk_store_lib *lib);
+
+/* Compares the len bytes at s with the C string t, as strcmp would. */
+int _uk_store_memstrcmp(const char *s, size_t len, const char *t);
+int _uk_store_strcmp(const char *a, const char *b);
+size_t _uk_store_strnlen(const char *s, size_t max);
+
+#endif /* UK_STORE_IMPL_H */

@@ -1,0 +1,744 @@
+/*
+ * Entry values: calling getters and setters with the right C type,
+ * converting between value types with range checks, parsing and
+ * formatting text, and the live histogram.  The text code is written here
+ * rather than borrowed from libc because the kernel's minimal libc has no
+ * floating-point printf or strtod; doubles are printed with the fewest of
+ * 15, 16 or 17 significant digits that read back to the same value (by
+ * this file's own parser, which is exact for short decimals and within an
+ * ulp otherwise), which is what a procfs-like text view needs.  The
+ * exporter has its own exact shortest formatter.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uk/counter.h>
+#include <uk/store.h>
+
+#include "store_impl.h"
+
+/* Records v: the first bucket whose bound is >= v; NaN only in count/sum. */
+void uk_store_hist_observe(struct uk_store_hist *h, double v)
+{
+	uint32_t i = 0;
+	double s;
+
+	if (v == v) {
+		while (i < h->nbuckets && !(v <= h->le[i]))
+			i++;
+		uk_counter_add(&h->bucket[i], 1);
+	}
+	uk_counter_add(&h->count, 1);
+	__atomic_load(&h->sum, &s, __ATOMIC_RELAXED);
+	s += v;
+	__atomic_store(&h->sum, &s, __ATOMIC_RELAXED);
+}
+
+/*
+ * Fills *out from the struct uk_store_hist at cookie, cumulatively.
+ * Returns 0, or -EINVAL for a histogram with too many buckets.  Read
+ * while an observer runs, count is raised to at least the cumulative
+ * total, so the value stays self-consistent.
+ */
+int uk_store_hist_get(void *cookie, struct uk_store_hist_val *out)
+{
+	const struct uk_store_hist *h = cookie;
+	uint64_t cum = 0, count;
+	uint32_t i;
+
+	if (!h || h->nbuckets > UK_STORE_HIST_MAX_BUCKETS)
+		return -EINVAL;
+	out->nbuckets = h->nbuckets;
+	out->le = h->le;
+	for (i = 0; i < h->nbuckets; i++) {
+		cum += uk_counter_read(&h->bucket[i]);
+		out->cum[i] = cum;
+	}
+	cum += uk_counter_read(&h->bucket[h->nbuckets]);
+	count = uk_counter_read(&h->count);
+	out->count = count > cum ? count : cum;
+	__atomic_load(&h->sum, &out->sum, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/*
+ * Calls ref's getter.  Returns 0, -EINVAL for an unresolved reference or
+ * unknown type, or the getter's error.
+ */
+int uk_store_read(const struct uk_store_ref *ref, struct uk_store_value *v)
+{
+	const struct uk_store_entry *e;
+	void *ck;
+	int rc;
+
+	if (!ref || !ref->entry || !v || !ref->entry->get.any)
+		return -EINVAL;
+	e = ref->entry;
+	ck = ref->cookie;
+	v->type = e->type;
+	switch (e->type) {
+	case UK_STORE_S8: {
+		int8_t x = 0;
+
+		rc = e->get.s8(ck, &x);
+		v->s = x;
+		break;
+	}
+	case UK_STORE_U8: {
+		uint8_t x = 0;
+
+		rc = e->get.u8(ck, &x);
+		v->u = x;
+		break;
+	}
+	case UK_STORE_S16: {
+		int16_t x = 0;
+
+		rc = e->get.s16(ck, &x);
+		v->s = x;
+		break;
+	}
+	case UK_STORE_U16: {
+		uint16_t x = 0;
+
+		rc = e->get.u16(ck, &x);
+		v->u = x;
+		break;
+	}
+	case UK_STORE_S32: {
+		int32_t x = 0;
+
+		rc = e->get.s32(ck, &x);
+		v->s = x;
+		break;
+	}
+	case UK_STORE_U32: {
+		uint32_t x = 0;
+
+		rc = e->get.u32(ck, &x);
+		v->u = x;
+		break;
+	}
+	case UK_STORE_S64: {
+		int64_t x = 0;
+
+		rc = e->get.s64(ck, &x);
+		v->s = x;
+		break;
+	}
+	case UK_STORE_U64: {
+		uint64_t x = 0;
+
+		rc = e->get.u64(ck, &x);
+		v->u = x;
+		break;
+	}
+	case UK_STORE_UPTR: {
+		uintptr_t x = 0;
+
+		rc = e->get.uptr(ck, &x);
+		v->u = x;
+		break;
+	}
+	case UK_STORE_DOUBLE: {
+		double x = 0;
+
+		rc = e->get.dbl(ck, &x);
+		v->d = x;
+		break;
+	}
+	case UK_STORE_STRING: {
+		const char *x = NULL;
+
+		rc = e->get.str(ck, &x);
+		v->str = x ? x : "";
+		break;
+	}
+	case UK_STORE_HIST:
+		v->hist = (struct uk_store_hist_val){ 0 };
+		rc = e->get.hist(ck, &v->hist);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return rc > 0 ? -EIO : rc;
+}
+
+static int is_signed_type(uint8_t t)
+{
+	return t == UK_STORE_S8 || t == UK_STORE_S16 || t == UK_STORE_S32 ||
+	       t == UK_STORE_S64;
+}
+
+static int is_unsigned_type(uint8_t t)
+{
+	return t == UK_STORE_U8 || t == UK_STORE_U16 || t == UK_STORE_U32 ||
+	       t == UK_STORE_U64 || t == UK_STORE_UPTR;
+}
+
+/*
+ * Converts v to an integer in [lo, hi] (signed view) or [0, uhi]
+ * (unsigned view).  Returns 0, -ERANGE or -EINVAL.
+ */
+static int to_int(const struct uk_store_value *v, int sgn, int64_t lo,
+		  int64_t hi, uint64_t uhi, int64_t *s, uint64_t *u)
+{
+	if (is_signed_type(v->type)) {
+		if (sgn) {
+			if (v->s < lo || v->s > hi)
+				return -ERANGE;
+			*s = v->s;
+		} else {
+			if (v->s < 0 || (uint64_t)v->s > uhi)
+				return -ERANGE;
+			*u = (uint64_t)v->s;
+		}
+		return 0;
+	}
+	if (is_unsigned_type(v->type)) {
+		if (sgn) {
+			if (v->u > (uint64_t)hi)
+				return -ERANGE;
+			*s = (int64_t)v->u;
+		} else {
+			if (v->u > uhi)
+				return -ERANGE;
+			*u = v->u;
+		}
+		return 0;
+	}
+	if (v->type == UK_STORE_DOUBLE) {
+		double d = v->d;
+
+		if (d != d)
+			return -EINVAL;
+		/* Below 2^52 a double may hold a fraction; above it cannot. */
+		if (d > -4503599627370496.0 && d < 4503599627370496.0 &&
+		    (double)(int64_t)d != d)
+			return -EINVAL;
+		if (sgn) {
+			if (!(d >= -9223372036854775808.0 &&
+			      d < 9223372036854775808.0) ||
+			    (int64_t)d < lo || (int64_t)d > hi)
+				return -ERANGE;
+			*s = (int64_t)d;
+		} else {
+			if (!(d >= 0 && d < 18446744073709551616.0) ||
+			    (uint64_t)d > uhi)
+				return -ERANGE;
+			*u = (uint64_t)d;
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Calls ref's setter with v converted to the entry's type.  Returns 0,
+ * -EPERM (read-only), -ERANGE, -EINVAL, or the setter's error.
+ */
+int uk_store_write(const struct uk_store_ref *ref,
+		   const struct uk_store_value *v)
+{
+	const struct uk_store_entry *e;
+	int64_t s = 0;
+	uint64_t u = 0;
+	void *ck;
+	int rc;
+
+	if (!ref || !ref->entry || !v)
+		return -EINVAL;
+	e = ref->entry;
+	ck = ref->cookie;
+	if (!e->set.any)
+		return -EPERM;
+	switch (e->type) {
+	case UK_STORE_S8:
+		rc = to_int(v, 1, INT8_MIN, INT8_MAX, 0, &s, &u);
+		rc = rc ? rc : e->set.s8(ck, (int8_t)s);
+		break;
+	case UK_STORE_U8:
+		rc = to_int(v, 0, 0, 0, UINT8_MAX, &s, &u);
+		rc = rc ? rc : e->set.u8(ck, (uint8_t)u);
+		break;
+	case UK_STORE_S16:
+		rc = to_int(v, 1, INT16_MIN, INT16_MAX, 0, &s, &u);
+		rc = rc ? rc : e->set.s16(ck, (int16_t)s);
+		break;
+	case UK_STORE_U16:
+		rc = to_int(v, 0, 0, 0, UINT16_MAX, &s, &u);
+		rc = rc ? rc : e->set.u16(ck, (uint16_t)u);
+		break;
+	case UK_STORE_S32:
+		rc = to_int(v, 1, INT32_MIN, INT32_MAX, 0, &s, &u);
+		rc = rc ? rc : e->set.s32(ck, (int32_t)s);
+		break;
+	case UK_STORE_U32:
+		rc = to_int(v, 0, 0, 0, UINT32_MAX, &s, &u);
+		rc = rc ? rc : e->set.u32(ck, (uint32_t)u);
+		break;
+	case UK_STORE_S64:
+		rc = to_int(v, 1, INT64_MIN, INT64_MAX, 0, &s, &u);
+		rc = rc ? rc : e->set.s64(ck, s);
+		break;
+	case UK_STORE_U64:
+		rc = to_int(v, 0, 0, 0, UINT64_MAX, &s, &u);
+		rc = rc ? rc : e->set.u64(ck, u);
+		break;
+	case UK_STORE_UPTR:
+		rc = to_int(v, 0, 0, 0, UINTPTR_MAX, &s, &u);
+		rc = rc ? rc : e->set.uptr(ck, (uintptr_t)u);
+		break;
+	case UK_STORE_DOUBLE:
+		if (v->type == UK_STORE_DOUBLE)
+			rc = e->set.dbl(ck, v->d);
+		else if (is_signed_type(v->type))
+			rc = e->set.dbl(ck, (double)v->s);
+		else if (is_unsigned_type(v->type))
+			rc = e->set.dbl(ck, (double)v->u);
+		else
+			rc = -EINVAL;
+		break;
+	case UK_STORE_STRING:
+		if (v->type != UK_STORE_STRING || !v->str)
+			return -EINVAL;
+		rc = e->set.str(ck, v->str);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return rc > 0 ? -EIO : rc;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Parses an integer: optional sign, decimal or 0x hexadecimal digits.
+ * Sets *neg and *mag.  Returns 0, -EINVAL, or -ERANGE beyond 64 bits.
+ */
+static int parse_int(const char *s, const char *end, int *neg, uint64_t *mag)
+{
+	unsigned int base = 10, d;
+	uint64_t m = 0;
+
+	*neg = 0;
+	if (s < end && (*s == '-' || *s == '+'))
+		*neg = *s++ == '-';
+	if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (s == end)
+		return -EINVAL;
+	for (; s < end; s++) {
+		char c = *s;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else
+			return -EINVAL;
+		if (m > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		m = m * base + d;
+	}
+	*mag = m;
+	return 0;
+}
+
+static int lower_eq(const char *s, const char *end, const char *word)
+{
+	for (; s < end && *word; s++, word++)
+		if ((*s | 0x20) != *word)
+			return 0;
+	return s == end && !*word;
+}
+
+/*
+ * 10^e as a long double: a product of correctly rounded constants
+ * 10^(2^i), so even 10^±4000 is off by a few units of the last place
+ * only (squaring at run time would double the error at each step).
+ */
+static long double pow10l_(int e)
+{
+	static const long double p2[] = {
+		1e1L, 1e2L, 1e4L, 1e8L, 1e16L, 1e32L, 1e64L, 1e128L, 1e256L,
+		1e512L, 1e1024L, 1e2048L,
+	};
+	unsigned int n = (unsigned int)(e < 0 ? -e : e), i;
+	long double r = 1;
+
+	for (i = 0; n && i < sizeof(p2) / sizeof(p2[0]); i++, n >>= 1)
+		if (n & 1)
+			r *= p2[i];
+	return e < 0 ? 1 / r : r;
+}
+
+/*
+ * Parses a decimal floating-point number (also inf, infinity, nan).
+ * Returns 0 and *out, or -EINVAL.
+ */
+static int parse_double(const char *s, const char *end, double *out)
+{
+	uint64_t m = 0;
+	int neg = 0, exp10 = 0, digits = 0, any = 0;
+	long double r;
+
+	if (s < end && (*s == '-' || *s == '+'))
+		neg = *s++ == '-';
+	if (lower_eq(s, end, "inf") || lower_eq(s, end, "infinity")) {
+		*out = neg ? -__builtin_inf() : __builtin_inf();
+		return 0;
+	}
+	if (lower_eq(s, end, "nan")) {
+		*out = __builtin_nan("");
+		return 0;
+	}
+	for (; s < end && *s >= '0' && *s <= '9'; s++, any = 1) {
+		if (digits < 19) {
+			m = m * 10 + (uint64_t)(*s - '0');
+			digits += m != 0;
+		} else {
+			exp10++;
+		}
+	}
+	if (s < end && *s == '.') {
+		for (s++; s < end && *s >= '0' && *s <= '9'; s++, any = 1) {
+			if (digits < 19) {
+				m = m * 10 + (uint64_t)(*s - '0');
+				digits += m != 0;
+				exp10--;
+			}
+		}
+	}
+	if (!any)
+		return -EINVAL;
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		int eneg = 0, e = 0;
+
+		s++;
+		if (s < end && (*s == '-' || *s == '+'))
+			eneg = *s++ == '-';
+		if (s == end)
+			return -EINVAL;
+		for (; s < end && *s >= '0' && *s <= '9'; s++)
+			if (e < 100000)
+				e = e * 10 + (*s - '0');
+		exp10 += eneg ? -e : e;
+	}
+	if (s != end)
+		return -EINVAL;
+	if (m == 0 || exp10 < -400) {
+		r = 0;
+	} else if (exp10 > 400) {
+		r = __builtin_infl();
+	} else if (m < (1ull << 53) && exp10 >= -22 && exp10 <= 22) {
+		/* Both operands exact: one correctly rounded operation. */
+		double d = (double)m, p = (double)pow10l_(exp10 < 0 ? -exp10
+							      : exp10);
+
+		*out = exp10 < 0 ? d / p : d * p;
+		if (neg)
+			*out = -*out;
+		return 0;
+	} else if (exp10 < -300) {
+		/* Two steps so the power of ten stays normal. */
+		r = (long double)m * pow10l_(-300) * pow10l_(exp10 + 300);
+	} else {
+		r = (long double)m * pow10l_(exp10);
+	}
+	*out = neg ? -(double)r : (double)r;
+	return 0;
+}
+
+/*
+ * Parses text (surrounding white space ignored) as a value of the
+ * entry's type and writes it.  Returns as uk_store_write(), or -EINVAL for
+ * unparsable text.
+ */
+int uk_store_write_text(const struct uk_store_ref *ref, const char *text)
+{
+	struct uk_store_value v = { 0 };
+	const char *s, *end;
+	uint64_t mag;
+	int neg, rc;
+	uint8_t t;
+
+	if (!ref || !ref->entry || !text)
+		return -EINVAL;
+	t = ref->entry->type;
+	if (!ref->entry->set.any)
+		return -EPERM;
+	if (t == UK_STORE_STRING) {
+		v.type = UK_STORE_STRING;
+		v.str = text;
+		return uk_store_write(ref, &v);
+	}
+	s = text;
+	end = text + _uk_store_strnlen(text, (size_t)-1);
+	while (s < end && is_space(*s))
+		s++;
+	while (end > s && is_space(end[-1]))
+		end--;
+	if (t == UK_STORE_DOUBLE) {
+		v.type = UK_STORE_DOUBLE;
+		rc = parse_double(s, end, &v.d);
+		return rc ? rc : uk_store_write(ref, &v);
+	}
+	if (!is_signed_type(t) && !is_unsigned_type(t))
+		return -EINVAL;
+	rc = parse_int(s, end, &neg, &mag);
+	if (rc)
+		return rc;
+	if (neg) {
+		if (mag > (uint64_t)INT64_MAX + 1)
+			return -ERANGE;
+		v.type = UK_STORE_S64;
+		v.s = mag ? (int64_t)(0 - mag) : 0;
+	} else {
+		v.type = UK_STORE_U64;
+		v.u = mag;
+	}
+	return uk_store_write(ref, &v);
+}
+
+/* A bounded output: counts every byte, stores those that fit. */
+struct out {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, o->len++)
+		if (o->size && o->len < o->size - 1)
+			o->buf[o->len] = s[i];
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	put(o, s, _uk_store_strnlen(s, (size_t)-1));
+}
+
+static void put_u64(struct out *o, uint64_t u)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	put(o, tmp + i, sizeof(tmp) - (size_t)i);
+}
+
+static void put_s64(struct out *o, int64_t s)
+{
+	if (s < 0) {
+		put(o, "-", 1);
+		put_u64(o, (uint64_t)0 - (uint64_t)s);
+	} else {
+		put_u64(o, (uint64_t)s);
+	}
+}
+
+/*
+ * The 19 leading decimal digits of x > 0 as an integer in [1e18, 1e19)
+ * (off by a few units: long double carries 64 bits), and the decimal
+ * exponent of the first digit.
+ */
+static int digits19(double x, uint64_t *d19)
+{
+	uint64_t bits, m;
+	int e10;
+
+	/* Estimate the exponent from the binary one, then adjust. */
+	__builtin_memcpy(&bits, &x, sizeof(bits));
+	e10 = (int)(((int)((bits >> 52) & 0x7ff) - 1023) * 0.30103);
+	for (;;) {
+		long double v = (long double)x * pow10l_(18 - e10);
+
+		if (v >= 1e19L) {
+			e10++;
+			continue;
+		}
+		m = (uint64_t)(v + 0.5L);
+		if (m < 1000000000000000000ull) {
+			e10--;
+			continue;
+		}
+		if (m >= 10000000000000000000ull) {
+			e10++;
+			continue;
+		}
+		break;
+	}
+	*d19 = m;
+	return e10;
+}
+
+/* The distance from x > 0 to its successor (predecessor at the top). */
+static double ulp_of(double x)
+{
+	uint64_t bits;
+	double y;
+
+	__builtin_memcpy(&bits, &x, sizeof(bits));
+	bits++;
+	__builtin_memcpy(&y, &bits, sizeof(y));
+	if (y == __builtin_inf()) {
+		bits -= 2;
+		__builtin_memcpy(&y, &bits, sizeof(y));
+		return x - y;
+	}
+	return y - x;
+}
+
+/*
+ * Prints x with the fewest of 15, 16 or 17 significant digits that are
+ * provably within half an ulp of x, given that the 19-digit estimate may
+ * be a few units off: 17 digits always are (an ulp is at least 1.1 units
+ * of the 17th digit), shorter ones need that much margin.
+ */
+static void put_double(struct out *o, double d)
+{
+	static const uint64_t p10[] = {
+		1, 10, 100, 1000, 10000, 100000,
+	};
+	char dig[17];
+	uint64_t d19, dp = 0, back, diff, lim;
+	long double half;
+	int prec, e10, nd, i;
+
+	if (d != d) {
+		put_str(o, "NaN");
+		return;
+	}
+	if (d == __builtin_inf() || d == -__builtin_inf()) {
+		put_str(o, d > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (d < 0 || (d == 0 && __builtin_signbit(d))) {
+		put(o, "-", 1);
+		d = -d;
+	}
+	if (d == 0) {
+		put(o, "0", 1);
+		return;
+	}
+	if (d < 1e15 && d == (double)(uint64_t)d) {
+		put_u64(o, (uint64_t)d);
+		return;
+	}
+	e10 = digits19(d, &d19);
+	half = (long double)ulp_of(d) * pow10l_(18 - e10) / 2;
+	for (prec = 15; prec <= 17; prec++) {
+		uint64_t unit = p10[19 - prec];
+
+		dp = (d19 + unit / 2) / unit;
+		back = dp * unit;
+		diff = back > d19 ? back - d19 : d19 - back;
+		if (prec == 17 || (long double)diff + 4 < half)
+			break;
+	}
+	for (lim = 1, i = 0; i < prec; i++)
+		lim *= 10;
+	if (dp == lim) {
+		/* Rounding carried into a new digit: 99.9.. -> 100. */
+		dp /= 10;
+		e10++;
+	}
+	for (i = prec - 1; i >= 0; i--) {
+		dig[i] = (char)('0' + dp % 10);
+		dp /= 10;
+	}
+	for (nd = prec; nd > 1 && dig[nd - 1] == '0'; nd--)
+		;
+	if (e10 >= -5 && e10 < 17) {
+		if (e10 < 0) {
+			put(o, "0.", 2);
+			for (i = -1; i > e10; i--)
+				put(o, "0", 1);
+			put(o, dig, (size_t)nd);
+		} else if (nd <= e10 + 1) {
+			put(o, dig, (size_t)nd);
+			for (i = nd; i <= e10; i++)
+				put(o, "0", 1);
+		} else {
+			put(o, dig, (size_t)e10 + 1);
+			put(o, ".", 1);
+			put(o, dig + e10 + 1, (size_t)(nd - e10 - 1));
+		}
+		return;
+	}
+	put(o, dig, 1);
+	if (nd > 1) {
+		put(o, ".", 1);
+		put(o, dig + 1, (size_t)nd - 1);
+	}
+	put(o, e10 < 0 ? "e-" : "e+", 2);
+	put_u64(o, (uint64_t)(e10 < 0 ? -e10 : e10));
+}
+
+/*
+ * Formats v as text into buf (NUL-terminated when size > 0).  Returns the
+ * length the whole text needs, or -EINVAL for an unknown type.
+ */
+int uk_store_value_format(const struct uk_store_value *v, char *buf,
+			  size_t size)
+{
+	struct out o = { buf, size, 0 };
+	uint32_t i;
+
+	if (!v || (!buf && size))
+		return -EINVAL;
+	switch (v->type) {
+	case UK_STORE_S8:
+	case UK_STORE_S16:
+	case UK_STORE_S32:
+	case UK_STORE_S64:
+		put_s64(&o, v->s);
+		break;
+	case UK_STORE_U8:
+	case UK_STORE_U16:
+	case UK_STORE_U32:
+	case UK_STORE_U64:
+	case UK_STORE_UPTR:
+		put_u64(&o, v->u);
+		break;
+	case UK_STORE_DOUBLE:
+		put_double(&o, v->d);
+		break;
+	case UK_STORE_STRING:
+		put_str(&o, v->str ? v->str : "");
+		break;
+	case UK_STORE_HIST:
+		if (v->hist.nbuckets > UK_STORE_HIST_MAX_BUCKETS)
+			return -EINVAL;
+		for (i = 0; i < v->hist.nbuckets; i++) {
+			put_double(&o, v->hist.le[i]);
+			put(&o, " ", 1);
+			put_u64(&o, v->hist.cum[i]);
+			put(&o, "\n", 1);
+		}
+		put_str(&o, "+Inf ");
+		put_u64(&o, v->hist.count);
+		put(&o, "\n", 1);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = 0;
+	return o.len > INT32_MAX ? -EOVERFLOW : (int)o.len;
+}
