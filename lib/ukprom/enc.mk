@@ -1,7 +1,8 @@
 # The ukprom exposition encoder: number formatting (dtoa.c, enc_pow10.c),
 # the store-to-text encoder (enc.c), content negotiation (negotiate.c),
 # their tests, fuzzer and benchmark.  Included by lib/ukprom/Makefile.uk.
-ukprom_SRCS += lib/ukprom/dtoa.c lib/ukprom/enc_pow10.c
+ukprom_SRCS += lib/ukprom/enc.c lib/ukprom/negotiate.c lib/ukprom/dtoa.c \
+	lib/ukprom/enc_pow10.c
 
 # The formatter needs nothing but itself, so its test links it directly.
 PROGS-asan += test-ukprom-dtoa
@@ -10,3 +11,11 @@ test-ukprom-dtoa_SRCS := lib/ukprom/tests/test_dtoa.c lib/ukprom/dtoa.c \
 	lib/ukprom/enc_pow10.c
 test-ukprom-dtoa_LIBS := uktest linuxu
 test-ukprom-dtoa_LDLIBS := -lm
+
+# Goldens, chunking, failures, allocation and negotiation.
+PROGS-asan += test-ukprom-enc
+TESTS-asan += test-ukprom-enc
+test-ukprom-enc_SRCS := lib/ukprom/tests/test_enc.c \
+	lib/ukprom/tests/test_enc_fixture.c
+test-ukprom-enc_LIBS := ukprom uktest linuxu linuxu_threads
+test-ukprom-enc_LDLIBS := -lm

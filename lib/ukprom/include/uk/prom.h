@@ -33,6 +33,11 @@ enum uk_prom_format {
 
 /** Longest single line the encoder may need to hold (bounded memory). */
 #define UK_PROM_LINE_MAX 512
+/**
+ * Longest metric family name the encoder handles; a family whose name is
+ * longer is skipped and counted as a getter failure.
+ */
+#define UK_PROM_NAME_MAX 192
 
 /**
  * Encoder state.  All of it lives here: the store cursor, the line being
@@ -52,10 +57,25 @@ struct uk_prom_enc {
 	uint32_t line_len, line_off;
 	uint64_t getter_errors; /* failures seen by this encoding */
 	uint64_t bytes;         /* bytes produced so far */
+	/* Private to the encoder (enc.c). */
+	const char *const *libs; /* library filter, NULL: all */
+	uint32_t rec_off;        /* bytes sent of a record too long for line */
+	uint8_t rec_big;
+	uint8_t val_ok;
+	uint8_t mtype;           /* how the current family is exposed */
+	uint16_t name_len;
+	char name[UK_PROM_NAME_MAX]; /* the current family's name */
 };
 
 /** Starts an encoding of the whole store in format fmt. */
 void uk_prom_enc_init(struct uk_prom_enc *e, enum uk_prom_format fmt);
+/**
+ * Starts an encoding restricted to some libraries: libs is a
+ * NULL-terminated array of library names (NULL: all), which must outlive
+ * the encoding.  Tests use it to keep other libraries out of goldens.
+ */
+void uk_prom_enc_init_filter(struct uk_prom_enc *e, enum uk_prom_format fmt,
+			     const char *const *libs);
 /**
  * Writes up to size bytes of the encoding into buf.  Returns the number
  * written; 0 means the encoding is complete.  A getter that fails drops
