@@ -3,12 +3,22 @@
 # the only file that includes socket headers; until the kernel has lwIP's
 # socket API the server is built for the linuxu-hosted variants only.
 ukprom_SRCS += lib/ukprom/http.c
+ukprom_SRCS-host += lib/ukprom/sock.c lib/ukprom/server.c \
+	lib/ukprom/server_resp.c lib/ukprom/server_stats.c
 
 # The parser on its own.
 PROGS-asan += test-ukprom-http
 TESTS-asan += test-ukprom-http
 test-ukprom-http_SRCS := lib/ukprom/tests/test_http.c lib/ukprom/http.c
 test-ukprom-http_LIBS := uktest linuxu
+
+# A real server on loopback.
+PROGS-asan += test-ukprom-server
+TESTS-asan += test-ukprom-server
+test-ukprom-server_SRCS := lib/ukprom/tests/test_server.c \
+	lib/ukprom/tests/test_server_util.c
+test-ukprom-server_LIBS := ukprom ukstore uklock ukalloc ukdebug uktest \
+	linuxu linuxu_threads
 
 # libFuzzer on the parser, run for about 20 s by make check.
 PROGS-fuzz += fuzz-http

@@ -1,0 +1,181 @@
+/*
+ * The exporter's metrics about itself, published in ukstore under library
+ * ukprom (declared by the encoder's enc.c): scrapes by format and HTTP
+ * errors by status code as dynamic folders (labels "format" and "code",
+ * every code the server can send created up front so that a family never
+ * appears out of nowhere), and static entries for the scrape duration
+ * histogram, bytes sent, open connections, evictions and rejections.
+ * The numbers are process-wide: several servers add into the same
+ * counters (atomically), and the folders are created once, by the first
+ * server to start, and never removed.
+ */
+#include <errno.h>
+
+#include <uk/counter.h>
+#include <uk/lock.h>
+#include <uk/plat/time.h>
+#include <uk/store.h>
+
+#include "server_impl.h"
+
+UK_STORE_LIB_EXTERN(ukprom);
+
+static const unsigned int codes[] = {
+	400, 404, 405, 408, 414, 431, 500, 503,
+};
+#define NCODES (sizeof(codes) / sizeof(codes[0]))
+
+static const char *const fmt_names[] = { "text", "openmetrics" };
+
+static uint64_t scrapes[2];
+static uint64_t errors[NCODES];
+static uint64_t sent_bytes;
+static uint64_t connections;
+static uint64_t evicted;
+static uint64_t rejected;
+
+static const double scrape_le[] = {
+	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+	0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+};
+static struct uk_store_hist scrape_hist = {
+	sizeof(scrape_le) / sizeof(scrape_le[0]), scrape_le, {0}, 0, 0,
+};
+/* Serialises observations of servers running on parallel threads. */
+static struct uk_mutex hist_lock = UK_MUTEX_INITIALIZER;
+
+static struct uk_mutex init_lock = UK_MUTEX_INITIALIZER;
+static int initialised;
+
+static int get_u64(void *cookie, uint64_t *out)
+{
+	*out = uk_counter_read(cookie);
+	return 0;
+}
+
+UK_STORE_STATIC_ENTRY(ukprom, scrape_duration_seconds, hist, histogram,
+		      seconds, "Time to serve one GET /metrics, from the "
+		      "request to the last byte handed to the network.",
+		      uk_store_hist_get, NULL, &scrape_hist);
+UK_STORE_STATIC_ENTRY(ukprom, sent_bytes, u64, counter, bytes,
+		      "Bytes the exporter wrote to its connections.",
+		      get_u64, NULL, &sent_bytes);
+UK_STORE_STATIC_ENTRY(ukprom, connections, u64, gauge, none,
+		      "Open exporter connections.",
+		      get_u64, NULL, &connections);
+UK_STORE_STATIC_ENTRY(ukprom, evicted_connections, u64, counter, none,
+		      "Idle or stalled connections closed to admit a new one "
+		      "at the connection limit.", get_u64, NULL, &evicted);
+UK_STORE_STATIC_ENTRY(ukprom, rejected_connections, u64, counter, none,
+		      "Connections refused with 503 at the connection limit.",
+		      get_u64, NULL, &rejected);
+
+static const struct uk_store_entry scrape_tmpl[] = {
+	UK_STORE_ENTRY(scrapes, u64, counter, none,
+		       "Scrapes of /metrics served, by format.",
+		       get_u64, NULL, NULL),
+};
+
+static const struct uk_store_entry error_tmpl[] = {
+	UK_STORE_ENTRY(http_errors, u64, counter, none,
+		       "Error responses sent, by HTTP status code.",
+		       get_u64, NULL, NULL),
+};
+
+static void u32_to_str(unsigned int v, char *buf)
+{
+	char tmp[12];
+	int n = 0, i;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}
+
+/* Creates one folder unless it already exists.  Returns 0 or -errno. */
+static int add_folder(const char *label, const char *name,
+		      const struct uk_store_entry *tmpl, void *cookie)
+{
+	struct uk_store_folder *f;
+	int rc;
+
+	rc = uk_store_folder_add(&uk_store_lib_ukprom, label, name, tmpl, 1,
+				 cookie, NULL, &f);
+	return rc == -EEXIST ? 0 : rc;
+}
+
+/*
+ * Creates the self-metric folders once per process.  Returns 0, or the
+ * store's error (then a later start tries again).
+ */
+int _uk_prom_stats_init(void)
+{
+	char name[12];
+	unsigned int i;
+	int rc = 0;
+
+	uk_mutex_lock(&init_lock);
+	if (initialised)
+		goto out;
+	for (i = 0; i < 2 && !rc; i++)
+		rc = add_folder("format", fmt_names[i], scrape_tmpl,
+				&scrapes[i]);
+	for (i = 0; i < NCODES && !rc; i++) {
+		u32_to_str(codes[i], name);
+		rc = add_folder("code", name, error_tmpl, &errors[i]);
+	}
+	if (!rc)
+		initialised = 1;
+out:
+	uk_mutex_unlock(&init_lock);
+	return rc;
+}
+
+/* Counts a scrape in format fmt. */
+void _uk_prom_stats_scrape(unsigned int fmt)
+{
+	uk_counter_add_mt(&scrapes[fmt ? 1 : 0], 1);
+}
+
+/* Records how long a scrape took. */
+void _uk_prom_stats_scrape_done(uint64_t ns)
+{
+	uk_mutex_lock(&hist_lock);
+	uk_store_hist_observe(&scrape_hist, (double)ns / UK_NSEC_PER_SEC);
+	uk_mutex_unlock(&hist_lock);
+}
+
+/* Counts an error response with this status. */
+void _uk_prom_stats_error(unsigned int status)
+{
+	unsigned int i;
+
+	for (i = 0; i < NCODES; i++)
+		if (codes[i] == status) {
+			uk_counter_add_mt(&errors[i], 1);
+			return;
+		}
+}
+
+void _uk_prom_stats_sent(uint64_t bytes)
+{
+	uk_counter_add_mt(&sent_bytes, bytes);
+}
+
+void _uk_prom_stats_conns(int delta)
+{
+	uk_counter_add_mt(&connections, (uint64_t)(int64_t)delta);
+}
+
+void _uk_prom_stats_evicted(void)
+{
+	uk_counter_add_mt(&evicted, 1);
+}
+
+void _uk_prom_stats_rejected(void)
+{
+	uk_counter_add_mt(&rejected, 1);
+}
