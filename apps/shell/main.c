@@ -191,6 +191,21 @@ static int split(char *line, char **w, int max)
 	return n;
 }
 
+/* Accepts "/lib/folder/" as "lib/folder": the store's paths are bare. */
+static char *norm_path(char *p)
+{
+	size_t n;
+
+	if (!p)
+		return NULL;
+	while (*p == '/')
+		p++;
+	n = strlen(p);
+	while (n && p[n - 1] == '/')
+		p[--n] = '\0';
+	return p;
+}
+
 /* Runs one command line; returns 1 when the shell should exit. */
 static int run(char *line, int *status)
 {
@@ -205,9 +220,9 @@ static int run(char *line, int *status)
 		*status = n > 1 ? atoi(w[1]) : 0;
 		return 1;
 	} else if (!strcmp(w[0], "store") && n >= 2 && !strcmp(w[1], "ls")) {
-		cmd_ls(n > 2 ? w[2] : NULL);
+		cmd_ls(norm_path(n > 2 ? w[2] : NULL));
 	} else if (!strcmp(w[0], "store") && n >= 2 && !strcmp(w[1], "cat")) {
-		cmd_cat(n > 2 ? w[2] : NULL);
+		cmd_cat(norm_path(n > 2 ? w[2] : NULL));
 	} else {
 		outf("unknown command: %s (try help)\n", w[0]);
 	}

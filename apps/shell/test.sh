@@ -21,7 +21,7 @@ if [ ! -f "$img" ]; then
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-printf '\nhelp\nstore ls\nstore ls uksched\nstore cat uksched/threads\nstore cat uksched/main/switches\nstore cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n' |
+printf '\nhelp\nstore ls\nstore ls /uksched/\nstore cat uksched/threads\nstore cat uksched/main/switches\nstore cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n' |
   timeout -k 5 60 qemu-system-x86_64 -display none -serial stdio \
     -monitor none -m 64M -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$img" \

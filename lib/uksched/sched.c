@@ -352,7 +352,6 @@ int uk_thread_join(struct uk_thread *t)
 void uk_thread_exit(void)
 {
 	struct uk_thread *t;
-	unsigned long f;
 
 	uk_sched_init();
 	t = _uksched_cur;
@@ -360,13 +359,13 @@ void uk_thread_exit(void)
 		uk_plat_exit(0);
 	UK_ASSERT(!t->is_idle);
 	_uksched_unpublish(t);
-	f = uk_plat_irq_save();
+	/* Masked for good: this thread never resumes to unmask. */
+	uk_plat_irq_save();
 	nalive--;
 	t->state = UK_SCHED_EXITED;
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
 	uk_wake(&t->exited, -1);
 	_uksched_schedule();
-	(void)f;
 	uk_panic("uksched: exited thread %s resumed", t->name);
 }
 
