@@ -1,0 +1,91 @@
+/*
+ * Starting the network: lwIP's tcpip thread and statistics once, then
+ * the first device configured from the boot options (net.ip=a.b.c.d/n,
+ * net.gw=..., net.dns=...; DHCP without net.ip).
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include "lwip/init.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+#include "lwip/tcpip.h"
+
+#include <uk/errptr.h>
+#include <uk/lock.h>
+#include <uk/lwip.h>
+#include <uk/netdev.h>
+#include <uk/plat/cmdline.h>
+#include <uk/print.h>
+
+#include "lwip_impl.h"
+
+static struct uk_mutex init_lock = UK_MUTEX_INITIALIZER;
+static int started;
+
+static void init_done(void *arg)
+{
+	uk_semaphore_up(arg);
+}
+
+/* Starts lwIP once.  Returns 0. */
+int uk_lwip_init(void)
+{
+	struct uk_semaphore done;
+
+	uk_mutex_lock(&init_lock);
+	if (!started) {
+		uk_semaphore_init(&done, NULL, 0);
+		tcpip_init(init_done, &done);
+		uk_semaphore_down(&done);
+		uk_semaphore_fini(&done);
+		uk_lwip_stats_init();
+		started = 1;
+		uk_pr_info("lwip: lwIP %s started\n", LWIP_VERSION_STRING);
+	}
+	uk_mutex_unlock(&init_lock);
+	return 0;
+}
+
+/*
+ * Brings up the first device from the boot options and waits for it.
+ * Returns 0, -ENODEV, -EINVAL, -ETIMEDOUT or uk_lwip_netif_add()'s error.
+ */
+int uk_lwip_net_init(uint64_t timeout_ms)
+{
+	const char *ip = uk_plat_option("net.ip");
+	struct uk_lwip_ipcfg cfg;
+	struct uk_netdev *dev;
+	struct netif *n;
+	char buf[IP4ADDR_STRLEN_MAX];
+	int rc;
+
+	rc = uk_lwip_ipcfg_parse(&cfg, ip, uk_plat_option("net.gw"),
+				 uk_plat_option("net.dns"));
+	if (rc) {
+		uk_pr_err("lwip: bad net.ip/net.gw/net.dns option\n");
+		return rc;
+	}
+	rc = uk_lwip_init();
+	if (rc)
+		return rc;
+	dev = uk_netdev_get(0);
+	if (!dev) {
+		uk_pr_err("lwip: no network device\n");
+		return -ENODEV;
+	}
+	n = uk_lwip_netif_add(dev, &cfg);
+	if (uk_is_err(n))
+		return (int)uk_ptr_err(n);
+	rc = uk_lwip_netif_wait_up(n, timeout_ms);
+	if (rc) {
+		uk_pr_err("lwip: %s got no address in %llu ms\n", dev->name,
+			  (unsigned long long)timeout_ms);
+		return rc;
+	}
+	LOCK_TCPIP_CORE();
+	ip4addr_ntoa_r(netif_ip4_addr(n), buf, sizeof(buf));
+	UNLOCK_TCPIP_CORE();
+	uk_pr_info("lwip: %s up at %s\n", dev->name, buf);
+	return 0;
+}

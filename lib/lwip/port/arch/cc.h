@@ -1,0 +1,42 @@
+/*
+ * lwIP's compiler and platform port for the ukmon kernel: types and
+ * limits come from gcc's freestanding headers and nolibc, diagnostics go
+ * to the console through ukdebug, a failed lwIP assertion is a broken
+ * invariant and panics (never compiled out), struct timeval is nolibc's,
+ * and random numbers come from sys_arch.c.
+ */
+#ifndef UK_LWIP_ARCH_CC_H
+#define UK_LWIP_ARCH_CC_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <uk/assert.h>
+#include <uk/print.h>
+
+/* x86-64 only: lwIP's byte-order helpers use the compiler's builtins. */
+#ifndef BYTE_ORDER
+#define BYTE_ORDER LITTLE_ENDIAN
+#endif
+#define lwip_htons(x) __builtin_bswap16((uint16_t)(x))
+#define lwip_htonl(x) __builtin_bswap32((uint32_t)(x))
+
+/* Character classes without ctype.h (lwIP has its own). */
+#define LWIP_NO_CTYPE_H 1
+
+#define LWIP_PLATFORM_DIAG(x) do { uk_printk x; } while (0)
+#define LWIP_PLATFORM_ASSERT(x) uk_panic("lwIP assertion: %s", x)
+
+/* lwIP's timer wheel and TCP's ISNs want a little entropy. */
+uint32_t uk_lwip_rand(void);
+#define LWIP_RAND() uk_lwip_rand()
+
+#define PACK_STRUCT_FIELD(x) x
+#define PACK_STRUCT_STRUCT __attribute__((packed))
+#define PACK_STRUCT_BEGIN
+#define PACK_STRUCT_END
+
+#endif /* UK_LWIP_ARCH_CC_H */

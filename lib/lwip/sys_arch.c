@@ -1,0 +1,226 @@
+/*
+ * lwIP's sys_arch layer (NO_SYS=0) on ukmon's threads and locks.
+ *
+ * Timeouts: lwIP passes milliseconds with 0 meaning "forever", and wants
+ * back the milliseconds waited or SYS_ARCH_TIMEOUT; uklock wants an
+ * absolute monotonic deadline in ns, so each wait converts once.  Object
+ * creation failures are reported to lwIP as ERR_MEM, which it handles;
+ * a thread that cannot be created is fatal, as lwIP cannot run without
+ * its tcpip thread.  This file also checks at build time that lwIP's
+ * err_t numbering is the one err.c's table assumes.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include "lwip/err.h"
+#include "lwip/opt.h"
+#include "lwip/sys.h"
+
+#include <uk/assert.h>
+#include <uk/lock.h>
+#include <uk/lwip_mbox.h>
+#include <uk/plat/irq.h>
+#include <uk/plat/time.h>
+#include <uk/thread.h>
+
+_Static_assert(ERR_OK == 0 && ERR_MEM == -1 && ERR_BUF == -2 &&
+	       ERR_TIMEOUT == -3 && ERR_RTE == -4 && ERR_INPROGRESS == -5 &&
+	       ERR_VAL == -6 && ERR_WOULDBLOCK == -7 && ERR_USE == -8 &&
+	       ERR_ALREADY == -9 && ERR_ISCONN == -10 && ERR_CONN == -11 &&
+	       ERR_IF == -12 && ERR_ABRT == -13 && ERR_RST == -14 &&
+	       ERR_CLSD == -15 && ERR_ARG == -16,
+	       "lwIP's err_t numbering changed: update err.c");
+
+/* Default mailbox size when lwIP asks for 0 (it may, for unused boxes). */
+#define MBOX_DEFAULT_SIZE 32
+
+static uint64_t now_ns(void)
+{
+	return uk_plat_time_mono_ns();
+}
+
+/* The deadline for a wait of timeout_ms (0: none). */
+static uint64_t deadline_of(u32_t timeout_ms)
+{
+	return timeout_ms ? now_ns() + (uint64_t)timeout_ms * UK_NSEC_PER_MSEC
+			  : 0;
+}
+
+/* Milliseconds since t0, as lwIP wants them back (never SYS_ARCH_TIMEOUT). */
+static u32_t waited_ms(uint64_t t0)
+{
+	uint64_t ms = (now_ns() - t0) / UK_NSEC_PER_MSEC;
+
+	return ms >= SYS_ARCH_TIMEOUT ? SYS_ARCH_TIMEOUT - 1 : (u32_t)ms;
+}
+
+/* Nothing to set up: objects initialise themselves. */
+void sys_init(void)
+{
+}
+
+/* Monotonic milliseconds (wraps after 49 days, as lwIP expects). */
+u32_t sys_now(void)
+{
+	return (u32_t)(now_ns() / UK_NSEC_PER_MSEC);
+}
+
+u32_t sys_jiffies(void)
+{
+	return sys_now();
+}
+
+/* A xorshift64* generator seeded from both clocks on first use. */
+uint32_t uk_lwip_rand(void)
+{
+	static uint64_t s;
+	sys_prot_t f = sys_arch_protect();
+	uint64_t x = s;
+
+	if (!x)
+		x = (uk_plat_time_wall_ns() ^ (now_ns() << 17)) |
+		    1; /* never 0 */
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	s = x;
+	sys_arch_unprotect(f);
+	return (uint32_t)((x * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
+/* ---- protection ---- */
+
+sys_prot_t sys_arch_protect(void)
+{
+	return uk_plat_irq_save();
+}
+
+void sys_arch_unprotect(sys_prot_t pval)
+{
+	uk_plat_irq_restore(pval);
+}
+
+/* ---- semaphores ---- */
+
+/* Returns ERR_OK (semaphores need no allocation). */
+err_t sys_sem_new(sys_sem_t *sem, u8_t count)
+{
+	uk_semaphore_init(&sem->sem, NULL, count);
+	sem->valid = 1;
+	return ERR_OK;
+}
+
+void sys_sem_free(sys_sem_t *sem)
+{
+	uk_semaphore_fini(&sem->sem);
+	sem->valid = 0;
+}
+
+void sys_sem_signal(sys_sem_t *sem)
+{
+	uk_semaphore_up(&sem->sem);
+}
+
+/* Returns the milliseconds waited, or SYS_ARCH_TIMEOUT. */
+u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
+{
+	uint64_t t0 = now_ns();
+
+	if (uk_semaphore_down_until(&sem->sem, deadline_of(timeout)))
+		return SYS_ARCH_TIMEOUT;
+	return waited_ms(t0);
+}
+
+/* ---- mutexes ---- */
+
+/* Returns ERR_OK. */
+err_t sys_mutex_new(sys_mutex_t *mutex)
+{
+	uk_mutex_init(&mutex->mtx, NULL);
+	mutex->valid = 1;
+	return ERR_OK;
+}
+
+void sys_mutex_free(sys_mutex_t *mutex)
+{
+	uk_mutex_fini(&mutex->mtx);
+	mutex->valid = 0;
+}
+
+void sys_mutex_lock(sys_mutex_t *mutex)
+{
+	uk_mutex_lock(&mutex->mtx);
+}
+
+void sys_mutex_unlock(sys_mutex_t *mutex)
+{
+	uk_mutex_unlock(&mutex->mtx);
+}
+
+/* ---- mailboxes ---- */
+
+/* Returns ERR_OK or ERR_MEM. */
+err_t sys_mbox_new(sys_mbox_t *mbox, int size)
+{
+	if (uk_lwip_mbox_init(&mbox->mb, size > 0 ? (uint32_t)size
+						   : MBOX_DEFAULT_SIZE)) {
+		mbox->valid = 0;
+		return ERR_MEM;
+	}
+	mbox->valid = 1;
+	return ERR_OK;
+}
+
+void sys_mbox_free(sys_mbox_t *mbox)
+{
+	uk_lwip_mbox_fini(&mbox->mb);
+	mbox->valid = 0;
+}
+
+void sys_mbox_post(sys_mbox_t *mbox, void *msg)
+{
+	uk_lwip_mbox_post(&mbox->mb, msg);
+}
+
+/* Returns ERR_OK or ERR_MEM when full; never waits for room. */
+err_t sys_mbox_trypost(sys_mbox_t *mbox, void *msg)
+{
+	return uk_lwip_mbox_trypost(&mbox->mb, msg) ? ERR_MEM : ERR_OK;
+}
+
+/* As sys_mbox_trypost(), from an interrupt handler. */
+err_t sys_mbox_trypost_fromisr(sys_mbox_t *mbox, void *msg)
+{
+	return uk_lwip_mbox_trypost_fromisr(&mbox->mb, msg) ? ERR_MEM : ERR_OK;
+}
+
+/* Returns the milliseconds waited, or SYS_ARCH_TIMEOUT. */
+u32_t sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
+{
+	uint64_t t0 = now_ns();
+
+	if (uk_lwip_mbox_fetch(&mbox->mb, msg, deadline_of(timeout)))
+		return SYS_ARCH_TIMEOUT;
+	return waited_ms(t0);
+}
+
+/* Returns 0, or SYS_MBOX_EMPTY. */
+u32_t sys_arch_mbox_tryfetch(sys_mbox_t *mbox, void **msg)
+{
+	return uk_lwip_mbox_tryfetch(&mbox->mb, msg) ? SYS_MBOX_EMPTY : 0;
+}
+
+/* ---- threads ---- */
+
+/* Starts fn(arg); lwIP's priorities are ignored (cooperative threads). */
+sys_thread_t sys_thread_new(const char *name, lwip_thread_fn thread,
+			    void *arg, int stacksize, int prio)
+{
+	struct uk_thread *t;
+	int rc = uk_thread_create(&t, name, thread, arg,
+				  stacksize > 0 ? (size_t)stacksize : 0);
+
+	if (rc)
+		uk_panic("lwIP: cannot create thread %s: %d", name, rc);
+	return t;
+}
