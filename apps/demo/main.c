@@ -1,0 +1,74 @@
+/*
+ * The main image: a ukmon unikernel monitored by Prometheus.  It brings
+ * up the network (virtio-net and lwIP, configured from the boot options
+ * net.ip/net.gw/net.dns or DHCP), starts ukprom's exporter thread on
+ * ukprom.port (default 9100) and the demo workload, a tiny file server on
+ * demo.port (default 8080), and then idles: all the work happens in
+ * threads woken by network interrupts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/lwip.h>
+#include <uk/plat/cmdline.h>
+#include <uk/print.h>
+#include <uk/prom.h>
+#include <uk/thread.h>
+#include <uk/virtio.h>
+
+#include "demo.h"
+
+static uint16_t opt_port(const char *key, uint16_t dflt)
+{
+	const char *v = uk_plat_option(key);
+	char *end;
+	unsigned long p;
+
+	if (!v)
+		return dflt;
+	p = strtoul(v, &end, 10);
+	if (*end || !p || p > 65535) {
+		uk_pr_warn("demo: ignoring bad %s=%s\n", key, v);
+		return dflt;
+	}
+	return (uint16_t)p;
+}
+
+int main(int argc, char **argv)
+{
+	struct uk_prom_server_cfg cfg = { 0 };
+	struct uk_prom_server *srv;
+	uint16_t fport;
+	int rc;
+
+	if (uk_virtio_net_probe() < 1) {
+		uk_pr_err("demo: no virtio-net device (add -netdev user,id=n0 "
+			  "-device virtio-net-pci,netdev=n0)\n");
+		return 2;
+	}
+	rc = uk_lwip_net_init(30000);
+	if (rc) {
+		uk_pr_err("demo: network configuration failed (%d)\n", rc);
+		return 3;
+	}
+	cfg.port = opt_port("ukprom.port", 9100);
+	rc = uk_prom_server_start(&cfg, &srv);
+	if (rc) {
+		uk_pr_err("demo: exporter failed to start (%d)\n", rc);
+		return 4;
+	}
+	uk_pr_info("ukprom: listening on 0.0.0.0:%u (/metrics)\n",
+		   (unsigned int)uk_prom_server_port(srv));
+	fport = opt_port("demo.port", 8080);
+	rc = demo_fileserver_start(fport);
+	if (rc)
+		uk_pr_err("demo: file server failed to start (%d)\n", rc);
+	else
+		uk_pr_info("demo: file server on 0.0.0.0:%u\n",
+			   (unsigned int)fport);
+	for (;;)
+		uk_thread_sleep_ns(3600ULL * 1000000000ULL);
+	return 0;
+}

@@ -1,0 +1,58 @@
+# Starts and stops the demo VM under QEMU with user networking, its guest
+# ports forwarded to loopback (sourced by scripts/run.sh and the kvm
+# end-to-end tests; not run on its own).
+#
+#   vm_start IMAGE METRICS_PORT FILE_PORT [append words...]
+#       boots IMAGE with hostfwd 127.0.0.1:METRICS_PORT -> guest 9100 and
+#       127.0.0.1:FILE_PORT -> guest 8080, serial output in $VM_LOG, and
+#       waits for the exporter's "listening" line.  Sets VM_PID.  Returns
+#       non-zero (and shows the log) if the VM dies or is not ready in
+#       $VM_READY_TIMEOUT seconds (default 60).
+#   vm_stop        stops the VM (SIGTERM, then SIGKILL).
+#   vm_free_port   prints a free loopback TCP port.
+VM_LOG=${VM_LOG:-build/vm.log}
+VM_PID=
+
+vm_free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+vm_start() {
+  local img=$1 mport=$2 fport=$3 i
+  shift 3
+  mkdir -p "$(dirname "$VM_LOG")"
+  : >"$VM_LOG"
+  qemu-system-x86_64 -display none -serial "file:$VM_LOG" -monitor none \
+    -m "${VM_MEM:-64M}" -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$mport-:9100,hostfwd=tcp:127.0.0.1:$fport-:8080" \
+    -device virtio-net-pci,netdev=n0 \
+    -kernel "$img" ${1:+-append "$*"} </dev/null >>"$VM_LOG.qemu" 2>&1 &
+  VM_PID=$!
+  for i in $(seq $((${VM_READY_TIMEOUT:-60} * 20))); do
+    if grep -q '^ukprom: listening' "$VM_LOG"; then
+      return 0
+    fi
+    if ! kill -0 "$VM_PID" 2>/dev/null; then
+      break
+    fi
+    sleep 0.05
+  done
+  echo "the VM did not become ready; its console:" >&2
+  sed 's/^/    /' "$VM_LOG" "$VM_LOG.qemu" >&2
+  vm_stop
+  return 1
+}
+
+vm_stop() {
+  local i
+  [ -n "$VM_PID" ] || return 0
+  kill -TERM "$VM_PID" 2>/dev/null
+  for i in $(seq 50); do
+    kill -0 "$VM_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$VM_PID" 2>/dev/null
+  wait "$VM_PID" 2>/dev/null
+  VM_PID=
+}
