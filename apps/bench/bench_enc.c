@@ -1,0 +1,235 @@
+/*
+ * bench-enc: the encoder's cost per series.  It builds the bench set
+ * (benchset.h), encodes the whole store into a 16 KiB buffer repeatedly
+ * (text format, as a scrape would) and prints the median cost per series,
+ * next to a naive snprintf("%.17g") rendering of the same series as a
+ * reference, plus the cost of formatting one double both ways.  It counts
+ * allocations during encoding in two places: the uk_alloc default (a
+ * counting wrapper) and libc itself, by interposing malloc, calloc,
+ * realloc and free here and forwarding to glibc's __libc_* functions.
+ * Usage: bench-enc [N folders]; exits non-zero if encoding allocated.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <uk/alloc.h>
+#include <uk/prom.h>
+
+#include "benchset.h"
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+extern void __libc_free(void *p);
+
+static int counting;
+static uint64_t libc_calls;
+
+static void note_call(void)
+{
+	if (__atomic_load_n(&counting, __ATOMIC_RELAXED))
+		__atomic_add_fetch(&libc_calls, 1, __ATOMIC_RELAXED);
+}
+
+/* libc's allocator, counted while the benchmark encodes. */
+void *malloc(size_t size)
+{
+	note_call();
+	return __libc_malloc(size);
+}
+
+/* libc's calloc, counted. */
+void *calloc(size_t n, size_t size)
+{
+	note_call();
+	return __libc_calloc(n, size);
+}
+
+/* libc's realloc, counted. */
+void *realloc(void *p, size_t size)
+{
+	note_call();
+	return __libc_realloc(p, size);
+}
+
+/* libc's free, counted. */
+void free(void *p)
+{
+	if (p)
+		note_call();
+	__libc_free(p);
+}
+
+#define CHUNK 16384
+#define RUNS 15
+
+static char buf[CHUNK];
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t median(uint64_t *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_u64);
+	return v[n / 2];
+}
+
+/* One full encoding; returns the bytes produced. */
+static size_t encode_once(void)
+{
+	struct uk_prom_enc e;
+	size_t total = 0, n;
+
+	uk_prom_enc_init(&e, UK_PROM_FMT_TEXT);
+	while ((n = uk_prom_enc_read(&e, buf, sizeof(buf))) > 0)
+		total += n;
+	uk_prom_enc_fini(&e);
+	return total;
+}
+
+/* The reference: the same lines with snprintf and %.17g. */
+static size_t naive_once(unsigned int n)
+{
+	size_t off = 0, total = 0;
+	unsigned int i;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < n; i++) {
+			int len;
+
+			if (CHUNK - off < 256) {
+				total += off;
+				off = 0;
+			}
+			len = k ? snprintf(buf + off, CHUNK - off,
+					   "bench_gauge{id=\"%u\"} %.17g\n",
+					   i, (double)i * 0.25)
+				: snprintf(buf + off, CHUNK - off,
+					   "bench_counter_total{id=\"%u\"} "
+					   "%.17g\n", i, (double)i);
+			off += (size_t)len;
+		}
+	return total + off;
+}
+
+/* Checks a few lines of a full encoding against the set's definition. */
+static int sanity(unsigned int n)
+{
+	static char all[8 << 20];
+	struct uk_prom_enc e;
+	size_t len = 0, k;
+	char want[96];
+
+	uk_prom_enc_init(&e, UK_PROM_FMT_TEXT);
+	while (len + CHUNK < sizeof(all) &&
+	       (k = uk_prom_enc_read(&e, all + len, CHUNK)) > 0)
+		len += k;
+	uk_prom_enc_fini(&e);
+	all[len] = '\0';
+	snprintf(want, sizeof(want), "\nbench_counter_total{id=\"%u\"} %u\n",
+		 n - 1, n - 1);
+	if (!strstr(all, want))
+		return -1;
+	snprintf(want, sizeof(want), "\nbench_gauge{id=\"%u\"} %.17g\n", 3u,
+		 0.75);
+	return strstr(all, want) ? 0 : -1;
+}
+
+static void bench_doubles(void)
+{
+	enum { NV = 1 << 20 };
+	static double v[NV];
+	uint64_t x = 88172645463325252ULL, t0, t1, t2;
+	size_t sink = 0;
+	char b[40];
+	int i;
+
+	for (i = 0; i < NV; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* Metric-like values: a few digits, some fractions. */
+		v[i] = (double)(x % 100000000) / (double)(1 << (x >> 60));
+	}
+	t0 = now_ns();
+	for (i = 0; i < NV; i++)
+		sink += (size_t)uk_prom_fmt_double(v[i], b);
+	t1 = now_ns();
+	for (i = 0; i < NV; i++)
+		sink += (size_t)snprintf(b, sizeof(b), "%.17g", v[i]);
+	t2 = now_ns();
+	printf("one double: uk_prom_fmt_double %.1f ns, snprintf(%%.17g) "
+	       "%.1f ns (checksum %zu)\n", (double)(t1 - t0) / NV,
+	       (double)(t2 - t1) / NV, sink);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int n = argc > 1 ? (unsigned int)atoi(argv[1])
+				  : BENCHSET_DEFAULT_N;
+	uint64_t enc[RUNS], naive[RUNS], t0;
+	struct uk_alloc_failing fa;
+	struct uk_alloc *old;
+	unsigned int series;
+	size_t bytes = 0;
+	int rc, i;
+
+	rc = bench_set_create(n);
+	if (rc) {
+		fprintf(stderr, "bench-enc: bench_set_create: %d\n", rc);
+		return 1;
+	}
+	series = bench_set_series();
+	if (sanity(n)) {
+		fprintf(stderr, "bench-enc: the encoding is not as expected\n");
+		return 1;
+	}
+	encode_once();
+
+	uk_alloc_failing_init(&fa, uk_alloc_get_default(), 0, 0);
+	old = uk_alloc_set_default(&fa.a);
+	__atomic_store_n(&counting, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < RUNS; i++) {
+		t0 = now_ns();
+		bytes = encode_once();
+		enc[i] = now_ns() - t0;
+	}
+	__atomic_store_n(&counting, 0, __ATOMIC_RELAXED);
+	uk_alloc_set_default(old);
+	for (i = 0; i < RUNS; i++) {
+		t0 = now_ns();
+		naive_once(n);
+		naive[i] = now_ns() - t0;
+	}
+
+	printf("series: %u (%u folders), body %zu bytes, chunk %d bytes, "
+	       "median of %d runs\n", series, n, bytes, CHUNK, RUNS);
+	printf("ukprom encoder: %.1f ns/series (%.2f ms per scrape)\n",
+	       (double)median(enc, RUNS) / series,
+	       (double)median(enc, RUNS) / 1e6);
+	printf("naive snprintf(%%.17g): %.1f ns/series (%.2f ms)\n",
+	       (double)median(naive, RUNS) / series,
+	       (double)median(naive, RUNS) / 1e6);
+	bench_doubles();
+	printf("allocations while encoding: uk_alloc %llu, libc %llu\n",
+	       (unsigned long long)fa.calls,
+	       (unsigned long long)libc_calls);
+	bench_set_destroy();
+	return fa.calls || libc_calls ? 1 : 0;
+}
