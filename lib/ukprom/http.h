@@ -9,8 +9,8 @@
  * Connection, Accept, Content-Length, Transfer-Encoding); every other
  * field is syntax-checked and skipped.
  *
- * Rules chosen where RFC 9112 leaves room (the exporter documents them in
- * its README):
+ * Rules chosen where RFC 9112 leaves room (the exporter's documented
+ * behaviour; server_resp.c adds the rules about bodies):
  * - A line ends with CRLF or a bare LF (RFC 9112 2.2); a CR not followed
  *   by LF is malformed.
  * - Empty lines before the request line are skipped.

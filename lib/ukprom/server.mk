@@ -1,10 +1,17 @@
 # ukprom's HTTP exporter: the request parser (pure, built everywhere), the
 # server loop, responses and self-metrics.  The socket layer (sock.c) is
-# the only file that includes socket headers; until the kernel has lwIP's
-# socket API the server is built for the linuxu-hosted variants only.
-ukprom_SRCS += lib/ukprom/http.c
-ukprom_SRCS-host += lib/ukprom/sock.c lib/ukprom/server.c \
+# the only file that includes socket headers: the host's on linuxu, lwIP's
+# POSIX headers (lib/lwip/posix) on kvm.  On the linuxu-hosted variants
+# the server is part of ukprom; a kernel links it as library
+# ukprom_server, next to lwip, so images without a network stack still
+# link ukprom's encoder alone.
+UKPROM_SERVER_SRCS := lib/ukprom/sock.c lib/ukprom/server.c \
 	lib/ukprom/server_resp.c lib/ukprom/server_stats.c
+ukprom_SRCS += lib/ukprom/http.c
+ukprom_SRCS-host += $(UKPROM_SERVER_SRCS)
+LIBS += ukprom_server
+ukprom_server_DEPS := ukprom
+ukprom_server_SRCS-kvm := $(UKPROM_SERVER_SRCS)
 
 # The parser on its own.
 PROGS-asan += test-ukprom-http
