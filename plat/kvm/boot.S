@@ -3,9 +3,9 @@
  * below and jumps to _uk_kvm_start32 in flat 32-bit protected mode, paging
  * off, with %ebx pointing at the hvm_start_info.  This code clears BSS,
  * identity-maps the low 4 GiB with 2 MiB pages (RAM for -m up to 3 GiB
- * plus the local APIC's MMIO page), enables PAE, long mode, paging and
- * SSE, and enters 64-bit C (_uk_kvm_main) on the boot stack with a zero
- * frame pointer, which ends every backtrace.
+ * plus the local APIC's MMIO page), enables PAE, long mode, paging
+ * and SSE, and enters 64-bit C (_uk_kvm_main) on the boot stack with a
+ * zero frame pointer, which ends every backtrace.
  */
 #define CR0_MP		0x00000002
 #define CR0_EM		0x00000004
@@ -63,6 +63,20 @@ _uk_kvm_start32:
 	add $8, %edi
 	loop 1b
 
+	/*
+	 * The first 2 MiB get 4 KiB pages so that setup.c can unmap page 0
+	 * once it has read the start info (QEMU puts the memory map there):
+	 * then a NULL dereference faults.
+	 */
+	mov $_uk_kvm_pt0, %edi
+	mov $(PTE_P + PTE_RW), %eax
+	mov $512, %ecx
+3:	mov %eax, (%edi)
+	add $0x1000, %eax
+	add $8, %edi
+	loop 3b
+	movl $(_uk_kvm_pt0 + PTE_P + PTE_RW), _uk_kvm_pd
+
 	mov $_uk_kvm_pdpt, %edi
 	mov $(_uk_kvm_pd + PTE_P + PTE_RW), %eax
 	mov $4, %ecx
@@ -107,9 +121,9 @@ _uk_kvm_start64:
 	fninit
 	mov %ebx, %edi		/* zero-extends the start-info address */
 	call _uk_kvm_main
-3:	cli
+4:	cli
 	hlt
-	jmp 3b
+	jmp 4b
 
 	/*
 	 * The boot GDT: null, 64-bit code (0x08), data (0x10).  C code
@@ -129,13 +143,15 @@ _uk_kvm_gdt_desc:
 
 	.section .bss.boot, "aw", @nobits
 	.balign 4096
-	.globl _uk_kvm_pml4, _uk_kvm_boot_stack, _uk_kvm_boot_tsc
+	.globl _uk_kvm_pml4, _uk_kvm_pt0, _uk_kvm_boot_stack, _uk_kvm_boot_tsc
 _uk_kvm_pml4:
 	.skip 4096
 _uk_kvm_pdpt:
 	.skip 4096
 _uk_kvm_pd:
 	.skip 4 * 4096
+_uk_kvm_pt0:
+	.skip 4096
 _uk_kvm_boot_stack:
 	.skip BOOT_STACK_SIZE
 	.balign 8

@@ -41,9 +41,15 @@ static void mask_write(void)
 	outb(PIC2 + 1, (uint8_t)(mask >> 8));
 }
 
-/* Remaps the PICs to vectors 32..47, all lines masked. */
+/*
+ * Stops the firmware's periodic PIT tick (channel 0 waits for a count in
+ * one-shot mode) so nothing ticks while the kernel idles, then remaps the
+ * PICs to vectors 32..47 with all lines masked; the re-initialisation
+ * also drops any request latched before.
+ */
 void _uk_kvm_irq_init(void)
 {
+	outb(0x43, 0x30);
 	outb(PIC1, 0x11);		/* ICW1: init, ICW4 follows */
 	outb(PIC2, 0x11);
 	outb(PIC1 + 1, UK_KVM_VEC_IRQ0);	/* ICW2: vector base */

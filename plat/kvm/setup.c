@@ -3,7 +3,8 @@
  * up, in order, what everything else relies on: the console (so later
  * failures are visible), the CPU tables (so faults are reported), the
  * interrupt controllers (all lines masked), the memory map, and the
- * command line; then it runs constructors and hands argc/argv to
+ * command line, and unmaps page 0 (which holds QEMU's memory map until
+ * then) so that NULL dereferences fault; then it runs constructors and hands argc/argv to
  * uk_boot_main (the scheduler's when linked, else main itself) and exits
  * with its result.  Nothing slow happens here: clocks calibrate on first
  * use and RAM is never zeroed.
@@ -63,6 +64,9 @@ void _uk_kvm_main(const struct uk_kvm_pvh_start_info *si)
 	}
 	cmdline_copy(si);
 	_uk_kvm_memory_init(si);
+	/* The start info is read: from now on NULL dereferences fault. */
+	_uk_kvm_pt0[0] = 0;
+	__asm__ __volatile__("invlpg (%0)" : : "r"(0UL) : "memory");
 	if (uk_kvm_cmdline_parse(cmdline, uk_kvm_image_name, &_uk_kvm_cmdline))
 		_uk_kvm_puts("kvm: too many words on the command line\n");
 	for (ctor = __init_array_start; ctor < __init_array_end; ctor++)

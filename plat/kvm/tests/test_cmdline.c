@@ -1,0 +1,130 @@
+/*
+ * Kernel tests of the command line: the splitter as a pure function
+ * (words, quotes, options, "--", overflow) and the line this image was
+ * actually booted with (crash.sh boots it with a known -append and the
+ * expected argv in the option kvmtest.args).
+ */
+#include <string.h>
+
+#include <uk/plat/cmdline.h>
+#include <uk/test.h>
+
+#include <kvm/plat.h>
+
+static struct uk_kvm_cmdline cl;
+
+UK_TEST(cmdline_words_and_options)
+{
+	char line[] = "  serve ukprom.port=9200\tnet.ip=10.0.2.15/24 -v x=1 ";
+
+	UK_ASSERT_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
+	UK_ASSERT_EQ(cl.argc, 4);
+	UK_ASSERT_STREQ(cl.argv[0], "img");
+	UK_ASSERT_STREQ(cl.argv[1], "serve");
+	UK_ASSERT_STREQ(cl.argv[2], "-v");
+	UK_ASSERT_STREQ(cl.argv[3], "x=1"); /* no dot in the key */
+	UK_ASSERT_TRUE(cl.argv[4] == NULL);
+	UK_ASSERT_EQ(cl.nopts, 2);
+	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "ukprom.port"), "9200");
+	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "net.ip"), "10.0.2.15/24");
+	UK_ASSERT_TRUE(uk_kvm_cmdline_option(&cl, "ukprom") == NULL);
+	UK_ASSERT_TRUE(uk_kvm_cmdline_option(&cl, "x") == NULL);
+	UK_ASSERT_TRUE(uk_kvm_cmdline_option(&cl, NULL) == NULL);
+}
+
+UK_TEST(cmdline_empty)
+{
+	char empty[] = "", blanks[] = " \t \n";
+
+	UK_ASSERT_EQ(uk_kvm_cmdline_parse(empty, "img", &cl), 0);
+	UK_ASSERT_EQ(cl.argc, 1);
+	UK_ASSERT_EQ(cl.nopts, 0);
+	UK_ASSERT_TRUE(cl.argv[1] == NULL);
+	UK_ASSERT_EQ(uk_kvm_cmdline_parse(blanks, "img", &cl), 0);
+	UK_ASSERT_EQ(cl.argc, 1);
+	UK_ASSERT_EQ(uk_kvm_cmdline_parse(NULL, "img", &cl), 0);
+	UK_ASSERT_EQ(cl.argc, 1);
+}
+
+UK_TEST(cmdline_quotes)
+{
+	char line[] = "\"two words\" app.msg=\"hello world\" a\"b c\"d \"\"";
+
+	UK_ASSERT_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
+	UK_ASSERT_EQ(cl.argc, 4);
+	UK_ASSERT_STREQ(cl.argv[1], "two words");
+	UK_ASSERT_STREQ(cl.argv[2], "ab cd");
+	UK_ASSERT_STREQ(cl.argv[3], "");
+	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "app.msg"), "hello world");
+}
+
+UK_TEST(cmdline_double_dash_and_repeats)
+{
+	char line[] = "a.b=1 a.b=2 =x .=y -- c.d=3 --";
+
+	UK_ASSERT_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
+	/* The last value wins; "=x" has an empty key, so it is a word. */
+	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "a.b"), "2");
+	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "."), "y");
+	UK_ASSERT_TRUE(uk_kvm_cmdline_option(&cl, "c.d") == NULL);
+	UK_ASSERT_EQ(cl.argc, 4);
+	UK_ASSERT_STREQ(cl.argv[1], "=x");
+	UK_ASSERT_STREQ(cl.argv[2], "c.d=3");
+	UK_ASSERT_STREQ(cl.argv[3], "--");
+}
+
+UK_TEST(cmdline_overflow)
+{
+	static char line[UK_KVM_CMDLINE_MAX];
+	int i, n = 0;
+
+	for (i = 0; i < UK_KVM_ARGV_MAX + 10; i++) {
+		line[n++] = 'w';
+		line[n++] = ' ';
+	}
+	for (i = 0; i < UK_KVM_OPT_MAX + 5; i++) {
+		memcpy(line + n, "k.k=v ", 6);
+		n += 6;
+	}
+	line[n] = '\0';
+	/* argv[0] takes one of the argv slots. */
+	UK_ASSERT_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 11 + 5);
+	UK_ASSERT_EQ(cl.argc, UK_KVM_ARGV_MAX);
+	UK_ASSERT_TRUE(cl.argv[UK_KVM_ARGV_MAX] == NULL);
+	UK_ASSERT_EQ(cl.nopts, UK_KVM_OPT_MAX);
+}
+
+/*
+ * The real boot line.  Without kvmtest.args (a plain boot) argv is just
+ * the image name; with it, argv[1..] joined by '|' must equal it.
+ */
+UK_TEST(cmdline_boot_args)
+{
+	const char *want = uk_plat_option("kvmtest.args");
+	const struct uk_kvm_cmdline *b = &_uk_kvm_cmdline;
+	char got[256];
+	size_t n = 0;
+	int i;
+
+	UK_ASSERT_TRUE(b->argc >= 1);
+	UK_ASSERT_STREQ(b->argv[0], "ukmon");
+	UK_ASSERT_TRUE(b->argv[b->argc] == NULL);
+	if (!want) {
+		UK_ASSERT_EQ(b->argc, 1);
+		UK_ASSERT_EQ(b->nopts, 0);
+		return;
+	}
+	got[0] = '\0';
+	for (i = 1; i < b->argc; i++) {
+		size_t l = strlen(b->argv[i]);
+
+		UK_ASSERT_TRUE(n + l + 2 < sizeof(got));
+		if (i > 1)
+			got[n++] = '|';
+		memcpy(got + n, b->argv[i], l + 1);
+		n += l;
+	}
+	uk_test_log("argv[1..] = %s", got);
+	UK_ASSERT_STREQ(got, want);
+	UK_ASSERT_STREQ(uk_plat_option("kvmtest.other"), "x=y");
+}

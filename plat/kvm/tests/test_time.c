@@ -1,0 +1,159 @@
+/*
+ * Kernel tests of the clocks and of idling: monotonic time never goes
+ * back and runs at the rate of two independent references (the PIT over
+ * 200 ms, the RTC's seconds edges over one second), wall time is a sane
+ * date, the calendar arithmetic is right, and uk_plat_idle_until() wakes
+ * close after its deadline on the APIC timer with no periodic tick.
+ */
+#include <uk/arch/io.h>
+#include <uk/plat/idle.h>
+#include <uk/plat/time.h>
+#include <uk/test.h>
+
+#include <kvm/plat.h>
+
+static int64_t absd(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+UK_TEST(time_mono_monotonic)
+{
+	uint64_t prev = uk_plat_time_mono_ns(), t;
+	int i, same = 0;
+
+	uk_test_log("TSC %llu kHz", (unsigned long long)(uk_kvm_tsc_hz() /
+							 1000));
+	UK_EXPECT(uk_kvm_tsc_hz() > 100000000ULL); /* > 100 MHz */
+	for (i = 0; i < 100000; i++) {
+		t = uk_plat_time_mono_ns();
+		UK_ASSERT_TRUE(t >= prev);
+		same += t == prev;
+		prev = t;
+	}
+	UK_EXPECT(same < 100000); /* it does advance */
+	/* Boot (TSC origin) to now: more than zero, well under a minute. */
+	UK_EXPECT(prev > 0 && prev < 60 * UK_NSEC_PER_SEC);
+}
+
+UK_TEST(time_rate_vs_pit)
+{
+	uint64_t t0, t1, ticks = 0, pit_ns;
+	uint16_t prev, c;
+	int64_t err_ppm;
+
+	uk_kvm_pit_start();
+	prev = uk_kvm_pit_read();
+	t0 = uk_plat_time_mono_ns();
+	/* 200 ms: read well within the 55 ms wrap of the counter. */
+	while (ticks < UK_KVM_PIT_HZ / 5) {
+		c = uk_kvm_pit_read();
+		ticks += (uint16_t)(prev - c);
+		prev = c;
+	}
+	t1 = uk_plat_time_mono_ns();
+	pit_ns = ticks * UK_NSEC_PER_SEC / UK_KVM_PIT_HZ;
+	err_ppm = ((int64_t)(t1 - t0) - (int64_t)pit_ns) * 1000000 /
+		  (int64_t)pit_ns;
+	uk_test_log("mono %llu us vs PIT %llu us: %lld ppm",
+		    (unsigned long long)((t1 - t0) / 1000),
+		    (unsigned long long)(pit_ns / 1000), (long long)err_ppm);
+	UK_EXPECT(absd(err_ppm) < 5000); /* 0.5% on a busy host */
+}
+
+static uint8_t cmos(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+/* Waits for the RTC's seconds to change; returns mono time then. */
+static uint64_t rtc_edge(void)
+{
+	uint8_t s = cmos(0), n;
+	uint64_t t;
+
+	do {
+		t = uk_plat_time_mono_ns();
+		n = cmos(0);
+	} while (n == s);
+	return t;
+}
+
+UK_TEST(time_rate_vs_rtc)
+{
+	uint64_t t0 = rtc_edge(), t1 = rtc_edge();
+	int64_t err = (int64_t)(t1 - t0) - (int64_t)UK_NSEC_PER_SEC;
+
+	uk_test_log("one RTC second = %llu us of mono time",
+		    (unsigned long long)((t1 - t0) / 1000));
+	UK_EXPECT(absd(err) < 10 * (int64_t)UK_NSEC_PER_MSEC);
+}
+
+UK_TEST(time_wall)
+{
+	uint64_t w = uk_plat_time_wall_ns(), rtc = uk_kvm_rtc_read();
+	uint64_t w2 = uk_plat_time_wall_ns();
+
+	/* After 2020-01-01 and before 2100-01-01. */
+	UK_EXPECT(w / UK_NSEC_PER_SEC > 1577836800ULL);
+	UK_EXPECT(w / UK_NSEC_PER_SEC < 4102444800ULL);
+	UK_EXPECT(absd((int64_t)(w / UK_NSEC_PER_SEC) - (int64_t)rtc) <= 2);
+	UK_EXPECT(w2 >= w);
+}
+
+UK_TEST(time_days_from_civil)
+{
+	UK_ASSERT_EQ(uk_kvm_days_from_civil(1970, 1, 1), 0);
+	UK_ASSERT_EQ(uk_kvm_days_from_civil(1970, 1, 2), 1);
+	UK_ASSERT_EQ(uk_kvm_days_from_civil(1969, 12, 31), -1);
+	UK_ASSERT_EQ(uk_kvm_days_from_civil(2000, 3, 1), 11017);
+	UK_ASSERT_EQ(uk_kvm_days_from_civil(2024, 2, 29), 19782);
+	UK_ASSERT_EQ(uk_kvm_days_from_civil(2026, 11, 23), 20780);
+	UK_ASSERT_EQ(uk_kvm_days_from_civil(2100, 3, 1), 47541);
+}
+
+UK_TEST(idle_until_accuracy)
+{
+	static const uint64_t ms[] = { 1, 5, 20, 50 };
+	uint64_t irqs = uk_kvm_timer_count();
+	unsigned int i;
+
+	uk_test_log("APIC timer %llu kHz", (unsigned long long)
+		    (uk_kvm_lapic_timer_hz() / 1000));
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		uint64_t t0 = uk_plat_time_mono_ns();
+		uint64_t dl = t0 + ms[i] * UK_NSEC_PER_MSEC, t;
+		int halts = 0;
+
+		do {
+			uk_plat_idle_until(dl);
+			halts++;
+			t = uk_plat_time_mono_ns();
+		} while (t < dl && halts < 1000);
+		uk_test_log("idle %llu ms: woke %llu us late after %d halt(s)",
+			    (unsigned long long)ms[i],
+			    (unsigned long long)((t - dl) / 1000), halts);
+		UK_EXPECT(t >= dl);
+		UK_EXPECT(t - dl < 5 * UK_NSEC_PER_MSEC);
+		UK_EXPECT(halts <= 3);
+	}
+	UK_EXPECT(uk_kvm_timer_count() >= irqs + 4);
+	/* A deadline already past returns at once. */
+	{
+		uint64_t t0 = uk_plat_time_mono_ns();
+
+		uk_plat_idle_until(1);
+		UK_EXPECT(uk_plat_time_mono_ns() - t0 < UK_NSEC_PER_MSEC);
+	}
+}
+
+UK_TEST(idle_tickless)
+{
+	uint64_t irqs = uk_kvm_timer_count(), t0 = uk_plat_time_mono_ns();
+
+	/* 30 ms busy: no periodic timer may interrupt. */
+	while (uk_plat_time_mono_ns() - t0 < 30 * UK_NSEC_PER_MSEC)
+		;
+	UK_EXPECT(uk_kvm_timer_count() == irqs);
+}

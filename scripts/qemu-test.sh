@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Boots a kvm image under QEMU (TCG) with COM1 on stdout and the
+# isa-debug-exit device, and exits with the application's own status,
+# decoded from QEMU's (status << 1) | 1.
+#
+#   scripts/qemu-test.sh IMAGE [append words...]
+#
+# Exit status: the application's (0..127; a crash is 126), 124 on timeout,
+# 125 when QEMU failed or stopped without the guest reporting a status.
+# Environment: QEMU_MEM (guest RAM, default 64M), QEMU_TIMEOUT (seconds,
+# default 120), QEMU_EXTRA (more QEMU arguments, split on blanks).
+set -u
+if [ $# -lt 1 ]; then
+  echo "usage: $0 IMAGE [append words...]" >&2
+  exit 2
+fi
+img=$1; shift
+if [ ! -f "$img" ]; then
+  echo "qemu-test: no image $img" >&2
+  exit 125
+fi
+args=(-display none -serial stdio -monitor none -m "${QEMU_MEM:-64M}"
+      -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+      -kernel "$img")
+[ $# -gt 0 ] && args+=(-append "$*")
+# shellcheck disable=SC2206
+[ -n "${QEMU_EXTRA:-}" ] && args+=(${QEMU_EXTRA})
+
+errf=$(mktemp)
+trap 'rm -f "$errf"' EXIT
+timeout -k 5 "${QEMU_TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}" \
+  </dev/null 2>"$errf"
+rc=$?
+cat "$errf" >&2
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+  echo "qemu-test: timeout after ${QEMU_TIMEOUT:-120}s" >&2
+  exit 124
+fi
+if [ $((rc % 2)) -eq 1 ]; then
+  # Status 0 and a QEMU start-up error both give 1: QEMU says which.
+  if [ "$rc" -eq 1 ] && grep -v 'warning' "$errf" | grep -q 'qemu-system'; then
+    echo "qemu-test: QEMU failed" >&2
+    exit 125
+  fi
+  exit $(((rc - 1) / 2))
+fi
+echo "qemu-test: QEMU exited with $rc and no status from the guest" >&2
+exit 125
