@@ -81,6 +81,11 @@
 #define LWIP_NETIF_LINK_CALLBACK        1
 #define LWIP_NETIF_API                  0
 #define LWIP_SINGLE_NETIF               0
+/* 127.0.0.1 and local delivery to our own addresses: in-kernel clients
+ * (tests, the shell) reach in-kernel servers without a device. */
+#define LWIP_HAVE_LOOPIF                1
+#define LWIP_NETIF_LOOPBACK             1
+#define LWIP_LOOPBACK_MAX_PBUFS         64
 
 /* TCP: a 1500-byte MTU, and windows that let a scrape of a few hundred
  * KiB leave in a handful of round trips without window scaling. */

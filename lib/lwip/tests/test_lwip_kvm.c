@@ -1,0 +1,428 @@
+/*
+ * Kernel tests of lwIP on ukmon (the lwip-test image): sys_arch's
+ * timeouts on uksched, the statistics folders in ukstore, TCP through the
+ * BSD socket API over the loopback interface, and the netif glue over a
+ * fake uknetdev device whose "wire" is a tiny peer in this file: it
+ * answers ARP for PEER_IP and echoes UDP datagrams back (swapping MAC, IP
+ * and port fields, which leaves every checksum valid), and raises the
+ * receive notification as a driver's interrupt handler would.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "lwip/sys.h"
+
+#include <uk/errptr.h>
+#include <uk/lock.h>
+#include <uk/lwip.h>
+#include <uk/netdev.h>
+#include <uk/plat/time.h>
+#include <uk/store.h>
+#include <uk/test.h>
+#include <uk/thread.h>
+
+#define MS UK_NSEC_PER_MSEC
+#define PEER_IP 0x0a000002u /* 10.0.0.2 */
+static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+
+static long long read_u(const char *path)
+{
+	struct uk_store_ref ref;
+	struct uk_store_value v;
+	int rc = uk_store_lookup(path, &ref);
+
+	if (rc)
+		return rc;
+	rc = uk_store_read(&ref, &v);
+	uk_store_ref_put(&ref);
+	return rc ? rc : (long long)v.u;
+}
+
+UK_TEST(lwip_sys_arch_timeouts)
+{
+	sys_sem_t s;
+	sys_mbox_t m;
+	void *msg;
+	uint64_t t0;
+	u32_t w;
+
+	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	UK_ASSERT_EQ(sys_sem_new(&s, 0), ERR_OK);
+	t0 = uk_plat_time_mono_ns();
+	UK_ASSERT_EQ(sys_arch_sem_wait(&s, 20), SYS_ARCH_TIMEOUT);
+	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 20 * MS);
+	sys_sem_signal(&s);
+	w = sys_arch_sem_wait(&s, 100);
+	UK_EXPECT(w < 100);
+	sys_sem_free(&s);
+
+	UK_ASSERT_EQ(sys_mbox_new(&m, 2), ERR_OK);
+	UK_ASSERT_EQ(sys_mbox_trypost(&m, &s), ERR_OK);
+	UK_ASSERT_EQ(sys_mbox_trypost_fromisr(&m, &m), ERR_OK);
+	UK_ASSERT_EQ(sys_mbox_trypost(&m, &s), ERR_MEM);
+	UK_EXPECT(sys_arch_mbox_fetch(&m, &msg, 0) != SYS_ARCH_TIMEOUT);
+	UK_ASSERT_TRUE(msg == &s);
+	UK_ASSERT_EQ(sys_arch_mbox_tryfetch(&m, &msg), 0);
+	UK_ASSERT_TRUE(msg == &m);
+	UK_ASSERT_EQ(sys_arch_mbox_tryfetch(&m, &msg), SYS_MBOX_EMPTY);
+	t0 = uk_plat_time_mono_ns();
+	UK_ASSERT_EQ(sys_arch_mbox_fetch(&m, &msg, 10), SYS_ARCH_TIMEOUT);
+	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 10 * MS);
+	sys_mbox_free(&m);
+}
+
+UK_TEST(lwip_stats_in_store)
+{
+	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	UK_ASSERT_TRUE(read_u("lwip/tcp/xmit") >= 0);
+	UK_ASSERT_TRUE(read_u("lwip/link/recv") >= 0);
+	UK_ASSERT_TRUE(read_u("lwip/etharp/cachehit") >= 0);
+	UK_ASSERT_TRUE(read_u("lwip/heap/pool_avail") > 0);
+	UK_ASSERT_EQ(read_u("lwip/tcp_pcb/pool_avail"), MEMP_NUM_TCP_PCB);
+	UK_ASSERT_TRUE(read_u("lwip/pbuf_pool/pool_avail") > 0);
+	UK_ASSERT_EQ(read_u("lwip/nosuch/xmit"), -ENOENT);
+}
+
+/* ---- TCP over the loopback interface ---- */
+
+#define TCP_PORT 7777
+#define TCP_BYTES (256 * 1024)
+
+static void echo_server(void *arg)
+{
+	int lfd = *(int *)arg, c;
+	char buf[1460];
+	ssize_t n;
+
+	c = accept(lfd, NULL, NULL);
+	if (c < 0)
+		return;
+	while ((n = recv(c, buf, sizeof(buf), 0)) > 0) {
+		ssize_t off = 0;
+
+		while (off < n) {
+			ssize_t m = send(c, buf + off, (size_t)(n - off), 0);
+
+			if (m <= 0)
+				goto out;
+			off += m;
+		}
+	}
+out:
+	close(c);
+}
+
+static unsigned char pattern(size_t i)
+{
+	return (unsigned char)(i * 131 + (i >> 9));
+}
+
+UK_TEST(lwip_tcp_loopback_sockets)
+{
+	struct sockaddr_in sa;
+	struct uk_thread *t;
+	static unsigned char rbuf[4096];
+	static unsigned char wbuf[4096];
+	size_t sent = 0, got = 0, i;
+	long long xmit0;
+	int lfd, fd, one = 1, bad = 0;
+
+	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	xmit0 = read_u("lwip/tcp/xmit");
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	UK_ASSERT_TRUE(lfd >= 3);
+	UK_ASSERT_EQ(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one)), 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(TCP_PORT);
+	UK_ASSERT_EQ(inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr), 1);
+	UK_ASSERT_EQ(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	UK_ASSERT_EQ(listen(lfd, 4), 0);
+	UK_ASSERT_EQ(uk_thread_create(&t, "echo", echo_server, &lfd, 0), 0);
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	UK_ASSERT_TRUE(fd >= 3);
+	UK_ASSERT_EQ(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	UK_ASSERT_EQ(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK),
+		     0);
+	while (got < TCP_BYTES) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		if (sent < TCP_BYTES)
+			p.events |= POLLOUT;
+		UK_ASSERT_TRUE(poll(&p, 1, 5000) > 0);
+		if ((p.revents & POLLOUT) && sent < TCP_BYTES) {
+			size_t len = TCP_BYTES - sent < sizeof(wbuf) ?
+				     TCP_BYTES - sent : sizeof(wbuf);
+
+			for (i = 0; i < len; i++)
+				wbuf[i] = pattern(sent + i);
+			n = send(fd, wbuf, len, 0);
+			if (n > 0)
+				sent += (size_t)n;
+			else
+				UK_ASSERT_EQ(errno, EWOULDBLOCK);
+		}
+		if (p.revents & POLLIN) {
+			n = recv(fd, rbuf, sizeof(rbuf), 0);
+			UK_ASSERT_TRUE(n > 0 || errno == EWOULDBLOCK);
+			for (i = 0; n > 0 && i < (size_t)n; i++)
+				bad += rbuf[i] != pattern(got + i);
+			if (n > 0)
+				got += (size_t)n;
+		}
+	}
+	UK_ASSERT_EQ(bad, 0);
+	UK_ASSERT_EQ(got, TCP_BYTES);
+	close(fd);
+	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	close(lfd);
+	/* Both directions went through lwIP's TCP: > 2 x 256 KiB / MSS. */
+	UK_ASSERT_TRUE(read_u("lwip/tcp/xmit") - xmit0 >
+		       2 * TCP_BYTES / TCP_MSS);
+}
+
+/* ---- the netif glue over a fake device with a peer on the wire ---- */
+
+#define QLEN 16
+#define FRAME 1600
+
+struct peer {
+	struct uk_netdev dev;
+	struct uk_mutex lock;
+	uint8_t q[QLEN][FRAME];
+	size_t qlen[QLEN];
+	unsigned int head, count;
+	int intr_on;
+	int mute;
+	unsigned int arp_replies, udp_echoes, ignored;
+};
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void swap(uint8_t *a, uint8_t *b, size_t n)
+{
+	while (n--) {
+		uint8_t t = *a;
+
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/* Builds the peer's answer to frame f in r; returns its length or 0. */
+static size_t answer(struct peer *pe, const uint8_t *f, size_t len,
+		     uint8_t *r)
+{
+	uint16_t type = len >= 14 ? get16(f + 12) : 0;
+
+	if (type == 0x0806 && len >= 42 && get16(f + 20) == 1 &&
+	    get32(f + 38) == PEER_IP) {
+		memcpy(r, f + 6, 6);
+		memcpy(r + 6, peer_mac, 6);
+		put16(r + 12, 0x0806);
+		put16(r + 14, 1);
+		put16(r + 16, 0x0800);
+		r[18] = 6;
+		r[19] = 4;
+		put16(r + 20, 2);
+		memcpy(r + 22, peer_mac, 6);
+		memcpy(r + 28, f + 38, 4);
+		memcpy(r + 32, f + 22, 6);
+		memcpy(r + 38, f + 28, 4);
+		memset(r + 42, 0, 18);
+		pe->arp_replies++;
+		return 60;
+	}
+	if (type == 0x0800 && len >= 42 && f[23] == 17 &&
+	    get32(f + 30) == PEER_IP) {
+		size_t ihl = (size_t)(f[14] & 0xf) * 4;
+
+		if (14 + ihl + 8 > len)
+			return 0;
+		memcpy(r, f, len);
+		memcpy(r, f + 6, 6);
+		memcpy(r + 6, peer_mac, 6);
+		swap(r + 26, r + 30, 4);
+		swap(r + 14 + ihl, r + 14 + ihl + 2, 2);
+		pe->udp_echoes++;
+		return len;
+	}
+	pe->ignored++;
+	return 0;
+}
+
+static int peer_tx(struct uk_netdev *dev, const void *frame, size_t len)
+{
+	struct peer *pe = dev->priv;
+	size_t n;
+	int notify = 0;
+
+	if (len > UK_NETDEV_FRAME_MAX(dev->mtu))
+		return -EMSGSIZE;
+	uk_mutex_lock(&pe->lock);
+	if (!pe->mute && pe->count < QLEN) {
+		unsigned int slot = (pe->head + pe->count) % QLEN;
+
+		n = answer(pe, frame, len, pe->q[slot]);
+		if (n) {
+			pe->qlen[slot] = n;
+			pe->count++;
+			notify = pe->intr_on;
+		}
+	}
+	uk_mutex_unlock(&pe->lock);
+	/* What a driver's interrupt handler does. */
+	if (notify)
+		uk_netdev_rx_notify(dev);
+	return 0;
+}
+
+static int peer_rx(struct uk_netdev *dev, void *buf, size_t size)
+{
+	struct peer *pe = dev->priv;
+	int rc = 0;
+
+	uk_mutex_lock(&pe->lock);
+	if (pe->count) {
+		size_t n = pe->qlen[pe->head];
+
+		if (n > size) {
+			rc = -EMSGSIZE;
+		} else {
+			memcpy(buf, pe->q[pe->head], n);
+			rc = (int)n;
+		}
+		pe->head = (pe->head + 1) % QLEN;
+		pe->count--;
+	}
+	uk_mutex_unlock(&pe->lock);
+	return rc;
+}
+
+static int peer_intr(struct uk_netdev *dev, int on)
+{
+	struct peer *pe = dev->priv;
+	int pending;
+
+	uk_mutex_lock(&pe->lock);
+	pe->intr_on = on;
+	pending = on && pe->count;
+	uk_mutex_unlock(&pe->lock);
+	return pending;
+}
+
+static const struct uk_netdev_ops peer_ops = {
+	.tx = peer_tx, .rx = peer_rx, .rx_intr_enable = peer_intr,
+};
+
+static void peer_init(struct peer *pe, uint8_t last)
+{
+	memset(pe, 0, sizeof(*pe));
+	uk_mutex_init(&pe->lock, NULL);
+	pe->dev.ops = &peer_ops;
+	pe->dev.mtu = 1500;
+	pe->dev.priv = pe;
+	memcpy(pe->dev.hwaddr, "\x02\x00\x00\x00\x00", 5);
+	pe->dev.hwaddr[5] = last;
+}
+
+static struct peer wire;
+
+UK_TEST(lwip_netif_udp_echo_over_netdev)
+{
+	struct uk_lwip_ipcfg cfg;
+	struct sockaddr_in to, from;
+	socklen_t fl = sizeof(from);
+	struct timeval tv = { 2, 0 };
+	struct netif *n;
+	char path[64], msg[64], in[64];
+	long long udp0, link0;
+	int fd, i;
+
+	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	peer_init(&wire, 1);
+	UK_ASSERT_EQ(uk_netdev_register(&wire.dev), 0);
+	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&cfg, "10.0.0.1/24", NULL, NULL), 0);
+	n = uk_lwip_netif_add(&wire.dev, &cfg);
+	UK_ASSERT_TRUE(!uk_is_err(n));
+	UK_ASSERT_EQ(uk_lwip_netif_wait_up(n, 1000), 0);
+	udp0 = read_u("lwip/udp/recv");
+	link0 = read_u("lwip/link/recv");
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	UK_ASSERT_TRUE(fd >= 3);
+	UK_ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				sizeof(tv)), 0);
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons(9999);
+	to.sin_addr.s_addr = htonl(PEER_IP);
+	for (i = 0; i < 5; i++) {
+		int len = snprintf(msg, sizeof(msg), "hello %d", i);
+
+		UK_ASSERT_EQ(sendto(fd, msg, (size_t)len, 0,
+				    (struct sockaddr *)&to, sizeof(to)), len);
+		fl = sizeof(from);
+		UK_ASSERT_EQ(recvfrom(fd, in, sizeof(in), 0,
+				      (struct sockaddr *)&from, &fl), len);
+		UK_ASSERT_EQ(memcmp(in, msg, (size_t)len), 0);
+		UK_ASSERT_EQ(ntohl(from.sin_addr.s_addr), PEER_IP);
+		UK_ASSERT_EQ(ntohs(from.sin_port), 9999);
+	}
+	close(fd);
+	UK_ASSERT_TRUE(wire.arp_replies >= 1);
+	UK_ASSERT_EQ(wire.udp_echoes, 5);
+	snprintf(path, sizeof(path), "netdev/%s/rx_packets", wire.dev.name);
+	UK_ASSERT_TRUE(read_u(path) >= 6);
+	snprintf(path, sizeof(path), "netdev/%s/tx_packets", wire.dev.name);
+	UK_ASSERT_TRUE(read_u(path) >= 6);
+	snprintf(path, sizeof(path), "netdev/%s/rx_irqs", wire.dev.name);
+	UK_ASSERT_TRUE(read_u(path) >= 1);
+	UK_ASSERT_EQ(read_u("lwip/udp/recv") - udp0, 5);
+	UK_ASSERT_TRUE(read_u("lwip/link/recv") - link0 >= 5);
+	UK_ASSERT_TRUE(read_u("lwip/etharp/recv") >= 1);
+}
+
+static struct peer mute;
+
+UK_TEST(lwip_netif_dhcp_wait_times_out)
+{
+	struct netif *n;
+	uint64_t t0;
+
+	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	peer_init(&mute, 3);
+	mute.mute = 1;
+	UK_ASSERT_EQ(uk_netdev_register(&mute.dev), 0);
+	n = uk_lwip_netif_add(&mute.dev, NULL);
+	UK_ASSERT_TRUE(!uk_is_err(n));
+	t0 = uk_plat_time_mono_ns();
+	UK_ASSERT_EQ(uk_lwip_netif_wait_up(n, 300), -ETIMEDOUT);
+	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 300 * MS);
+	UK_ASSERT_TRUE(mute.dev.stats.tx_packets >= 1); /* a DISCOVER */
+}
