@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <uk/arch/ctx.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
 #include <uk/store.h>
@@ -438,4 +439,44 @@ UK_TEST(sched_many_threads)
 	for (i = 0; i < 200; i++)
 		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
 	UK_ASSERT_EQ(n, 200);
+}
+
+struct fpctl {
+	uint32_t mxcsr;
+	uint16_t fcw;
+};
+
+static void fp_fn(void *arg)
+{
+	struct fpctl *seen = arg;
+
+	/* A fresh thread starts from the defaults, whatever its creator has. */
+	seen[0].mxcsr = uk_arch_mxcsr_read();
+	seen[0].fcw = uk_arch_fcw_read();
+	uk_arch_mxcsr_write(UK_ARCH_MXCSR_DEFAULT | 0x2000); /* round down */
+	uk_arch_fcw_write(UK_ARCH_FCW_DEFAULT | 0x0c00);     /* truncate */
+	uk_thread_yield();
+	seen[1].mxcsr = uk_arch_mxcsr_read();
+	seen[1].fcw = uk_arch_fcw_read();
+}
+
+UK_TEST(sched_fp_control_per_thread)
+{
+	uint32_t mxcsr0 = uk_arch_mxcsr_read();
+	uint16_t fcw0 = uk_arch_fcw_read();
+	struct fpctl seen[2];
+	struct uk_thread *t;
+
+	uk_arch_mxcsr_write(mxcsr0 | 0x6000); /* round toward zero */
+	UK_ASSERT_EQ(uk_thread_create(&t, "fp", fp_fn, seen, 0), 0);
+	uk_thread_yield();
+	/* fp_fn changed its own state and yielded back: ours is intact. */
+	UK_EXPECT(uk_arch_mxcsr_read() == (mxcsr0 | 0x6000));
+	UK_EXPECT(uk_arch_fcw_read() == fcw0);
+	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	uk_arch_mxcsr_write(mxcsr0);
+	UK_ASSERT_EQ(seen[0].mxcsr, UK_ARCH_MXCSR_DEFAULT);
+	UK_ASSERT_EQ(seen[0].fcw, UK_ARCH_FCW_DEFAULT);
+	UK_ASSERT_EQ(seen[1].mxcsr, UK_ARCH_MXCSR_DEFAULT | 0x2000);
+	UK_ASSERT_EQ(seen[1].fcw, UK_ARCH_FCW_DEFAULT | 0x0c00);
 }

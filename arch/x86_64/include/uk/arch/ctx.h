@@ -33,6 +33,33 @@ void _uk_arch_ctx_trampoline(void);
 #define UK_ARCH_MXCSR_DEFAULT 0x1f80u
 #define UK_ARCH_FCW_DEFAULT 0x037fu
 
+/** The floating-point control state a switch preserves per context. */
+static inline uint32_t uk_arch_mxcsr_read(void)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("stmxcsr %0" : "=m"(v));
+	return v;
+}
+
+static inline void uk_arch_mxcsr_write(uint32_t v)
+{
+	__asm__ __volatile__("ldmxcsr %0" : : "m"(v));
+}
+
+static inline uint16_t uk_arch_fcw_read(void)
+{
+	uint16_t v;
+
+	__asm__ __volatile__("fnstcw %0" : "=m"(v));
+	return v;
+}
+
+static inline void uk_arch_fcw_write(uint16_t v)
+{
+	__asm__ __volatile__("fldcw %0" : : "m"(v));
+}
+
 /**
  * Prepares ctx so that the first switch to it calls fn(arg) on the stack
  * [stack, stack + size).  fn must never return (end the thread instead).
