@@ -309,6 +309,31 @@ int uk_prom_fmt_double(double v, char *buf)
 			return (int)(p - buf);
 		}
 	}
+	/*
+	 * Eighths below 2^40 (0.5 s, 12.25...): their exact decimal ends in
+	 * a 5 at most three places after the point, so every shorter decimal
+	 * is at least 0.005 away while half an ulp is under 2^-14: the exact
+	 * text is the shortest, and the closest, as the general path finds.
+	 */
+	if (v > -1099511627776.0 && v < 1099511627776.0) {
+		double v8 = v * 8.0;
+		int64_t i8 = (int64_t)v8;
+
+		if ((double)i8 == v8) {
+			static const char frac[8][4] = {
+				"", "125", "25", "375", "5", "625", "75",
+				"875" };
+			uint64_t u8 = i8 < 0 ? -(uint64_t)i8 : (uint64_t)i8;
+			const char *f = frac[u8 & 7];
+
+			p += _uk_prom_fmt_u64(u8 >> 3, p);
+			*p++ = '.';
+			while (*f)
+				*p++ = *f++;
+			*p = '\0';
+			return (int)(p - buf);
+		}
+	}
 	if (be) {
 		c |= DBL_C_MIN;
 		q = be - 1075;

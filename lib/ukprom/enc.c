@@ -155,6 +155,9 @@ static int family_setup(struct uk_prom_enc *e)
 		memcpy(e->name + n, sfx, sl);
 	}
 	e->name_len = (uint16_t)(n + sl);
+	/* All folders of a family share its label. */
+	e->label = e->ref.folder ? uk_store_folder_label(e->ref.folder) : "";
+	e->label_len = (uint16_t)strlen(e->label);
 	return 0;
 }
 
@@ -357,6 +360,54 @@ static void render_hist(struct uk_prom_enc *e, struct wr *w, unsigned int i)
 	w_put(w, "\n", 1);
 }
 
+/*
+ * The common case, a number sample with room to spare in the window,
+ * written without per-piece bounds checks.  Returns 1 if it did so, 0 if
+ * the room is short (the caller takes the checked path).
+ */
+static int fast_scalar(struct uk_prom_enc *e, struct wr *w)
+{
+	const char *fn = e->ref.folder ? uk_store_folder_name(e->ref.folder)
+				       : NULL;
+	size_t fl = fn ? strlen(fn) : 0, i;
+	char *p = w->p;
+
+	/* name, _total, {label="...escaped..."}, space, number, newline */
+	if ((size_t)(w->end - p) < e->name_len + e->label_len + 2 * fl + 48)
+		return 0;
+	memcpy(p, e->name, e->name_len);
+	p += e->name_len;
+	if (e->mtype == MT_COUNTER) {
+		memcpy(p, "_total", 6);
+		p += 6;
+	}
+	if (fn) {
+		*p++ = '{';
+		memcpy(p, e->label, e->label_len);
+		p += e->label_len;
+		*p++ = '=';
+		*p++ = '"';
+		for (i = 0; i < fl; i++) {
+			char c = fn[i];
+
+			if (c == '\\' || c == '"' || c == '\n') {
+				*p++ = '\\';
+				if (c == '\n')
+					c = 'n';
+			}
+			*p++ = c;
+		}
+		*p++ = '"';
+		*p++ = '}';
+	}
+	*p++ = ' ';
+	p += fmt_scalar(&e->val, p);
+	*p++ = '\n';
+	w->len += (uint32_t)(p - w->p);
+	w->p = p;
+	return 1;
+}
+
 static void render_sample(struct uk_prom_enc *e, struct wr *w, unsigned int i)
 {
 	char num[32];
@@ -365,6 +416,8 @@ static void render_sample(struct uk_prom_enc *e, struct wr *w, unsigned int i)
 		render_hist(e, w, i);
 		return;
 	}
+	if (e->mtype != MT_INFO && !w->skip && fast_scalar(e, w))
+		return;
 	w_put(w, e->name, e->name_len);
 	if (e->mtype == MT_INFO) {
 		w_put(w, "_info{", 6);

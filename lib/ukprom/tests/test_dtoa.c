@@ -217,6 +217,30 @@ UK_TEST(dtoa_integers)
 	}
 }
 
+/* The fast path for eighths prints their exact decimal, like %.3f. */
+UK_TEST(dtoa_eighths)
+{
+	char b[32], ref[64];
+	int i;
+
+	for (i = 0; i < 300000; i++) {
+		int64_t m = (int64_t)(rnd() >> (21 + rnd() % 40));
+		double v = (double)(i & 1 ? -m : m) / 8;
+		char *e;
+
+		uk_prom_fmt_double(v, b);
+		snprintf(ref, sizeof(ref), "%.3f", v);
+		e = ref + strlen(ref);
+		while (e[-1] == '0')
+			*--e = '\0';
+		if (e[-1] == '.')
+			*--e = '\0';
+		if (!strcmp(ref, "-0"))
+			strcpy(ref, "0");
+		UK_ASSERT_STREQ(b, ref);
+	}
+}
+
 /* ---- the power-of-ten table, recomputed ---------------------------- */
 
 #define LIMBS 48 /* 1536 bits */
