@@ -480,3 +480,30 @@ UK_TEST(sched_fp_control_per_thread)
 	UK_ASSERT_EQ(seen[1].mxcsr, UK_ARCH_MXCSR_DEFAULT | 0x2000);
 	UK_ASSERT_EQ(seen[1].fcw, UK_ARCH_FCW_DEFAULT | 0x0c00);
 }
+
+static void pingpong_fn(void *arg)
+{
+	int i;
+
+	for (i = 0; i < *(int *)arg; i++)
+		uk_thread_yield();
+}
+
+UK_TEST(sched_switch_cost)
+{
+	int n = 20000, i;
+	uint64_t s0 = uk_sched_switch_count(), t0, el, ds;
+	struct uk_thread *t;
+
+	UK_ASSERT_EQ(uk_thread_create(&t, "pingpong", pingpong_fn, &n, 0), 0);
+	t0 = uk_plat_time_mono_ns();
+	for (i = 0; i < n; i++)
+		uk_thread_yield();
+	el = uk_plat_time_mono_ns() - t0;
+	ds = uk_sched_switch_count() - s0;
+	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	UK_EXPECT(ds >= 2 * (uint64_t)n);
+	uk_test_log("%llu switches in %llu us: %llu ns per yield-switch",
+		    (unsigned long long)ds, (unsigned long long)(el / 1000),
+		    (unsigned long long)(el / (ds ? ds : 1)));
+}
