@@ -1,7 +1,7 @@
 /*
  * Kernel tests of the platform's devices and tables: console output and
  * non-blocking input, the memory map and heap choice (also as a pure
- * function), interrupt masking, a real IRQ delivered through the 8259
+ * function), the default allocator over the heap, interrupt masking, a real IRQ delivered through the 8259
  * (PIT channel 0 one-shot on line 0), unexpected vectors being counted,
  * frame-pointer backtraces, and ukstore's static sections gathered by
  * the linker script from several libraries (kvm from plat/kvm, kvmtest_a
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <uk/alloc.h>
 #include <uk/arch/backtrace.h>
 #include <uk/arch/cpu.h>
 #include <uk/arch/io.h>
@@ -57,13 +58,55 @@ UK_TEST(memmap_heap)
 	UK_EXPECT(len >= 8 * MIB);
 	UK_EXPECT(base + len <= ram + MIB);
 	UK_EXPECT(base - end < 4096 || base > end);
-	/* Both ends are mapped and are RAM. */
+	/* Both ends are mapped and are RAM (put back: the heap may be live). */
 	first = (volatile uint64_t *)(uintptr_t)base;
 	last = (volatile uint64_t *)(uintptr_t)(base + len - 8);
-	*first = 0x1122334455667788ULL;
-	*last = 0x8877665544332211ULL;
-	UK_EXPECT(*first == 0x1122334455667788ULL);
-	UK_EXPECT(*last == 0x8877665544332211ULL);
+	{
+		uint64_t f0 = *first, l0 = *last;
+		unsigned long fl = uk_plat_irq_save();
+
+		*first = 0x1122334455667788ULL;
+		*last = 0x8877665544332211ULL;
+		UK_EXPECT(*first == 0x1122334455667788ULL);
+		UK_EXPECT(*last == 0x8877665544332211ULL);
+		*first = f0;
+		*last = l0;
+		uk_plat_irq_restore(fl);
+	}
+}
+
+UK_TEST(heap_default_allocator)
+{
+	static void *blocks[4096];
+	struct uk_alloc *a = uk_alloc_get_default();
+	uint64_t base, len, got = 0;
+	unsigned int i, n = 0;
+	char *p;
+
+	UK_ASSERT_TRUE(a != NULL);
+	UK_ASSERT_EQ(uk_kvm_heap_region(&base, &len), 0);
+	p = uk_malloc(a, MIB);
+	UK_ASSERT_TRUE(p != NULL);
+	UK_EXPECT((uint64_t)(uintptr_t)p >= base &&
+		  (uint64_t)(uintptr_t)p + MIB <= base + len);
+	memset(p, 0x5a, MIB);
+	UK_EXPECT(p[0] == 0x5a && p[MIB - 1] == 0x5a);
+	uk_free(a, p);
+	/* The heap runs dry gracefully, near its full size. */
+	while (n < sizeof(blocks) / sizeof(blocks[0]) &&
+	       (blocks[n] = uk_malloc(a, MIB / 4)) != NULL) {
+		n++;
+		got += MIB / 4;
+	}
+	uk_test_log("%u blocks of 256 KiB before NULL (heap %llu KiB)", n,
+		    (unsigned long long)(len >> 10));
+	UK_EXPECT(n < sizeof(blocks) / sizeof(blocks[0]));
+	UK_EXPECT(got >= len / 2 && got <= len);
+	for (i = 0; i < n; i++)
+		uk_free(a, blocks[i]);
+	p = uk_malloc(a, MIB);
+	UK_EXPECT(p != NULL);
+	uk_free(a, p);
 }
 
 UK_TEST(memmap_pick_pure)
