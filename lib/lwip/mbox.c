@@ -4,7 +4,10 @@
  * the "fromisr" variant) and the consumer (usually the tcpip thread)
  * meet under one mutex; two condition variables let each side sleep,
  * and a side signals only when the other one is actually waiting, so a
- * busy mailbox costs one lock round trip per message.
+ * busy mailbox costs one lock round trip per message.  "try" posts never
+ * wait for room; they do take the mutex, which is only ever held for a
+ * few instructions (never across a wait), so on kvm's cooperative
+ * threads they find it free, and on linuxu they wait at most that long.
  */
 #include <errno.h>
 #include <stddef.h>
