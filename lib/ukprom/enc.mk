@@ -19,3 +19,10 @@ test-ukprom-enc_SRCS := lib/ukprom/tests/test_enc.c \
 	lib/ukprom/tests/test_enc_fixture.c
 test-ukprom-enc_LIBS := ukprom uktest linuxu linuxu_threads
 test-ukprom-enc_LDLIBS := -lm
+
+# enc-dump prints the fixture's encoding for enc_promtool.sh.
+PROGS-asan += enc-dump
+enc-dump_SRCS := lib/ukprom/tests/test_enc_dump.c \
+	lib/ukprom/tests/test_enc_fixture.c
+enc-dump_LIBS := ukprom linuxu linuxu_threads
+CHECK_SCRIPTS += lib/ukprom/tests/enc_promtool.sh
