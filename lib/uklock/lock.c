@@ -84,6 +84,19 @@ static void stats_acquired(struct uk_lock_stats *st, uint64_t t0)
 	}
 }
 
+/*
+ * stats_acquired() for locks that several threads can pass at once: the
+ * update itself is made exclusive with a spin flag held for a few adds.
+ */
+static void stats_acquired_shared(uint32_t *busy, struct uk_lock_stats *st,
+				  uint64_t t0)
+{
+	while (__atomic_exchange_n(busy, 1, __ATOMIC_ACQUIRE))
+		;
+	stats_acquired(st, t0);
+	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
+}
+
 static uint32_t cas(uint32_t *p, uint32_t expected, uint32_t desired)
 {
 	__atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQUIRE,
@@ -156,6 +169,7 @@ int uk_semaphore_init(struct uk_semaphore *s, const char *name,
 {
 	s->count = count;
 	s->waiters = 0;
+	s->stats_busy = 0;
 	return stats_init(&s->stats, name);
 }
 
@@ -186,7 +200,7 @@ int uk_semaphore_down_until(struct uk_semaphore *s, uint64_t deadline_ns)
 	uint64_t t0;
 
 	if (sem_take(s)) {
-		stats_acquired(&s->stats, 0);
+		stats_acquired_shared(&s->stats_busy, &s->stats, 0);
 		return 0;
 	}
 	t0 = uk_plat_time_mono_ns();
@@ -209,7 +223,7 @@ int uk_semaphore_down_until(struct uk_semaphore *s, uint64_t deadline_ns)
 		}
 	}
 	__atomic_fetch_sub(&s->waiters, 1, __ATOMIC_SEQ_CST);
-	stats_acquired(&s->stats, t0);
+	stats_acquired_shared(&s->stats_busy, &s->stats, t0);
 	return 0;
 }
 
@@ -223,7 +237,7 @@ int uk_semaphore_trydown(struct uk_semaphore *s)
 {
 	if (!sem_take(s))
 		return -EAGAIN;
-	stats_acquired(&s->stats, 0);
+	stats_acquired_shared(&s->stats_busy, &s->stats, 0);
 	return 0;
 }
 
@@ -238,6 +252,7 @@ void uk_semaphore_up(struct uk_semaphore *s)
 int uk_condvar_init(struct uk_condvar *c, const char *name)
 {
 	c->seq = 0;
+	c->stats_busy = 0;
 	return stats_init(&c->stats, name);
 }
 
@@ -261,7 +276,7 @@ int uk_condvar_wait_until(struct uk_condvar *c, struct uk_mutex *m,
 	uk_mutex_unlock(m);
 	rc = uk_wait_on(&c->seq, seq, deadline_ns);
 	uk_mutex_lock(m);
-	stats_acquired(&c->stats, t0 ? t0 : 1);
+	stats_acquired_shared(&c->stats_busy, &c->stats, t0 ? t0 : 1);
 	return rc == -ETIMEDOUT ? -ETIMEDOUT : 0;
 }
 

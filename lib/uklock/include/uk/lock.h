@@ -30,14 +30,21 @@ struct uk_mutex {
 	struct uk_lock_stats stats;
 };
 
+/*
+ * Several threads can hold a semaphore, and a condition variable's
+ * waiters may hold different mutexes, so their statistics are guarded by
+ * a small spin flag of their own (uncontended on kvm's single CPU).
+ */
 struct uk_semaphore {
 	uint32_t count;
 	uint32_t waiters;
+	uint32_t stats_busy;
 	struct uk_lock_stats stats;
 };
 
 struct uk_condvar {
 	uint32_t seq;
+	uint32_t stats_busy;
 	struct uk_lock_stats stats;
 };
 
