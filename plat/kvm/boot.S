@@ -143,7 +143,8 @@ _uk_kvm_gdt_desc:
 
 	.section .bss.boot, "aw", @nobits
 	.balign 4096
-	.globl _uk_kvm_pml4, _uk_kvm_pt0, _uk_kvm_boot_stack, _uk_kvm_boot_tsc
+	.globl _uk_kvm_pml4, _uk_kvm_pt0, _uk_kvm_boot_guard
+	.globl _uk_kvm_boot_stack, _uk_kvm_boot_tsc
 _uk_kvm_pml4:
 	.skip 4096
 _uk_kvm_pdpt:
@@ -151,6 +152,9 @@ _uk_kvm_pdpt:
 _uk_kvm_pd:
 	.skip 4 * 4096
 _uk_kvm_pt0:
+	.skip 4096
+	/* Unmapped by setup.c: overflowing the boot stack faults. */
+_uk_kvm_boot_guard:
 	.skip 4096
 _uk_kvm_boot_stack:
 	.skip BOOT_STACK_SIZE

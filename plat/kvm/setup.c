@@ -4,7 +4,9 @@
  * failures are visible), the CPU tables (so faults are reported), the
  * interrupt controllers (all lines masked), the memory map, and the
  * command line, and unmaps page 0 (which holds QEMU's memory map until
- * then) so that NULL dereferences fault; then it runs constructors and hands argc/argv to
+ * then) so that NULL dereferences fault, and the page below the boot
+ * stack so that overflowing it faults (a double fault, reported from its
+ * own stack); then it runs constructors and hands argc/argv to
  * uk_boot_main (the scheduler's when linked, else main itself) and exits
  * with its result.  Nothing slow happens here: clocks calibrate on first
  * use and RAM is never zeroed.
@@ -48,6 +50,15 @@ static void cmdline_copy(const struct uk_kvm_pvh_start_info *si)
 		_uk_kvm_puts("kvm: command line truncated\n");
 }
 
+/* Unmaps the 4 KiB page at addr if it lies in the first 2 MiB. */
+static void unmap_low_page(uintptr_t addr)
+{
+	if (addr >= 0x200000)
+		return;
+	_uk_kvm_pt0[addr >> 12] = 0;
+	__asm__ __volatile__("invlpg (%0)" : : "r"(addr) : "memory");
+}
+
 /* Called by boot.S in 64-bit mode with the PVH start info; no return. */
 void _uk_kvm_main(const struct uk_kvm_pvh_start_info *si)
 {
@@ -64,9 +75,8 @@ void _uk_kvm_main(const struct uk_kvm_pvh_start_info *si)
 	}
 	cmdline_copy(si);
 	_uk_kvm_memory_init(si);
-	/* The start info is read: from now on NULL dereferences fault. */
-	_uk_kvm_pt0[0] = 0;
-	__asm__ __volatile__("invlpg (%0)" : : "r"(0UL) : "memory");
+	unmap_low_page(0);
+	unmap_low_page((uintptr_t)_uk_kvm_boot_guard);
 	if (uk_kvm_cmdline_parse(cmdline, uk_kvm_image_name, &_uk_kvm_cmdline))
 		_uk_kvm_puts("kvm: too many words on the command line\n");
 	for (ctor = __init_array_start; ctor < __init_array_end; ctor++)

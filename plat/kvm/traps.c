@@ -143,10 +143,22 @@ void _uk_kvm_backtrace_print(uintptr_t pc, uintptr_t fp)
 		k = 1;
 	}
 	for (i = 0; i < n; i++, k++) {
+		int rep = 0;
+
+		/* Runaway recursion: one line per run of equal frames. */
+		while (i + rep + 1 < n && pcs[i + rep + 1] == pcs[i])
+			rep++;
 		_uk_kvm_puts("  #");
 		_uk_kvm_putdec((uint64_t)k);
 		_uk_kvm_puts(" ");
 		_uk_kvm_puthex(pcs[i], 16);
+		if (rep) {
+			_uk_kvm_puts(" (and ");
+			_uk_kvm_putdec((uint64_t)rep);
+			_uk_kvm_puts(" more frames of it)");
+			i += rep;
+			k += rep;
+		}
 		_uk_kvm_puts("\n");
 	}
 	if (n == BT_MAX)

@@ -1,6 +1,6 @@
 /*
  * The application crash.sh boots to check how the kernel ends: argv[1]
- * picks a fault (ud2, null, div0, gp, panic, assert) raised a few calls
+ * picks a fault (ud2, null, div0, gp, stack, panic, assert) raised a few calls
  * deep, so the report must show a backtrace through them, or exit=N to
  * return N from main.
  */
@@ -12,6 +12,17 @@
 #include <uk/print.h>
 
 static volatile int zero, sink;
+
+/* Recurses until zero says stop: never, but the compiler cannot know. */
+static __attribute__((noinline)) int recurse(int n)
+{
+	volatile char pad[512];
+
+	pad[0] = (char)n;
+	if (n < 0 || zero == 12345)
+		return 0;
+	return recurse(n + 1) + pad[0];
+}
 
 static __attribute__((noinline)) int crash_leaf(const char *mode)
 {
@@ -29,6 +40,8 @@ static __attribute__((noinline)) int crash_leaf(const char *mode)
 	}
 	if (!strcmp(mode, "gp"))
 		return *(volatile int *)0x8000000000000000ULL;
+	if (!strcmp(mode, "stack"))
+		return recurse(0);
 	if (!strcmp(mode, "panic"))
 		uk_panic("crash test: %s", mode);
 	if (!strcmp(mode, "assert"))

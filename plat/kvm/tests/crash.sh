@@ -74,6 +74,8 @@ boot "divide by zero" 126 "$crash" "div0" 'EXCEPTION 0 \(#DE' \
   "${dump[@]}" && rip_in crash_leaf
 boot "non-canonical address: #GP" 126 "$crash" "gp" \
   'EXCEPTION 13 \(#GP' "${dump[@]}"
+boot "boot stack overflow hits the guard page" 126 "$crash" "stack" \
+  'EXCEPTION 8 \(#DF' 'RIP=0x'
 boot "panic prints a backtrace" 126 "$crash" "panic" \
   'PANIC .*crash.c:[0-9]+: crash test: panic' 'backtrace' &&
   frames_min 3

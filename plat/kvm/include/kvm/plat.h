@@ -39,6 +39,7 @@ struct uk_kvm_pvh_memmap_entry {
 /* Symbols of boot.S and link.ld. */
 extern char _uk_kvm_image_start[], _uk_kvm_image_end[];
 extern char _uk_kvm_boot_stack[];
+extern char _uk_kvm_boot_guard[]; /* the page below the boot stack */
 extern uint64_t _uk_kvm_pt0[512]; /* maps 0..2 MiB with 4 KiB pages */
 extern uint64_t _uk_kvm_boot_tsc;
 
