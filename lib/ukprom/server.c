@@ -193,14 +193,16 @@ static void reject(int fd)
 	char buf[256];
 	size_t n;
 
+	/* Counted first: the peer may look at the counters once it has
+	 * read the answer. */
+	_uk_prom_stats_error(503);
+	_uk_prom_stats_rejected();
 	_uk_prom_sock_recv(fd, buf, sizeof(buf));
 	n = _uk_prom_resp_format_error(buf, sizeof(buf), 503, 0, 1, 0);
 	if (_uk_prom_sock_send(fd, buf, n) > 0)
 		_uk_prom_stats_sent(n);
 	_uk_prom_sock_shutdown_wr(fd);
 	_uk_prom_sock_close(fd);
-	_uk_prom_stats_error(503);
-	_uk_prom_stats_rejected();
 }
 
 static void accept_all(struct uk_prom_server *s, uint64_t now)

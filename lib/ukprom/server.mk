@@ -26,6 +26,10 @@ test-ukprom-server_SRCS := lib/ukprom/tests/test_server.c \
 	lib/ukprom/tests/test_server_util.c
 test-ukprom-server_LIBS := ukprom ukstore uklock ukalloc ukdebug uktest \
 	linuxu linuxu_threads
+# The same under ThreadSanitizer: the exporter thread, client threads,
+# two servers sharing their self-metrics, folders changing meanwhile.
+PROGS-tsan += test-ukprom-server
+TESTS-tsan += test-ukprom-server
 
 # libFuzzer on the parser, run for about 20 s by make check.
 PROGS-fuzz += fuzz-http

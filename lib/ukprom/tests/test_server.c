@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <uk/alloc.h>
@@ -892,4 +893,133 @@ UK_TEST(server_bad_config)
 	cfg.port = uk_prom_server_port(s);
 	UK_ASSERT_EQ(uk_prom_server_start(&cfg, &s2), -EADDRINUSE);
 	uk_prom_server_stop(s);
+}
+
+UK_TEST(server_idle_does_not_spin)
+{
+	struct uk_prom_server *s = start(0, 0, 0, 0);
+	struct rusage ru0, ru1;
+	struct tc t[4];
+	uint64_t cpu_us;
+	int i;
+
+	UK_ASSERT_TRUE(s);
+	UK_ASSERT_TRUE(open_idle(t, 4, uk_prom_server_port(s)));
+	getrusage(RUSAGE_SELF, &ru0);
+	sleep_ms(1000);
+	getrusage(RUSAGE_SELF, &ru1);
+	cpu_us = (uint64_t)((ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec +
+			     ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) *
+			    1000000L + ru1.ru_utime.tv_usec -
+			    ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec -
+			    ru0.ru_stime.tv_usec);
+	uk_test_log("CPU over 1 s idle with 4 connections: %llu us\n",
+		    (unsigned long long)cpu_us);
+	UK_EXPECT(cpu_us < 50000);
+	for (i = 0; i < 4; i++)
+		tc_close(&t[i]);
+	uk_prom_server_stop(s);
+}
+
+static uint64_t clock_skew;
+
+static uint64_t fake_clock(void)
+{
+	return uk_plat_time_mono_ns() +
+	       __atomic_load_n(&clock_skew, __ATOMIC_RELAXED);
+}
+
+/* Timeouts follow the injected clock, which the loop reads at least
+ * every 500 ms even when no deadline is near in real time. */
+UK_TEST(server_injected_clock)
+{
+	struct uk_prom_server_cfg cfg;
+	struct uk_prom_server *s;
+	struct tc t[1];
+	uint64_t t0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.addr = "127.0.0.1";
+	cfg.any_port = 1;
+	cfg.idle_timeout_ms = 60000;
+	cfg.clock_ns = fake_clock;
+	UK_ASSERT_EQ(uk_prom_server_start(&cfg, &s), 0);
+	UK_ASSERT_TRUE(open_idle(t, 1, uk_prom_server_port(s)));
+	UK_EXPECT(!tc_wait_closed(&t[0], 300));
+	t0 = uk_plat_time_mono_ns();
+	__atomic_store_n(&clock_skew, 61 * UK_NSEC_PER_SEC, __ATOMIC_RELAXED);
+	UK_EXPECT(tc_wait_closed(&t[0], 2000));
+	t0 = uk_plat_time_mono_ns() - t0;
+	uk_test_log("idle close %llu ms after the clock jumped\n",
+		    (unsigned long long)(t0 / UK_NSEC_PER_MSEC));
+	UK_EXPECT(t0 < 800 * UK_NSEC_PER_MSEC);
+	tc_close(&t[0]);
+	uk_prom_server_stop(s);
+}
+
+struct client_arg {
+	uint16_t port[2];
+	int ok;
+};
+
+static void client_thread(void *p)
+{
+	struct client_arg *a = p;
+	struct tc_resp r;
+	struct tc t;
+	int i;
+
+	if (tc_open(&t, a->port[0], 0))
+		return;
+	for (i = 0; i < 20; i++) {
+		/* Alternate a keep-alive connection and fresh ones. */
+		if (i % 2) {
+			if (tc_get(a->port[1], GET_METRICS, &r, 0))
+				break;
+		} else if (tc_sends(&t, GET_METRICS) ||
+			   tc_read(&t, &r, 0, 5000)) {
+			break;
+		}
+		if (r.status == 200 && strstr(r.body, "tsrv_answer 42\n") &&
+		    strstr(r.body, "ukprom_connections"))
+			a->ok++;
+		tc_resp_free(&r);
+	}
+	tc_close(&t);
+}
+
+/* Two servers share the self-metrics; clients on parallel threads scrape
+ * both while folders come and go. */
+UK_TEST(server_two_servers_parallel_clients)
+{
+	struct uk_prom_server *s1 = start(0, 0, 0, 0), *s2 = start(0, 0, 0, 0);
+	struct uk_thread *th[4];
+	struct client_arg a[4];
+	struct uk_store_folder *f;
+	char name[16];
+	int i, total = 0;
+
+	UK_ASSERT_TRUE(s1 && s2);
+	for (i = 0; i < 4; i++) {
+		a[i].port[i % 2] = uk_prom_server_port(s1);
+		a[i].port[1 - i % 2] = uk_prom_server_port(s2);
+		a[i].ok = 0;
+		UK_ASSERT_EQ(uk_thread_create(&th[i], "client", client_thread,
+					      &a[i], 0), 0);
+	}
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "churn%d", i % 7);
+		if (!uk_store_folder_add(&uk_store_lib_tsrv, "dev", name,
+					 hits_tmpl, 1, NULL, NULL, &f))
+			uk_store_folder_remove(f);
+		sleep_ms(1);
+	}
+	for (i = 0; i < 4; i++) {
+		uk_thread_join(th[i]);
+		total += a[i].ok;
+	}
+	UK_EXPECT(total == 80);
+	uk_prom_server_stop(s1);
+	uk_prom_server_stop(s2);
+	UK_EXPECT(sval("ukprom/connections") == 0);
 }

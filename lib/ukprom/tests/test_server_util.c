@@ -122,7 +122,7 @@ static int need(struct tc *t, size_t n, int ms)
 /* The value of header name in r (case-insensitive), or NULL. */
 const char *tc_header(const struct tc_resp *r, const char *name)
 {
-	static char val[1024];
+	static __thread char val[1024];
 	const char *p = r->head;
 	size_t n = strlen(name);
 
