@@ -13,16 +13,19 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "lwip/dns.h"
 #include "lwip/sys.h"
 
 #include <uk/errptr.h>
 #include <uk/lock.h>
 #include <uk/lwip.h>
 #include <uk/netdev.h>
+#include <uk/plat/cmdline.h>
 #include <uk/plat/time.h>
 #include <uk/store.h>
 #include <uk/test.h>
@@ -205,6 +208,7 @@ struct peer {
 	int intr_on;
 	int mute;
 	unsigned int arp_replies, udp_echoes, ignored;
+	uint32_t last_src; /* source address of the last echoed datagram */
 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -269,6 +273,7 @@ static size_t answer(struct peer *pe, const uint8_t *f, size_t len,
 		memcpy(r + 6, peer_mac, 6);
 		swap(r + 26, r + 30, 4);
 		swap(r + 14 + ihl, r + 14 + ihl + 2, 2);
+		pe->last_src = get32(f + 26);
 		pe->udp_echoes++;
 		return len;
 	}
@@ -425,4 +430,54 @@ UK_TEST(lwip_netif_dhcp_wait_times_out)
 	UK_ASSERT_EQ(uk_lwip_netif_wait_up(n, 300), -ETIMEDOUT);
 	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 300 * MS);
 	UK_ASSERT_TRUE(mute.dev.stats.tx_packets >= 1); /* a DISCOVER */
+}
+
+/*
+ * uk_lwip_net_init() from the boot options.  It configures the first
+ * device, so it runs alone, booted by tests/test_net_options.sh with the
+ * filter lwip_net_init, net.* options and test.net_init=<expected
+ * result>; in the full suite (no test.net_init) it has nothing to check.
+ */
+static struct peer first;
+
+UK_TEST(lwip_net_init_from_options)
+{
+	const char *want = uk_plat_option("test.net_init");
+	const char *dns = uk_plat_option("net.dns");
+	struct uk_lwip_ipcfg cfg;
+	struct sockaddr_in to, me;
+	int rc, fd;
+
+	if (!want) {
+		uk_test_log("nothing to check without test.net_init=");
+		return;
+	}
+	UK_ASSERT_EQ(uk_netdev_count(), 0);
+	peer_init(&first, 4);
+	UK_ASSERT_EQ(uk_netdev_register(&first.dev), 0);
+	rc = uk_lwip_net_init(500);
+	UK_ASSERT_EQ(rc, atoi(want));
+	if (rc)
+		return;
+	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&cfg, uk_plat_option("net.ip"),
+					 NULL, NULL), 0);
+	/* The stack answers from the configured address. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	UK_ASSERT_TRUE(fd >= 3);
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons(7);
+	to.sin_addr.s_addr = htonl(PEER_IP);
+	UK_ASSERT_EQ(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	UK_ASSERT_EQ(send(fd, "ping", 4, 0), 4);
+	UK_ASSERT_EQ(recv(fd, &me, sizeof(me), 0), 4);
+	close(fd);
+	UK_ASSERT_EQ(first.last_src, cfg.addr);
+	if (dns) {
+		uint32_t d;
+
+		UK_ASSERT_EQ(uk_lwip_ipv4_parse(dns, &d), 0);
+		UK_ASSERT_EQ(ntohl(ip4_addr_get_u32(
+				     ip_2_ip4(dns_getserver(0)))), d);
+	}
 }
