@@ -78,4 +78,32 @@ void uk_alloc_failing_init(struct uk_alloc_failing *f, struct uk_alloc *inner,
  */
 struct uk_alloc *uk_alloc_region_create(void *base, size_t len);
 
+/** The byte freed memory is filled with when junk filling is on. */
+#define UK_ALLOC_JUNK 0xdb
+
+/** Whether a is a region allocator. */
+int uk_alloc_is_region(const struct uk_alloc *a);
+/**
+ * Turns junk filling of freed memory on or off for region allocator a
+ * (on from creation when built with -DUK_ALLOC_DEBUG).
+ */
+void uk_alloc_region_set_junk(struct uk_alloc *a, int on);
+/**
+ * Page-level statistics of region allocator a: its 4 KiB pages and how
+ * many are free (in no allocation and no slab holding a live object:
+ * empty slabs kept for reuse count as free, as they are given back on
+ * demand).  Returns 0, or
+ * -EINVAL if a is not a region allocator.
+ */
+int uk_alloc_region_pages(struct uk_alloc *a, uint64_t *total,
+			  uint64_t *free);
+/** The usable size of live block p of region allocator a. */
+size_t uk_alloc_region_usable(struct uk_alloc *a, const void *p);
+/**
+ * Checks region allocator a's internal consistency (free lists, page
+ * runs, slab bitmaps, bytes_in_use) in O(pages).  Returns 0, -EFAULT if
+ * broken, or -EINVAL if a is not a region allocator.
+ */
+int uk_alloc_region_check(struct uk_alloc *a);
+
 #endif

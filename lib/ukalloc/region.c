@@ -1,0 +1,767 @@
+/*
+ * The region allocator: the kernel heap (and the allocator that linuxu
+ * tests run over an mmap()ed block).  Two layers share one lock:
+ *
+ * - pages: a buddy allocator over the region's 4 KiB pages.  Its state is
+ *   an array of page descriptors at the start of the region, so free
+ *   pages are never written (their junk stays put) and every page's
+ *   state can be checked when a pointer comes back.  A run of n pages is
+ *   taken as a power-of-two block whose unused tail is given back, and a
+ *   run is freed as the aligned blocks it decomposes into.
+ * - objects: size classes from 16 bytes to 3.5 KiB, each served from
+ *   slabs (1 page, or 4 for classes above 1 KiB) whose allocation bitmap
+ *   lives in the slab's page descriptor; larger requests take whole
+ *   pages.  Power-of-two classes give naturally aligned objects, which
+ *   is how memalign serves small alignments; larger alignments come
+ *   from pages, trimmed front and back.
+ *
+ * A pointer that is not a live allocation of this region, or a block
+ * freed twice, is a broken invariant: UK_ASSERT panics.  With junk
+ * filling on (UK_ALLOC_DEBUG, or uk_alloc_region_set_junk()), freed
+ * memory is overwritten with UK_ALLOC_JUNK.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <uk/alloc.h>
+#include <uk/assert.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define NORDERS 32
+#define NONE 0xffffffffu
+
+enum ptype {
+	P_FREE = 0,     /* in a free block (FREE_HEAD: its first page) */
+	P_FREE_HEAD,
+	P_LARGE,        /* first page of a page allocation */
+	P_SLAB,         /* first page of a slab */
+	P_TAIL,         /* later page of a LARGE run or a SLAB */
+};
+
+struct page {
+	uint8_t type;
+	uint8_t order;   /* FREE_HEAD: block order; SLAB: size class */
+	uint16_t inuse;  /* SLAB: objects handed out */
+	uint32_t next;   /* FREE_HEAD: free list; SLAB: partial list */
+	uint32_t prev;   /* ditto */
+	uint32_t n;      /* LARGE, SLAB: run length in pages; TAIL: head */
+	uint64_t map[4]; /* SLAB: allocated objects */
+};
+
+/* Objects up to 3584 bytes; the table is the only tuning knob. */
+static const uint16_t class_size[] = {
+	16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448,
+	512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584,
+};
+#define NCLASSES (sizeof(class_size) / sizeof(class_size[0]))
+#define MAX_SMALL 3584
+
+struct region {
+	struct uk_alloc a;       /* first: the allocator is the region */
+	int lock;
+	int junk;
+	struct page *pages;
+	char *base;              /* page 0 */
+	uint32_t npages;
+	uint32_t nfree;          /* pages in free blocks */
+	uint32_t ncached;        /* pages in cached empty slabs */
+	uint32_t free_head[NORDERS];
+	uint32_t partial[NCLASSES]; /* slabs with a free object */
+	uint32_t empty[NCLASSES];   /* one cached empty slab per class */
+};
+
+static unsigned slab_pages(unsigned cls)
+{
+	return class_size[cls] > 1024 ? 4 : 1;
+}
+
+static unsigned slab_objs(unsigned cls)
+{
+	return (unsigned)(slab_pages(cls) * PAGE_SIZE / class_size[cls]);
+}
+
+static void lock(struct region *r)
+{
+	while (__atomic_exchange_n(&r->lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&r->lock, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+
+static void unlock(struct region *r)
+{
+	__atomic_store_n(&r->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- lists of page indices ------------------------------------------ */
+
+static void list_push(struct region *r, uint32_t *head, uint32_t i)
+{
+	struct page *p = &r->pages[i];
+
+	p->prev = NONE;
+	p->next = *head;
+	if (*head != NONE)
+		r->pages[*head].prev = i;
+	*head = i;
+}
+
+static void list_del(struct region *r, uint32_t *head, uint32_t i)
+{
+	struct page *p = &r->pages[i];
+
+	if (p->prev != NONE)
+		r->pages[p->prev].next = p->next;
+	else
+		*head = p->next;
+	if (p->next != NONE)
+		r->pages[p->next].prev = p->prev;
+	p->next = p->prev = NONE;
+}
+
+/* ---- the buddy page allocator ----------------------------------------- */
+
+static void block_free(struct region *r, uint32_t i, unsigned o)
+{
+	while (o + 1 < NORDERS) {
+		uint32_t b = i ^ (1u << o);
+
+		if (b >= r->npages || r->pages[b].type != P_FREE_HEAD ||
+		    r->pages[b].order != o)
+			break;
+		list_del(r, &r->free_head[o], b);
+		r->pages[b].type = P_FREE;
+		i &= ~(1u << o);
+		o++;
+	}
+	r->pages[i].type = P_FREE_HEAD;
+	r->pages[i].order = (uint8_t)o;
+	list_push(r, &r->free_head[o], i);
+}
+
+/* Frees pages [i, i + n) as maximal aligned blocks; marks them free. */
+static void run_free(struct region *r, uint32_t i, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n; k++)
+		r->pages[i + k].type = P_FREE;
+	r->nfree += n;
+	while (n) {
+		unsigned o = 0;
+
+		while (o + 1 < NORDERS && !(i & ((2u << o) - 1)) &&
+		       (2u << o) <= n)
+			o++;
+		block_free(r, i, o);
+		i += 1u << o;
+		n -= 1u << o;
+	}
+}
+
+/* Takes n pages; returns the first page's index or NONE. */
+static uint32_t run_alloc(struct region *r, uint32_t n)
+{
+	unsigned want = 0, o;
+	uint32_t i;
+
+	while ((1ULL << want) < n)
+		want++;
+	for (o = want; o < NORDERS && r->free_head[o] == NONE; o++)
+		;
+	if (o >= NORDERS)
+		return NONE;
+	i = r->free_head[o];
+	list_del(r, &r->free_head[o], i);
+	r->pages[i].type = P_FREE;
+	while (o > want) {
+		o--;
+		block_free(r, i + (1u << o), o);
+	}
+	r->nfree -= 1u << want;
+	if ((1u << want) > n)
+		run_free(r, i + n, (1u << want) - n);
+	return i;
+}
+
+/*
+ * Takes the free pages [s, s + n), which lie in the run of free blocks
+ * starting with the one at head.  All blocks overlapping the range
+ * leave their lists first, so the parts outside it, freed again last,
+ * cannot merge with a block about to be taken.
+ */
+static void run_take(struct region *r, uint32_t head, uint32_t s, uint32_t n)
+{
+	uint32_t i = head;
+
+	while (i < s + n) {
+		uint32_t len = 1u << r->pages[i].order;
+
+		UK_ASSERT(r->pages[i].type == P_FREE_HEAD);
+		list_del(r, &r->free_head[r->pages[i].order], i);
+		r->pages[i].type = P_FREE;
+		r->nfree -= len;
+		i += len;
+	}
+	if (head < s)
+		run_free(r, head, s - head);
+	if (i > s + n)
+		run_free(r, s + n, i - (s + n));
+}
+
+/*
+ * The slow path for runs the buddy lists cannot serve with one block:
+ * walks the blocks in address order for n free pages in a row whose
+ * first page's address is a multiple of align (a power of two >=
+ * PAGE_SIZE).  Returns the first page or NONE.  O(blocks); taken only
+ * when memory is tight or fragmented.
+ */
+static uint32_t run_scan(struct region *r, uint32_t n, size_t align)
+{
+	uint32_t i = 0, head = NONE;
+	uintptr_t b = (uintptr_t)r->base;
+
+	while (i < r->npages) {
+		struct page *p = &r->pages[i];
+		uintptr_t a;
+		uint64_t s;
+
+		if (p->type != P_FREE_HEAD) {
+			UK_ASSERT(p->type == P_LARGE || p->type == P_SLAB);
+			head = NONE;
+			i += p->n;
+			continue;
+		}
+		if (head == NONE)
+			head = i;
+		i += 1u << p->order;
+		a = b + ((uintptr_t)head << PAGE_SHIFT);
+		s = head + ((((a + align - 1) & ~(uintptr_t)(align - 1)) - a) >>
+			    PAGE_SHIFT);
+		if (s + n <= i) {
+			run_take(r, head, (uint32_t)s, n);
+			return (uint32_t)s;
+		}
+	}
+	return NONE;
+}
+
+/* Marks a run taken as type (LARGE or SLAB) of n pages at i. */
+static void run_mark(struct region *r, uint32_t i, uint32_t n, int type)
+{
+	uint32_t k;
+
+	r->pages[i].type = (uint8_t)type;
+	r->pages[i].n = n;
+	r->pages[i].next = r->pages[i].prev = NONE;
+	for (k = 1; k < n; k++) {
+		r->pages[i + k].type = P_TAIL;
+		r->pages[i + k].n = i;
+	}
+}
+
+/* Gives back the cached empty slabs; returns whether there were any. */
+static int drop_empty_slabs(struct region *r)
+{
+	unsigned c;
+	int any = 0;
+
+	for (c = 0; c < NCLASSES; c++) {
+		if (r->empty[c] == NONE)
+			continue;
+		run_free(r, r->empty[c], slab_pages(c));
+		r->ncached -= slab_pages(c);
+		r->empty[c] = NONE;
+		any = 1;
+	}
+	return any;
+}
+
+/* run_alloc, falling back on a scan and on the cached empty slabs. */
+static uint32_t run_alloc_reclaim(struct region *r, uint32_t n)
+{
+	uint32_t i = run_alloc(r, n);
+
+	if (i == NONE)
+		i = run_scan(r, n, PAGE_SIZE);
+	if (i == NONE && drop_empty_slabs(r)) {
+		i = run_alloc(r, n);
+		if (i == NONE)
+			i = run_scan(r, n, PAGE_SIZE);
+	}
+	return i;
+}
+
+/* ---- objects ---------------------------------------------------------- */
+
+static int size_class(size_t size)
+{
+	unsigned c;
+
+	if (size <= 128)
+		return size ? (int)((size + 15) / 16 - 1) : 0;
+	for (c = 8; c < NCLASSES; c++)
+		if (size <= class_size[c])
+			return (int)c;
+	return -1;
+}
+
+/* Marks the slab bits of objects past nobj as taken, so a search never finds them. */
+static void slab_init_map(struct page *p, unsigned nobj)
+{
+	unsigned b;
+
+	for (b = nobj; b < 256; b++)
+		p->map[b / 64] |= 1ULL << (b % 64);
+}
+
+static void *slab_get(struct region *r, unsigned c)
+{
+	unsigned nobj = slab_objs(c), w;
+	uint32_t i = r->partial[c];
+	struct page *p;
+
+	if (i == NONE) {
+		i = r->empty[c];
+		if (i != NONE) {
+			r->empty[c] = NONE;
+			r->ncached -= slab_pages(c);
+		} else {
+			i = run_alloc_reclaim(r, slab_pages(c));
+			if (i == NONE)
+				return NULL;
+			run_mark(r, i, slab_pages(c), P_SLAB);
+			r->pages[i].order = (uint8_t)c;
+			r->pages[i].inuse = 0;
+			memset(r->pages[i].map, 0, sizeof(r->pages[i].map));
+			slab_init_map(&r->pages[i], nobj);
+		}
+		list_push(r, &r->partial[c], i);
+	}
+	p = &r->pages[i];
+	for (w = 0; w < 4; w++) {
+		unsigned b;
+
+		if (!~p->map[w])
+			continue;
+		b = w * 64 + (unsigned)__builtin_ctzll(~p->map[w]);
+		UK_ASSERT(b < nobj);
+		p->map[w] |= 1ULL << (b % 64);
+		if (++p->inuse == nobj)
+			list_del(r, &r->partial[c], i);
+		return r->base + ((size_t)i << PAGE_SHIFT) +
+			(size_t)b * class_size[c];
+	}
+	uk_panic("ukalloc: slab %u of class %u full on its partial list", i,
+		 c);
+}
+
+/*
+ * The head page of the live allocation holding q, checking q is one.
+ * Sets *obj to the object's slab bit (or -1 for a page run).
+ */
+static uint32_t find_block(struct region *r, const void *q, int *obj)
+{
+	uintptr_t off = (uintptr_t)q - (uintptr_t)r->base;
+	uint32_t i, h;
+	struct page *p;
+
+	UK_ASSERT((uintptr_t)q >= (uintptr_t)r->base &&
+		  off < ((uintptr_t)r->npages << PAGE_SHIFT));
+	i = (uint32_t)(off >> PAGE_SHIFT);
+	h = r->pages[i].type == P_TAIL ? r->pages[i].n : i;
+	p = &r->pages[h];
+	if (p->type == P_LARGE) {
+		/* Not a double free or a pointer inside a block. */
+		UK_ASSERT(h == i && !(off & (PAGE_SIZE - 1)));
+		*obj = -1;
+		return h;
+	}
+	UK_ASSERT(p->type == P_SLAB);
+	off -= (uintptr_t)h << PAGE_SHIFT;
+	UK_ASSERT(off % class_size[p->order] == 0);
+	*obj = (int)(off / class_size[p->order]);
+	UK_ASSERT((unsigned)*obj < slab_objs(p->order));
+	/* A double free finds its bit clear. */
+	UK_ASSERT(p->map[*obj / 64] & (1ULL << (*obj % 64)));
+	return h;
+}
+
+static size_t block_size(struct region *r, uint32_t h)
+{
+	struct page *p = &r->pages[h];
+
+	return p->type == P_LARGE ? (size_t)p->n << PAGE_SHIFT :
+		class_size[p->order];
+}
+
+static void slab_put(struct region *r, uint32_t h, int obj)
+{
+	struct page *p = &r->pages[h];
+	unsigned c = p->order, nobj = slab_objs(c);
+
+	if (r->junk)
+		memset(r->base + ((size_t)h << PAGE_SHIFT) +
+		       (size_t)obj * class_size[c], UK_ALLOC_JUNK,
+		       class_size[c]);
+	p->map[obj / 64] &= ~(1ULL << (obj % 64));
+	if (p->inuse-- == nobj)
+		list_push(r, &r->partial[c], h);
+	if (p->inuse)
+		return;
+	list_del(r, &r->partial[c], h);
+	if (r->empty[c] == NONE) {
+		r->empty[c] = h;
+		r->ncached += slab_pages(c);
+		return;
+	}
+	run_free(r, h, slab_pages(c));
+}
+
+static void large_put(struct region *r, uint32_t h)
+{
+	uint32_t n = r->pages[h].n;
+
+	if (r->junk)
+		memset(r->base + ((size_t)h << PAGE_SHIFT), UK_ALLOC_JUNK,
+		       (size_t)n << PAGE_SHIFT);
+	run_free(r, h, n);
+}
+
+/* n pages aligned to align (a power of two >= PAGE_SIZE), or NONE. */
+static uint32_t large_get(struct region *r, size_t n, size_t align)
+{
+	size_t extra = align / PAGE_SIZE - 1, lead;
+	uint32_t i;
+
+	if (n > r->npages)
+		return NONE;
+	i = n + extra <= r->npages ? run_alloc(r, (uint32_t)(n + extra)) :
+		NONE;
+	if (i == NONE) {
+		i = run_scan(r, (uint32_t)n, align);
+		if (i == NONE && drop_empty_slabs(r))
+			i = run_scan(r, (uint32_t)n, align);
+		if (i == NONE)
+			return NONE;
+		extra = 0;
+	}
+	if (extra) {
+		uintptr_t a = (uintptr_t)r->base + ((uintptr_t)i << PAGE_SHIFT);
+
+		lead = (((a + align - 1) & ~(align - 1)) - a) >> PAGE_SHIFT;
+		if (lead)
+			run_free(r, i, (uint32_t)lead);
+		if (extra - lead)
+			run_free(r, i + (uint32_t)(lead + n),
+				 (uint32_t)(extra - lead));
+		i += (uint32_t)lead;
+	}
+	run_mark(r, i, (uint32_t)n, P_LARGE);
+	return i;
+}
+
+static void note_alloc(struct region *r, size_t bytes)
+{
+	r->a.stats.allocs++;
+	r->a.stats.bytes_in_use += bytes;
+	if (r->a.stats.bytes_in_use > r->a.stats.bytes_peak)
+		r->a.stats.bytes_peak = r->a.stats.bytes_in_use;
+}
+
+/* Allocates under the lock; align is a power of two. */
+static void *alloc_locked(struct region *r, size_t size, size_t align)
+{
+	int c = -1;
+	void *q = NULL;
+
+	if (!size)
+		size = 1;
+	if (align <= 16) {
+		c = size_class(size);
+	} else if (align < PAGE_SIZE && size <= align) {
+		/* A power-of-two class is aligned to its size. */
+		c = size_class(align);
+	} else if (align < PAGE_SIZE && size <= MAX_SMALL) {
+		size_t s = align;
+
+		while (s < size)
+			s <<= 1;
+		if (s <= 2048)
+			c = size_class(s);
+	}
+	if (c >= 0) {
+		q = slab_get(r, (unsigned)c);
+		if (q)
+			note_alloc(r, class_size[c]);
+	} else if (size <= ((size_t)r->npages << PAGE_SHIFT)) {
+		uint32_t i = large_get(r, (size + PAGE_SIZE - 1) >> PAGE_SHIFT,
+				       align < PAGE_SIZE ? PAGE_SIZE : align);
+
+		if (i != NONE) {
+			q = r->base + ((size_t)i << PAGE_SHIFT);
+			note_alloc(r, (size_t)r->pages[i].n << PAGE_SHIFT);
+		}
+	}
+	if (!q)
+		r->a.stats.failures++;
+	return q;
+}
+
+static void free_locked(struct region *r, void *q)
+{
+	int obj;
+	uint32_t h = find_block(r, q, &obj);
+
+	r->a.stats.frees++;
+	r->a.stats.bytes_in_use -= block_size(r, h);
+	if (obj < 0)
+		large_put(r, h);
+	else
+		slab_put(r, h, obj);
+}
+
+static void *region_malloc(struct uk_alloc *a, size_t size)
+{
+	struct region *r = (struct region *)a;
+	void *q;
+
+	lock(r);
+	q = alloc_locked(r, size, 16);
+	unlock(r);
+	return q;
+}
+
+static void *region_memalign(struct uk_alloc *a, size_t align, size_t size)
+{
+	struct region *r = (struct region *)a;
+	void *q;
+
+	if (!align || (align & (align - 1))) {
+		__atomic_add_fetch(&a->stats.failures, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	lock(r);
+	q = alloc_locked(r, size, align);
+	unlock(r);
+	return q;
+}
+
+static void region_free(struct uk_alloc *a, void *q)
+{
+	struct region *r = (struct region *)a;
+
+	if (!q)
+		return;
+	lock(r);
+	free_locked(r, q);
+	unlock(r);
+}
+
+/*
+ * Resizes in place when the block already fits and is not more than
+ * twice too big (a page run shrinks by giving its tail back); otherwise
+ * moves.  Counted as a free and an allocation, like linuxu's libc one.
+ */
+static void *region_realloc(struct uk_alloc *a, void *q, size_t size)
+{
+	struct region *r = (struct region *)a;
+	size_t have;
+	void *nq;
+	int obj;
+	uint32_t h;
+
+	if (!q)
+		return region_malloc(a, size);
+	if (!size)
+		size = 1;
+	lock(r);
+	h = find_block(r, q, &obj);
+	have = block_size(r, h);
+	if (size <= have && (size > have / 2 || have <= 16)) {
+		r->a.stats.frees++;
+		r->a.stats.bytes_in_use -= have;
+		note_alloc(r, have);
+		unlock(r);
+		return q;
+	}
+	if (obj < 0 && size > MAX_SMALL && size < have) {
+		uint32_t keep = (uint32_t)((size + PAGE_SIZE - 1) >>
+					   PAGE_SHIFT);
+		uint32_t n = r->pages[h].n;
+
+		if (r->junk)
+			memset(r->base + ((size_t)(h + keep) << PAGE_SHIFT),
+			       UK_ALLOC_JUNK, (size_t)(n - keep) << PAGE_SHIFT);
+		run_free(r, h + keep, n - keep);
+		r->pages[h].n = keep;
+		r->a.stats.frees++;
+		r->a.stats.bytes_in_use -= have;
+		note_alloc(r, (size_t)keep << PAGE_SHIFT);
+		unlock(r);
+		return q;
+	}
+	nq = alloc_locked(r, size, 16);
+	if (nq) {
+		memcpy(nq, q, size < have ? size : have);
+		free_locked(r, q);
+	}
+	unlock(r);
+	return nq;
+}
+
+/* See uk/alloc.h. */
+struct uk_alloc *uk_alloc_region_create(void *base, size_t len)
+{
+	uintptr_t start = ((uintptr_t)base + 63) & ~(uintptr_t)63;
+	uintptr_t end = (uintptr_t)base + len, pstart;
+	struct region *r = (struct region *)start;
+	size_t n;
+	unsigned k;
+
+	if (!base || end < (uintptr_t)base || end <= start ||
+	    end - start < sizeof(*r) + sizeof(struct page) + 2 * PAGE_SIZE)
+		return NULL;
+	n = (end - start - sizeof(*r)) / (PAGE_SIZE + sizeof(struct page));
+	if (n > 0x7fffffffu)
+		n = 0x7fffffffu;
+	for (;; n--) {
+		if (!n)
+			return NULL;
+		pstart = (start + sizeof(*r) + n * sizeof(struct page) +
+			  PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		if (pstart + n * PAGE_SIZE <= end)
+			break;
+	}
+	memset(r, 0, sizeof(*r));
+	r->a.malloc = region_malloc;
+	r->a.memalign = region_memalign;
+	r->a.realloc = region_realloc;
+	r->a.free = region_free;
+#ifdef UK_ALLOC_DEBUG
+	r->junk = 1;
+#endif
+	r->pages = (struct page *)(start + sizeof(*r));
+	r->base = (char *)pstart;
+	r->npages = (uint32_t)n;
+	for (k = 0; k < NORDERS; k++)
+		r->free_head[k] = NONE;
+	for (k = 0; k < NCLASSES; k++)
+		r->partial[k] = r->empty[k] = NONE;
+	memset(r->pages, 0, n * sizeof(struct page));
+	run_free(r, 0, (uint32_t)n);
+	return &r->a;
+}
+
+/* Whether a is a region allocator (its methods are ours). */
+int uk_alloc_is_region(const struct uk_alloc *a)
+{
+	return a && a->malloc == region_malloc;
+}
+
+/* See uk/alloc.h. */
+void uk_alloc_region_set_junk(struct uk_alloc *a, int on)
+{
+	UK_ASSERT(uk_alloc_is_region(a));
+	((struct region *)a)->junk = on;
+}
+
+/* See uk/alloc.h. */
+int uk_alloc_region_pages(struct uk_alloc *a, uint64_t *total,
+			  uint64_t *free)
+{
+	struct region *r = (struct region *)a;
+
+	if (!uk_alloc_is_region(a))
+		return -EINVAL;
+	lock(r);
+	*total = r->npages;
+	*free = r->nfree + r->ncached;
+	unlock(r);
+	return 0;
+}
+
+/* See uk/alloc.h. */
+size_t uk_alloc_region_usable(struct uk_alloc *a, const void *q)
+{
+	struct region *r = (struct region *)a;
+	size_t s;
+	int obj;
+
+	UK_ASSERT(uk_alloc_is_region(a));
+	lock(r);
+	s = block_size(r, find_block(r, q, &obj));
+	unlock(r);
+	return s;
+}
+
+/*
+ * See uk/alloc.h.  Walks every page: free blocks must be on the list of
+ * their order and cover exactly nfree pages, runs must be well formed,
+ * slab counters must match their bitmaps and lists, and bytes_in_use
+ * must equal the sizes of the live blocks.
+ */
+int uk_alloc_region_check(struct uk_alloc *a)
+{
+	struct region *r = (struct region *)a;
+	uint64_t bytes = 0, listed = 0, nfree = 0;
+	uint32_t i, k;
+	unsigned o;
+	int rc = 0;
+
+	if (!uk_alloc_is_region(a))
+		return -EINVAL;
+	lock(r);
+	for (o = 0; o < NORDERS; o++)
+		for (i = r->free_head[o]; i != NONE; i = r->pages[i].next) {
+			if (r->pages[i].type != P_FREE_HEAD ||
+			    r->pages[i].order != o || (i & ((1u << o) - 1)))
+				rc = -EFAULT;
+			listed += 1u << o;
+		}
+	for (i = 0; i < r->npages && !rc;) {
+		struct page *p = &r->pages[i];
+		unsigned c, b, cnt = 0;
+
+		switch (p->type) {
+		case P_FREE_HEAD:
+			for (k = 1; k < (1u << p->order); k++)
+				if (r->pages[i + k].type != P_FREE)
+					rc = -EFAULT;
+			nfree += 1u << p->order;
+			i += 1u << p->order;
+			break;
+		case P_LARGE:
+		case P_SLAB:
+			for (k = 1; k < p->n; k++)
+				if (r->pages[i + k].type != P_TAIL ||
+				    r->pages[i + k].n != i)
+					rc = -EFAULT;
+			if (p->type == P_LARGE) {
+				bytes += (uint64_t)p->n << PAGE_SHIFT;
+				i += p->n;
+				break;
+			}
+			c = p->order;
+			if (c >= NCLASSES || p->n != slab_pages(c)) {
+				rc = -EFAULT;
+				break;
+			}
+			for (b = 0; b < slab_objs(c); b++)
+				cnt += !!(p->map[b / 64] & (1ULL << (b % 64)));
+			if (cnt != p->inuse)
+				rc = -EFAULT;
+			bytes += (uint64_t)cnt * class_size[c];
+			i += p->n;
+			break;
+		default:
+			rc = -EFAULT;
+			break;
+		}
+	}
+	if (!rc && (nfree != r->nfree || listed != r->nfree ||
+		    bytes != r->a.stats.bytes_in_use))
+		rc = -EFAULT;
+	unlock(r);
+	return rc;
+}

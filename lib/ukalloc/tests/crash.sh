@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Each kind of allocator misuse must end the program with a panic
+# (UK_PLAT_CRASH_STATUS 126 and "assertion failed" on the console).
+set -u
+bin=${BUILD:-build}/asan/alloc-crash
+pass=0 fail=0
+run() {
+  local mode=$1 want=$2 out rc
+  out=$("$bin" "$mode" 2>&1); rc=$?
+  if [ "$rc" -eq "$want" ] && { [ "$want" -eq 0 ] ||
+       grep -q 'PANIC .*assertion failed' <<<"$out"; }; then
+    echo "ok   alloc-crash $mode (status $rc)"; pass=$((pass + 1))
+  else
+    echo "FAIL alloc-crash $mode: status $rc, want $want"; echo "$out" | tail -3
+    fail=$((fail + 1))
+  fi
+}
+run ok 0
+for m in double double_large interior interior_small wild; do run "$m" 126; done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
