@@ -10,9 +10,9 @@
 
 #include <stdint.h>
 
-/* Allowed range of demo/tick_ms; its setter refuses anything else. */
-#define DEMO_TICK_MS_MIN 10
-#define DEMO_TICK_MS_MAX 10000
+/* Allowed range of demo/tick_period; its setter refuses anything else. */
+#define DEMO_TICK_PERIOD_MIN 10
+#define DEMO_TICK_PERIOD_MAX 10000
 
 /*
  * Starts the workload thread.  Returns 0, or a negative errno if the

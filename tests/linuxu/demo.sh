@@ -8,7 +8,12 @@
 E2E_TMP=${E2E_TMP:-build/e2e}
 export E2E_TMP
 mkdir -p "$E2E_TMP"
-DEMO_BIN=${DEMO_BIN:-build/linuxu/linuxu-demo}
+# The ASan/UBSan build when there is one: the tests double as a sanitizer
+# run of the exporter under real clients.
+if [ -z "${DEMO_BIN:-}" ]; then
+  DEMO_BIN=build/linuxu/linuxu-demo
+  [ -x build/asan/linuxu-demo ] && DEMO_BIN=build/asan/linuxu-demo
+fi
 DEMO_PIDS=()
 
 _demo_cleanup() {
@@ -60,4 +65,20 @@ stop_demo() {
     return 124
   fi
   wait "$DEMO_PID"
+}
+
+demo_metric() {
+  curl -s --max-time 5 "http://127.0.0.1:$DEMO_PORT/metrics" |
+    awk -v s="$1" '$1 == s { print $2; exit }'
+}
+
+# at_least NAME SERIES MIN: passes if the demo's SERIES is >= MIN.
+at_least() {
+  local v
+  v=$(demo_metric "$2")
+  if [ -n "$v" ] && awk -v v="$v" -v m="$3" 'BEGIN { exit !(v >= m) }'; then
+    pass "$1 ($2 = $v)"
+  else
+    fail "$1" "$2 = '${v}', want >= $3"
+  fi
 }

@@ -14,6 +14,12 @@ log="$E2E_TMP/bad_requests.$$.log"
 sed '$d' "$log"
 absorb "$log" "http_bad_requests.py"
 rm -f "$log"
+# The exporter counted what it refused (13 cases are 400s).
+at_least "400s counted" 'ukprom_http_errors_total{code="400"}' 13
+at_least "404s counted" 'ukprom_http_errors_total{code="404"}' 2
+at_least "405s counted" 'ukprom_http_errors_total{code="405"}' 2
+at_least "414 counted" 'ukprom_http_errors_total{code="414"}' 1
+at_least "431 counted" 'ukprom_http_errors_total{code="431"}' 1
 stop_demo
 rc=$?
 if [ $rc = 0 ]; then pass "demo stops with status 0"

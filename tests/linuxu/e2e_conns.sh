@@ -28,6 +28,8 @@ stopped() {
 if start_demo; then
   pass "demo starts on port $DEMO_PORT (default limits)"
   run idle idle 64 1.0 1.0
+  at_least "idle connections were evicted" \
+    ukprom_evicted_connections_total 1
   stopped
 else
   fail "demo starts"
@@ -36,6 +38,9 @@ fi
 if start_demo --max-conns 4; then
   pass "demo starts on port $DEMO_PORT with --max-conns 4"
   run overflow overflow 4 1.0
+  at_least "503s counted" ukprom_rejected_connections_total 6
+  at_least "an idle connection was evicted" \
+    ukprom_evicted_connections_total 1
   stopped
 else
   fail "demo starts with --max-conns 4"
