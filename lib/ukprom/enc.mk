@@ -26,3 +26,10 @@ enc-dump_SRCS := lib/ukprom/tests/test_enc_dump.c \
 	lib/ukprom/tests/test_enc_fixture.c
 enc-dump_LIBS := ukprom linuxu linuxu_threads
 CHECK_SCRIPTS += lib/ukprom/tests/enc_promtool.sh
+
+# libFuzzer on the encoder (chunking, line syntax, # EOF), about 20 s in
+# make check.
+PROGS-fuzz += fuzz-enc
+fuzz-enc_SRCS := lib/ukprom/fuzz/fuzz_enc.c
+fuzz-enc_LIBS := ukprom linuxu linuxu_threads
+CHECK_SCRIPTS += lib/ukprom/tests/fuzz_enc.sh

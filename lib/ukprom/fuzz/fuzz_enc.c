@@ -1,0 +1,329 @@
+/*
+ * libFuzzer target for the exposition encoder.  The input describes a
+ * store (library "fuzzenc": up to 8 folders with arbitrary names, and a
+ * set of static entries) holding values of every type, including odd
+ * doubles, strings with any bytes, histograms that may break the rules,
+ * and getters that fail; then a list of chunk sizes.  For both formats it
+ * checks that the chunked encoding equals the one-shot encoding, that
+ * every line is well formed (a comment, or a metric name, an optional
+ * label set with only legal escapes, a space and a value token), and that
+ * OpenMetrics ends with exactly one "# EOF".
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/prom.h>
+#include <uk/store.h>
+
+UK_STORE_LIBRARY(fuzzenc);
+
+#define NF 8
+#define MAXSTR 96
+
+struct spec {
+	uint64_t u;
+	int64_t s;
+	double d;
+	uint8_t fail;  /* one bit per entry: its getter fails */
+	char str[MAXSTR + 1];
+	uint32_t nb;   /* may exceed the maximum */
+	double le[UK_STORE_HIST_MAX_BUCKETS + 2];
+	uint64_t cum[UK_STORE_HIST_MAX_BUCKETS];
+	uint64_t count;
+	double sum;
+};
+
+/* specs[NF] backs the static entries. */
+static struct spec specs[NF + 1];
+
+/* A cursor over the fuzzer's input; reads past the end give zeros. */
+struct in {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint8_t in_u8(struct in *in)
+{
+	if (!in->n)
+		return 0;
+	in->n--;
+	return *in->p++;
+}
+
+static uint64_t in_u64(struct in *in)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | in_u8(in);
+	return v;
+}
+
+static double in_dbl(struct in *in)
+{
+	uint8_t k = in_u8(in);
+	uint64_t b;
+	double d;
+
+	/* Mostly metric-like values, sometimes any bit pattern. */
+	switch (k & 3) {
+	case 0:
+		return (double)(int16_t)in_u64(in) / 4;
+	case 1:
+		return (double)in_u64(in) / 1e6;
+	default:
+		b = in_u64(in);
+		memcpy(&d, &b, sizeof(d));
+		return d;
+	}
+}
+
+static void in_str(struct in *in, char *s, size_t max)
+{
+	size_t l = in_u8(in) % (max + 1), i;
+
+	for (i = 0; i < l; i++) {
+		s[i] = (char)in_u8(in);
+		if (!s[i])
+			s[i] = 'z';
+	}
+	s[l] = '\0';
+}
+
+static void in_spec(struct in *in, struct spec *sp)
+{
+	uint32_t i;
+
+	sp->u = in_u64(in);
+	sp->s = (int64_t)in_u64(in);
+	sp->d = in_dbl(in);
+	sp->fail = in_u8(in);
+	if (sp->fail & 0x80)
+		sp->fail = 0; /* mostly no failures */
+	in_str(in, sp->str, MAXSTR);
+	sp->nb = in_u8(in) % (UK_STORE_HIST_MAX_BUCKETS + 3);
+	for (i = 0; i < sp->nb && i < UK_STORE_HIST_MAX_BUCKETS + 2; i++)
+		sp->le[i] = i ? sp->le[i - 1] + (double)(in_u8(in) % 7)
+			      : in_dbl(in);
+	for (i = 0; i < sp->nb && i < UK_STORE_HIST_MAX_BUCKETS; i++)
+		sp->cum[i] = (i ? sp->cum[i - 1] : 0) + in_u8(in) % 5;
+	sp->count = (sp->nb ? sp->cum[sp->nb > UK_STORE_HIST_MAX_BUCKETS
+				     ? 0 : sp->nb - 1] : 0) + in_u8(in) % 3;
+	if (in_u8(in) == 0xff)
+		sp->count = 0; /* sometimes below the last bucket */
+	sp->sum = in_dbl(in);
+}
+
+#define FAILS(c, bit) (((struct spec *)(c))->fail & (1u << (bit)))
+
+static int g_u64(void *c, uint64_t *o)
+{
+	*o = ((struct spec *)c)->u;
+	return FAILS(c, 0) ? -5 : 0;
+}
+
+static int g_s64(void *c, int64_t *o)
+{
+	*o = ((struct spec *)c)->s;
+	return FAILS(c, 1) ? -5 : 0;
+}
+
+static int g_s8(void *c, int8_t *o)
+{
+	*o = (int8_t)((struct spec *)c)->s;
+	return FAILS(c, 2) ? -5 : 0;
+}
+
+static int g_dbl(void *c, double *o)
+{
+	*o = ((struct spec *)c)->d;
+	return FAILS(c, 3) ? -5 : 0;
+}
+
+static int g_str(void *c, const char **o)
+{
+	*o = ((struct spec *)c)->str;
+	return FAILS(c, 4) ? -5 : 0;
+}
+
+static int g_hist(void *c, struct uk_store_hist_val *h)
+{
+	struct spec *sp = c;
+
+	h->nbuckets = sp->nb;
+	h->le = sp->le;
+	memcpy(h->cum, sp->cum, sizeof(h->cum));
+	h->count = sp->count;
+	h->sum = sp->sum;
+	return FAILS(c, 5) ? -5 : 0;
+}
+
+static const struct uk_store_entry tmpl[] = {
+	UK_STORE_ENTRY(rx_total, u64, counter, bytes, "Bytes \\ in\n",
+		       g_u64, NULL, NULL),
+	UK_STORE_ENTRY(delta, s64, gauge, none, "A \"delta\"", g_s64, NULL,
+		       NULL),
+	UK_STORE_ENTRY(small, s8, gauge, none, "", g_s8, NULL, NULL),
+	UK_STORE_ENTRY(temp, dbl, gauge, seconds, "Temp", g_dbl, NULL, NULL),
+	UK_STORE_ENTRY(name, str, info, none, "Name", g_str, NULL, NULL),
+	UK_STORE_ENTRY(lat, hist, histogram, seconds, "Latency", g_hist,
+		       NULL, NULL),
+};
+
+UK_STORE_STATIC_ENTRY(fuzzenc, s_hist, hist, histogram, none, "h", g_hist,
+		      NULL, &specs[NF]);
+UK_STORE_STATIC_ENTRY(fuzzenc, s_str, str, info, none, "s\ns", g_str, NULL,
+		      &specs[NF]);
+UK_STORE_STATIC_ENTRY(fuzzenc, s_dbl_seconds, dbl, counter, seconds, "d",
+		      g_dbl, NULL, &specs[NF]);
+UK_STORE_STATIC_ENTRY(fuzzenc, s_u64, u64, counter, none, "u", g_u64, NULL,
+		      &specs[NF]);
+
+#define OUTMAX (1 << 20)
+static char one[OUTMAX], chunked[OUTMAX];
+
+static size_t encode(int fmt, const uint16_t *sizes, unsigned int nsizes,
+		     char *b)
+{
+	static const char *const libs[] = { "fuzzenc", NULL };
+	struct uk_prom_enc e;
+	size_t len = 0, n, want;
+	unsigned int k = 0;
+
+	uk_prom_enc_init_filter(&e, (enum uk_prom_format)fmt, libs);
+	for (;;) {
+		want = nsizes ? sizes[k++ % nsizes] : OUTMAX / 2;
+		if (len + want > OUTMAX)
+			abort();
+		n = uk_prom_enc_read(&e, b + len, want);
+		if (n > want)
+			abort();
+		if (!n)
+			break;
+		len += n;
+	}
+	uk_prom_enc_fini(&e);
+	return len;
+}
+
+static int name_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       c == ':';
+}
+
+static int name_char(char c)
+{
+	return name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* A sample line [s, e) (no newline); aborts when malformed. */
+static void check_sample(const char *s, const char *e)
+{
+	if (s == e || !name_start(*s))
+		abort();
+	while (s < e && name_char(*s))
+		s++;
+	if (s < e && *s == '{') {
+		s++;
+		for (;;) {
+			if (s >= e || !name_start(*s))
+				abort();
+			while (s < e && name_char(*s))
+				s++;
+			if (s + 1 >= e || s[0] != '=' || s[1] != '"')
+				abort();
+			for (s += 2; s < e && *s != '"'; s++)
+				if (*s == '\\' && (s + 1 >= e ||
+						   !strchr("\\\"n", *++s)))
+					abort();
+			if (s >= e)
+				abort();
+			s++;
+			if (s < e && *s == ',') {
+				s++;
+				continue;
+			}
+			if (s >= e || *s != '}')
+				abort();
+			s++;
+			break;
+		}
+	}
+	if (s >= e || *s != ' ')
+		abort();
+	if (++s >= e)
+		abort();
+	for (; s < e; s++)
+		if (*s == ' ' || *s == '"' || *s == '{')
+			abort();
+}
+
+static void check_lines(const char *b, size_t len, int om)
+{
+	const char *s = b, *end = b + len, *nl;
+	int eof = 0;
+
+	if (len && b[len - 1] != '\n')
+		abort();
+	while (s < end) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (eof)
+			abort(); /* nothing after # EOF */
+		if (*s == '#') {
+			if (om && nl - s == 5 && !memcmp(s, "# EOF", 5))
+				eof = 1;
+			else if (nl - s < 8 || (memcmp(s, "# HELP ", 7) &&
+						memcmp(s, "# TYPE ", 7) &&
+						(!om || memcmp(s, "# UNIT ", 7))))
+				abort();
+		} else {
+			check_sample(s, nl);
+		}
+		s = nl + 1;
+	}
+	if (om != eof)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct uk_store_folder *f[NF];
+	struct in in = { data, size };
+	uint16_t sizes[16];
+	unsigned int nf, i, nsizes;
+	size_t l1, l2;
+	int fmt;
+
+	fmt = in_u8(&in) & 1;
+	nf = in_u8(&in) % (NF + 1);
+	for (i = 0; i < nf; i++) {
+		char name[24];
+
+		in_str(&in, name, 20);
+		in_spec(&in, &specs[i]);
+		if (uk_store_folder_add(&uk_store_lib_fuzzenc, "dev", name,
+					tmpl, sizeof(tmpl) / sizeof(tmpl[0]),
+					&specs[i], NULL, &f[i]))
+			f[i] = NULL;
+	}
+	in_spec(&in, &specs[NF]);
+	nsizes = in_u8(&in) % 17;
+	for (i = 0; i < nsizes; i++)
+		sizes[i] = (uint16_t)(1 + ((in_u8(&in) << 8 | in_u8(&in)) %
+					   4096));
+
+	l1 = encode(fmt, NULL, 0, one);
+	l2 = encode(fmt, sizes, nsizes, chunked);
+	if (l1 != l2 || memcmp(one, chunked, l1))
+		abort();
+	check_lines(one, l1, fmt);
+
+	for (i = 0; i < nf; i++)
+		if (f[i])
+			uk_store_folder_remove(f[i]);
+	return 0;
+}
