@@ -148,27 +148,48 @@ static int clashes_locked(const struct uk_store_lib *lib,
 	return 0;
 }
 
-static struct uk_store_folder *visible_locked(const struct uk_store_lib *lib,
-					      const char *name)
+/*
+ * Finds where a folder called name goes in lib's list: after every folder
+ * whose name sorts before or equal to it.  Returns the folder to link it
+ * after (NULL: at the head) and sets *dup when a visible folder already
+ * has that name.  Scanning starts at the last
+ * insertion when that is not past name, so adding folders in (nearly)
+ * sorted order is not quadratic.
+ */
+static struct uk_store_folder *place_locked(struct uk_store_lib_state *st,
+					    const char *name, int *dup)
 {
-	struct uk_store_folder *f;
+	struct uk_store_folder *prev = NULL, *cur = st->folders, *q;
 
-	for (f = lib->state->folders; f; f = f->next)
-		if (!f->hidden && !_uk_store_strcmp(f->name, name))
-			return f;
-	return NULL;
+	if (st->hint && _uk_store_strcmp(st->hint->name, name) <= 0) {
+		prev = st->hint;
+		cur = prev->next;
+	}
+	while (cur && _uk_store_strcmp(cur->name, name) <= 0) {
+		prev = cur;
+		cur = cur->next;
+	}
+	/* Folders of the same name sit just before the insertion point. */
+	*dup = 0;
+	for (q = prev; q && !_uk_store_strcmp(q->name, name); q = q->prev)
+		if (!q->hidden)
+			*dup = 1;
+	return prev;
 }
 
-/* Links f after every folder whose name sorts before or equal to its. */
-static void link_sorted_locked(struct uk_store_lib_state *st,
-			       struct uk_store_folder *f)
+static void link_after_locked(struct uk_store_lib_state *st,
+			      struct uk_store_folder *prev,
+			      struct uk_store_folder *f)
 {
-	struct uk_store_folder **pp = &st->folders;
-
-	while (*pp && _uk_store_strcmp((*pp)->name, f->name) <= 0)
-		pp = &(*pp)->next;
-	f->next = *pp;
-	*pp = f;
+	f->prev = prev;
+	f->next = prev ? prev->next : st->folders;
+	if (f->next)
+		f->next->prev = f;
+	if (prev)
+		prev->next = f;
+	else
+		st->folders = f;
+	st->hint = f;
 }
 
 /*
@@ -184,8 +205,8 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 {
 	struct uk_alloc *a = uk_alloc_get_default();
 	struct uk_store_class *c, *newc = NULL, **cp;
-	struct uk_store_folder *f;
-	int rc = 0;
+	struct uk_store_folder *f, *prev;
+	int rc = 0, dup;
 
 	if (!lib || !lib->state || !out || !label_ok(label_name) ||
 	    !folder_name_ok(name) || !tmpl_ok(tmpl, n))
@@ -201,7 +222,8 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 	copy_name(f->name, name);
 
 	_uk_store_lock();
-	if (visible_locked(lib, name) || static_has(lib, name)) {
+	prev = place_locked(lib->state, name, &dup);
+	if (dup || static_has(lib, name)) {
 		rc = -EEXIST;
 		goto out_unlock;
 	}
@@ -240,7 +262,7 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 	c->refs++;
 	c->nfolders++;
 	f->cls = c;
-	link_sorted_locked(lib->state, f);
+	link_after_locked(lib->state, prev, f);
 	lib->state->nfolders++;
 out_unlock:
 	_uk_store_unlock();
@@ -250,13 +272,6 @@ out_unlock:
 	}
 	*out = f;
 	return 0;
-}
-
-/* Takes a reference on f; the store lock is held. */
-void _uk_store_folder_ref_locked(struct uk_store_folder *f)
-{
-	UK_ASSERT(f->refs > 0);
-	f->refs++;
 }
 
 /* Takes a reference on class c; the store lock is held. */
@@ -284,24 +299,25 @@ void _uk_store_class_unref_locked(struct uk_store_class *c)
 }
 
 /*
- * Drops a reference on f with the store lock held.  On the last one f is
- * unlinked and returned: the caller passes it to _uk_store_folder_final()
- * once the lock is released.  Otherwise returns NULL.
+ * Unlinks f, whose last reference is gone, with the store lock held, and
+ * returns it for _uk_store_folder_final() once the lock is released.
  */
-struct uk_store_folder *_uk_store_folder_unref_locked(
+struct uk_store_folder *_uk_store_folder_unlink_locked(
 	struct uk_store_folder *f)
 {
-	struct uk_store_folder **pp;
+	struct uk_store_lib_state *st = f->lib->state;
 	struct uk_store_class *c = f->cls;
 
-	UK_ASSERT(f->refs > 0);
-	if (--f->refs)
-		return NULL;
-	UK_ASSERT(f->hidden);
-	for (pp = &f->lib->state->folders; *pp != f; pp = &(*pp)->next)
-		UK_ASSERT(*pp);
-	*pp = f->next;
-	f->next = NULL;
+	UK_ASSERT(f->refs == 0 && f->hidden);
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		st->folders = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	if (st->hint == f)
+		st->hint = f->prev;
+	f->next = f->prev = NULL;
 	UK_ASSERT(c->nfolders > 0);
 	c->nfolders--;
 	_uk_store_class_unref_locked(c);
@@ -318,21 +334,6 @@ void _uk_store_folder_final(struct uk_store_folder *f)
 	uk_free(f->a, f);
 	if (release)
 		release(cookie);
-}
-
-/*
- * The next visible folder of lib after f (from the head when f is NULL),
- * restricted to class c when c is non-NULL; NULL at the end.
- */
-struct uk_store_folder *_uk_store_folder_next_locked(
-	const struct uk_store_lib *lib, struct uk_store_folder *f,
-	const struct uk_store_class *c)
-{
-	struct uk_store_folder *g = f ? f->next : lib->state->folders;
-
-	while (g && (g->hidden || (c && g->cls != c)))
-		g = g->next;
-	return g;
 }
 
 /*

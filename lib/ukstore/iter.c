@@ -7,9 +7,11 @@
  * of a family together, after one HELP/TYPE.  Both step from folder to
  * folder holding a reference on the current one and looking up its
  * successor under the store lock, so callbacks and the cursor's consumer
- * run unlocked while folders come and go.  The cursor also holds its
- * current class, which keeps the class linked (and its successor
- * reachable) even if all its folders vanish while it is parked.
+ * run unlocked while folders come and go.  The cursor takes the next few
+ * folders of a family at once (a batch of references), because locking
+ * the store once per sample would cost more than encoding the sample.  It
+ * also holds its current class, which keeps the class linked (and its
+ * successor reachable) even if all its folders vanish while it is parked.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -111,43 +113,72 @@ static void enter_lib(struct uk_store_iter *it,
 	it->cls = NULL;
 	it->eidx = 0;
 	it->folder = NULL;
+	it->nfam = 0;
+	it->bpos = 0;
+	it->blen = 0;
 }
 
 /*
- * The next dynamic sample of the cursor's library, or NULL when the
- * library has no more; the store lock is held.  *dead receives a folder
- * whose last reference the cursor dropped (finalise it after unlocking).
+ * Drops the references of the cursor's batch; folders whose last
+ * reference that was are appended to dead[*ndead] (finalise them after
+ * unlocking).  The store lock is held.
  */
-static struct uk_store_folder *dyn_next_locked(struct uk_store_iter *it,
-					       int *first,
-					       struct uk_store_folder **dead)
+static void drop_batch_locked(struct uk_store_iter *it,
+			      struct uk_store_folder **dead,
+			      unsigned int *ndead)
+{
+	uint32_t i;
+
+	for (i = 0; i < it->blen; i++) {
+		struct uk_store_folder *d =
+			_uk_store_folder_unref_locked(it->batch[i]);
+
+		if (d)
+			dead[(*ndead)++] = d;
+	}
+	it->blen = 0;
+	it->bpos = 0;
+	it->folder = NULL;
+}
+
+/*
+ * Refills the consumed batch with the next visible folders of the current
+ * family, moving on to the next family or class when one is exhausted.
+ * The new batch starts after the last folder of the old one, which is
+ * still referenced (hence linked) until the new batch holds its own.
+ * Returns 1 with a non-empty batch, or 0 when the library has no more
+ * samples.  The store lock is held; dead[] as for drop_batch_locked().
+ */
+static int refill_locked(struct uk_store_iter *it,
+			 struct uk_store_folder **dead, unsigned int *ndead)
 {
 	const struct uk_store_lib *lib = it->lib;
+	struct uk_store_folder *nb[UK_STORE_ITER_BATCH], *g;
 	struct uk_store_class *nc;
-	struct uk_store_folder *f;
+	uint32_t n;
 
-	if (!it->cls) {
+	if (!it->cls && it->eidx == 0 && !it->nfam) {
 		it->cls = lib->state ? lib->state->classes : NULL;
 		if (it->cls)
 			_uk_store_class_ref_locked(it->cls);
-		it->eidx = 0;
 	}
 	while (it->cls) {
-		f = _uk_store_folder_next_locked(lib, it->folder, it->cls);
-		if (f) {
-			_uk_store_folder_ref_locked(f);
-			*first = !it->folder;
-			if (it->folder)
-				*dead = _uk_store_folder_unref_locked(
-					it->folder);
-			it->folder = f;
-			return f;
+		g = it->blen ? it->batch[it->blen - 1] : NULL;
+		for (n = 0; n < UK_STORE_ITER_BATCH; n++) {
+			g = _uk_store_folder_next_locked(lib, g, it->cls);
+			if (!g)
+				break;
+			_uk_store_folder_ref_locked(g);
+			nb[n] = g;
 		}
-		/* This family is done; at most one folder is dropped here. */
-		if (it->folder) {
-			*dead = _uk_store_folder_unref_locked(it->folder);
-			it->folder = NULL;
+		drop_batch_locked(it, dead, ndead);
+		if (n) {
+			for (it->blen = 0; it->blen < n; it->blen++)
+				it->batch[it->blen] = nb[it->blen];
+			return 1;
 		}
+		/* The family is done. */
+		it->nfam = 0;
 		if (++it->eidx < it->cls->n)
 			continue;
 		nc = it->cls->next;
@@ -157,7 +188,9 @@ static struct uk_store_folder *dyn_next_locked(struct uk_store_iter *it,
 		it->cls = nc;
 		it->eidx = 0;
 	}
-	return NULL;
+	/* Mark the library's dynamic part as finished. */
+	it->nfam = 1;
+	return 0;
 }
 
 /*
@@ -168,8 +201,10 @@ static struct uk_store_folder *dyn_next_locked(struct uk_store_iter *it,
 int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
 		       int *first)
 {
-	struct uk_store_folder *f, *dead = NULL;
-	int fst = 0;
+	struct uk_store_folder *dead[UK_STORE_ITER_BATCH];
+	struct uk_store_folder *f;
+	unsigned int ndead, i;
+	int more;
 
 	for (;;) {
 		switch (it->phase) {
@@ -189,21 +224,24 @@ int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
 			it->phase = PH_DYN;
 			break;
 		case PH_DYN:
-			_uk_store_lock();
-			f = dyn_next_locked(it, &fst, &dead);
-			_uk_store_unlock();
-			if (dead)
-				_uk_store_folder_final(dead);
-			dead = NULL;
-			if (f) {
+			if (it->bpos < it->blen) {
+				f = it->folder = it->batch[it->bpos++];
 				*ref = (struct uk_store_ref){
 					it->lib, f, &f->cls->tmpl[it->eidx],
 					f->cookie };
 				if (first)
-					*first = fst;
+					*first = it->nfam == 0;
+				it->nfam++;
 				return 1;
 			}
-			enter_lib(it, _uk_store_lib_next(it->lib));
+			ndead = 0;
+			_uk_store_lock();
+			more = refill_locked(it, dead, &ndead);
+			_uk_store_unlock();
+			for (i = 0; i < ndead; i++)
+				_uk_store_folder_final(dead[i]);
+			if (!more)
+				enter_lib(it, _uk_store_lib_next(it->lib));
 			break;
 		default:
 			*ref = (struct uk_store_ref){ 0 };
@@ -212,20 +250,19 @@ int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
 	}
 }
 
-/* Drops the folder and class the cursor holds and ends it. */
+/* Drops the folders and class the cursor holds and ends it. */
 void uk_store_iter_fini(struct uk_store_iter *it)
 {
-	struct uk_store_folder *dead = NULL;
+	struct uk_store_folder *dead[UK_STORE_ITER_BATCH];
+	unsigned int ndead = 0, i;
 
 	_uk_store_lock();
-	if (it->folder)
-		dead = _uk_store_folder_unref_locked(it->folder);
+	drop_batch_locked(it, dead, &ndead);
 	if (it->cls)
 		_uk_store_class_unref_locked(it->cls);
 	_uk_store_unlock();
-	if (dead)
-		_uk_store_folder_final(dead);
-	it->folder = NULL;
+	for (i = 0; i < ndead; i++)
+		_uk_store_folder_final(dead[i]);
 	it->cls = NULL;
 	it->phase = PH_END;
 }

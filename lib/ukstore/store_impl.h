@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include <uk/alloc.h>
+#include <uk/assert.h>
 #include <uk/store.h>
 
 #define _UK_STORE_NAME_MAX 63 /* folder and label name length */
@@ -34,6 +35,7 @@ struct uk_store_class {
 
 struct uk_store_folder {
 	struct uk_store_folder *next;     /* library's folders, by name */
+	struct uk_store_folder *prev;
 	const struct uk_store_lib *lib;
 	struct uk_alloc *a;  /* that allocated it */
 	struct uk_store_class *cls;
@@ -49,13 +51,29 @@ void _uk_store_lock(void);
 void _uk_store_unlock(void);
 
 /*
- * Reference helpers for callers that hold the store lock.  _unref returns
- * the folder when that was its last reference: it is then unlinked and the
+ * Reference helpers for callers that hold the store lock (inline: the
+ * cursor calls them for every folder of a scrape).  _unref returns the
+ * folder when that was its last reference: it is then unlinked and the
  * caller must pass it to _uk_store_folder_final() after unlocking.
  */
-void _uk_store_folder_ref_locked(struct uk_store_folder *f);
-struct uk_store_folder *_uk_store_folder_unref_locked(
+static inline void _uk_store_folder_ref_locked(struct uk_store_folder *f)
+{
+	UK_ASSERT(f->refs > 0);
+	f->refs++;
+}
+
+struct uk_store_folder *_uk_store_folder_unlink_locked(
 	struct uk_store_folder *f);
+
+static inline struct uk_store_folder *_uk_store_folder_unref_locked(
+	struct uk_store_folder *f)
+{
+	UK_ASSERT(f->refs > 0);
+	if (--f->refs)
+		return NULL;
+	return _uk_store_folder_unlink_locked(f);
+}
+
 void _uk_store_folder_final(struct uk_store_folder *f);
 void _uk_store_class_ref_locked(struct uk_store_class *c);
 void _uk_store_class_unref_locked(struct uk_store_class *c);
@@ -64,9 +82,16 @@ void _uk_store_class_unref_locked(struct uk_store_class *c);
  * The first visible folder of lib after f (from the head when f is NULL)
  * that belongs to class c (any class when c is NULL).  Store lock held.
  */
-struct uk_store_folder *_uk_store_folder_next_locked(
+static inline struct uk_store_folder *_uk_store_folder_next_locked(
 	const struct uk_store_lib *lib, struct uk_store_folder *f,
-	const struct uk_store_class *c);
+	const struct uk_store_class *c)
+{
+	struct uk_store_folder *g = f ? f->next : lib->state->folders;
+
+	while (g && (g->hidden || (c && g->cls != c)))
+		g = g->next;
+	return g;
+}
 
 /* Libraries in name order: the one after prev (first when NULL). */
 const struct uk_store_lib *_uk_store_lib_next(const struct uk_store_lib *prev);

@@ -175,6 +175,7 @@ struct uk_store_lib_state {
 	struct uk_store_class *classes;
 	struct uk_store_folder *folders; /* sorted by name */
 	uint32_t nfolders;
+	struct uk_store_folder *hint;    /* last one added: insertion hint */
 };
 
 /**
@@ -368,12 +369,17 @@ struct uk_store_walk_ops {
  */
 int uk_store_walk(const struct uk_store_walk_ops *ops, void *arg);
 
+/** Folders a cursor takes from the store per lock acquisition. */
+#define UK_STORE_ITER_BATCH 16
+
 /**
  * A resumable cursor over all entries in metric-family order: for each
  * library (by name), its static entries, then for each dynamic family
  * (entry name shared by the library's folders) the entry in every visible
- * folder, by folder name.  It holds a reference on its current folder,
- * so it may be parked between calls (a scrape sent in chunks).
+ * folder, by folder name.  It holds a reference on its current folder
+ * (and on the next few of the family, taken in one batch so that a scrape
+ * locks the store once per UK_STORE_ITER_BATCH samples), so it may be
+ * parked between calls (a scrape sent in chunks).
  */
 struct uk_store_iter {
 	const struct uk_store_lib *lib;
@@ -383,6 +389,10 @@ struct uk_store_iter {
 	struct uk_store_class *cls;
 	uint32_t eidx;
 	struct uk_store_folder *folder;
+	uint32_t nfam;   /* samples returned in the current family */
+	uint32_t bpos;   /* next batch slot to return */
+	uint32_t blen;   /* filled batch slots */
+	struct uk_store_folder *batch[UK_STORE_ITER_BATCH];
 };
 
 void uk_store_iter_init(struct uk_store_iter *it);
