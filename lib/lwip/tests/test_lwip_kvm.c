@@ -4,8 +4,9 @@
  * BSD socket API over the loopback interface, and the netif glue over a
  * fake uknetdev device whose "wire" is a tiny peer in this file: it
  * answers ARP for PEER_IP and echoes UDP datagrams back (swapping MAC, IP
- * and port fields, which leaves every checksum valid), and raises the
- * receive notification as a driver's interrupt handler would.
+ * and port fields, which leaves every checksum valid), optionally plays
+ * DHCP server, and raises the receive notification as a driver's
+ * interrupt handler would.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <sys/time.h>
 
 #include "lwip/dns.h"
+#include "lwip/netif.h"
 #include "lwip/sys.h"
 
 #include <uk/errptr.h>
@@ -207,7 +209,8 @@ struct peer {
 	unsigned int head, count;
 	int intr_on;
 	int mute;
-	unsigned int arp_replies, udp_echoes, ignored;
+	int dhcpd;         /* answers DHCP, offering DHCP_YIADDR */
+	unsigned int arp_replies, udp_echoes, dhcp_replies, ignored;
 	uint32_t last_src; /* source address of the last echoed datagram */
 };
 
@@ -238,6 +241,91 @@ static void swap(uint8_t *a, uint8_t *b, size_t n)
 	}
 }
 
+/* ---- a minimal DHCP server for the peer (RFC 2131 happy path) ---- */
+
+#define DHCP_SERVER 0x0a010002u /* 10.1.0.2 */
+#define DHCP_YIADDR 0x0a01004du /* 10.1.0.77 */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint16_t ip_csum(const uint8_t *h, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += get16(h + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* The DHCP message type (option 53) of the BOOTP message b, or 0. */
+static int dhcp_type(const uint8_t *b, size_t len)
+{
+	size_t i = 240;
+
+	if (len < 240 || get32(b + 236) != 0x63825363)
+		return 0;
+	while (i + 1 < len && b[i] != 255) {
+		if (b[i] == 0) {
+			i++;
+			continue;
+		}
+		if (b[i] == 53 && b[i + 1] == 1 && i + 2 < len)
+			return b[i + 2];
+		i += 2 + (size_t)b[i + 1];
+	}
+	return 0;
+}
+
+/* Answers DISCOVER with OFFER and REQUEST with ACK; returns the length. */
+static size_t dhcp_answer(struct peer *pe, const uint8_t *f, size_t len,
+			  uint8_t *r)
+{
+	const uint8_t *req = f + 14 + 20 + 8;
+	uint8_t *ip = r + 14, *udp = ip + 20, *b = udp + 8, *o;
+	int type = dhcp_type(req, len - (14 + 20 + 8));
+	size_t blen = 300;
+
+	if (type != 1 && type != 3)
+		return 0;
+	memset(r, 0, 14 + 20 + 8 + blen);
+	memset(r, 0xff, 6);
+	memcpy(r + 6, peer_mac, 6);
+	put16(r + 12, 0x0800);
+	b[0] = 2; /* BOOTREPLY */
+	b[1] = 1;
+	b[2] = 6;
+	memcpy(b + 4, req + 4, 4); /* xid */
+	put32(b + 16, DHCP_YIADDR);
+	memcpy(b + 28, req + 28, 16); /* chaddr */
+	put32(b + 236, 0x63825363);
+	o = b + 240;
+	*o++ = 53; *o++ = 1; *o++ = type == 1 ? 2 : 5; /* OFFER : ACK */
+	*o++ = 54; *o++ = 4; put32(o, DHCP_SERVER); o += 4;
+	*o++ = 51; *o++ = 4; put32(o, 3600); o += 4;
+	*o++ = 1; *o++ = 4; put32(o, 0xffffff00u); o += 4;
+	*o++ = 3; *o++ = 4; put32(o, DHCP_SERVER); o += 4;
+	*o++ = 255;
+	put16(udp, 67);
+	put16(udp + 2, 68);
+	put16(udp + 4, (uint16_t)(8 + blen)); /* checksum 0: none */
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)(20 + 8 + blen));
+	ip[8] = 64;
+	ip[9] = 17;
+	put32(ip + 12, DHCP_SERVER);
+	put32(ip + 16, 0xffffffffu);
+	put16(ip + 10, ip_csum(ip, 20));
+	pe->dhcp_replies++;
+	return 14 + 20 + 8 + blen;
+}
+
 /* Builds the peer's answer to frame f in r; returns its length or 0. */
 static size_t answer(struct peer *pe, const uint8_t *f, size_t len,
 		     uint8_t *r)
@@ -262,6 +350,9 @@ static size_t answer(struct peer *pe, const uint8_t *f, size_t len,
 		pe->arp_replies++;
 		return 60;
 	}
+	if (pe->dhcpd && type == 0x0800 && len >= 14 + 20 + 8 + 240 &&
+	    f[14] == 0x45 && f[23] == 17 && get16(f + 36) == 67)
+		return dhcp_answer(pe, f, len, r);
 	if (type == 0x0800 && len >= 42 && f[23] == 17 &&
 	    get32(f + 30) == PEER_IP) {
 		size_t ihl = (size_t)(f[14] & 0xf) * 4;
@@ -430,6 +521,30 @@ UK_TEST(lwip_netif_dhcp_wait_times_out)
 	UK_ASSERT_EQ(uk_lwip_netif_wait_up(n, 300), -ETIMEDOUT);
 	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 300 * MS);
 	UK_ASSERT_TRUE(mute.dev.stats.tx_packets >= 1); /* a DISCOVER */
+}
+
+static struct peer dhcpd;
+
+UK_TEST(lwip_netif_dhcp_binds)
+{
+	struct netif *n;
+	uint64_t t0;
+
+	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	peer_init(&dhcpd, 5);
+	dhcpd.dhcpd = 1;
+	UK_ASSERT_EQ(uk_netdev_register(&dhcpd.dev), 0);
+	n = uk_lwip_netif_add(&dhcpd.dev, NULL);
+	UK_ASSERT_TRUE(!uk_is_err(n));
+	t0 = uk_plat_time_mono_ns();
+	UK_ASSERT_EQ(uk_lwip_netif_wait_up(n, 5000), 0);
+	uk_test_log("DHCP bound in %llu us",
+		    (unsigned long long)(uk_plat_time_mono_ns() - t0) / 1000);
+	UK_ASSERT_EQ(dhcpd.dhcp_replies, 2); /* OFFER, ACK */
+	UK_ASSERT_EQ(ntohl(ip4_addr_get_u32(netif_ip4_addr(n))), DHCP_YIADDR);
+	UK_ASSERT_EQ(ntohl(ip4_addr_get_u32(netif_ip4_netmask(n))),
+		     0xffffff00u);
+	UK_ASSERT_EQ(ntohl(ip4_addr_get_u32(netif_ip4_gw(n))), DHCP_SERVER);
 }
 
 /*
