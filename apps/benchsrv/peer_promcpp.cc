@@ -41,11 +41,12 @@ int main(int argc, char **argv)
 	auto registry = std::make_shared<prometheus::Registry>();
 	auto &counters = prometheus::BuildCounter()
 		.Name("bench_counter_total")
-		.Help("Benchmark counter.")
+		.Help("Benchmark counter")
 		.Register(*registry);
+	// The same help texts as apps/bench/benchset.c: equal payloads.
 	auto &gauges = prometheus::BuildGauge()
 		.Name("bench_gauge")
-		.Help("Benchmark gauge.")
+		.Help("Benchmark gauge")
 		.Register(*registry);
 	for (long i = 0; i < n; i++) {
 		std::string id = std::to_string(i);
