@@ -813,3 +813,79 @@ UK_TEST(lookup_allocates_nothing)
 	UK_ASSERT_EQ(fa.calls, 0);
 	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
 }
+
+/*
+ * A family longer than the cursor's batch: every folder exactly once, in
+ * name order, with one family start; folders removed while the cursor is
+ * parked are released only once it no longer holds them.
+ */
+UK_TEST(iter_batches)
+{
+	enum { N = 3 * UK_STORE_ITER_BATCH + 5 };
+	struct uk_store_folder *f[N];
+	struct ck c[N];
+	struct uk_store_iter it;
+	struct uk_store_ref ref;
+	char name[16], prev[16] = "";
+	int first, rc, i, seen = 0, firsts = 0, released;
+
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "n%03d", (i * 7) % N);
+		f[i] = add("code", name, tmpl_b, 1, &c[i], &rc);
+		UK_ASSERT_EQ(rc, 0);
+	}
+	uk_store_iter_init(&it);
+	while (uk_store_iter_next(&it, &ref, &first)) {
+		if (ref.lib != &uk_store_lib_tsf || !ref.folder)
+			continue;
+		UK_ASSERT_TRUE(strcmp(prev, uk_store_folder_name(ref.folder)) <
+			       0);
+		snprintf(prev, sizeof(prev), "%s",
+			 uk_store_folder_name(ref.folder));
+		firsts += first;
+		if (++seen == 3) {
+			/* Parked: remove everything, in and beyond the batch. */
+			for (i = 0; i < N; i++)
+				UK_ASSERT_EQ(uk_store_folder_remove(f[i]), 0);
+		}
+	}
+	/* The rest of the first batch was already taken; later ones not. */
+	UK_ASSERT_EQ(seen, UK_STORE_ITER_BATCH);
+	UK_ASSERT_EQ(firsts, 1);
+	for (released = 0, i = 0; i < N; i++)
+		released += c[i].released;
+	UK_ASSERT_EQ(released, N);
+
+	/* Undisturbed, the cursor sees all of them. */
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "n%03d", i);
+		f[i] = add("code", name, tmpl_b, 1, &c[i], &rc);
+		UK_ASSERT_EQ(rc, 0);
+	}
+	seen = firsts = 0;
+	uk_store_iter_init(&it);
+	while (uk_store_iter_next(&it, &ref, &first)) {
+		if (ref.lib == &uk_store_lib_tsf && ref.folder) {
+			seen++;
+			firsts += first;
+			if (seen == UK_STORE_ITER_BATCH + 2) {
+				/* Parked in the second batch: hold-outs live. */
+				UK_ASSERT_EQ(uk_store_folder_remove(f[0]), 0);
+				UK_ASSERT_EQ(c[0].released, 1);
+				UK_ASSERT_EQ(uk_store_folder_remove(
+					f[UK_STORE_ITER_BATCH + 3]), 0);
+				UK_ASSERT_EQ(c[UK_STORE_ITER_BATCH + 3].released,
+					     0);
+			}
+		}
+	}
+	UK_ASSERT_EQ(c[UK_STORE_ITER_BATCH + 3].released, 1);
+	UK_ASSERT_EQ(seen, N);
+	UK_ASSERT_EQ(firsts, 1);
+	for (i = 1; i < N; i++)
+		if (i != UK_STORE_ITER_BATCH + 3)
+			UK_ASSERT_EQ(uk_store_folder_remove(f[i]), 0);
+	for (released = 0, i = 0; i < N; i++)
+		released += c[i].released;
+	UK_ASSERT_EQ(released, N);
+}
