@@ -56,18 +56,18 @@ static inline int flog2_pow10(int e)
 static int u64_digits(uint64_t v)
 {
 	static const uint64_t p10[] = {
-		10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
 		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
 		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
 		100000000000000ULL, 1000000000000000ULL,
 		10000000000000000ULL, 100000000000000000ULL,
 		1000000000000000000ULL, 10000000000000000000ULL,
 	};
-	int n = 1;
+	/* log10(2) ~ 1233/4096 turns the bit length into a digit count
+	 * that is exact or one short. */
+	int n = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
 
-	while (n < 20 && v >= p10[n - 1])
-		n++;
-	return n;
+	return n + (n < 20 && v >= p10[n]);
 }
 
 /* Writes the n decimal digits of v ending just before end. */

@@ -35,6 +35,9 @@ UK_STORE_STATIC_ENTRY(ukprom, getter_errors, u64, counter, none,
 /* How a family is exposed. */
 enum { MT_GAUGE = 0, MT_COUNTER, MT_INFO, MT_HIST, MT_SKIP };
 
+/* Longest folder name, as uk/store.h promises. */
+#define FOLDER_NAME_MAX 63
+
 /* Records of an entry: three header slots, then its samples. */
 enum { ST_SAMPLE = 3 };
 enum { H_NONE = 0, H_HELP, H_TYPE, H_UNIT };
@@ -369,11 +372,16 @@ static int fast_scalar(struct uk_prom_enc *e, struct wr *w)
 {
 	const char *fn = e->ref.folder ? uk_store_folder_name(e->ref.folder)
 				       : NULL;
-	size_t fl = fn ? strlen(fn) : 0, i;
 	char *p = w->p;
+	int i;
 
-	/* name, _total, {label="...escaped..."}, space, number, newline */
-	if ((size_t)(w->end - p) < e->name_len + e->label_len + 2 * fl + 48)
+	/*
+	 * name, _total, {label="name"}, space, number (< 32), newline; a
+	 * folder name is at most FOLDER_NAME_MAX bytes (uk/store.h), each
+	 * escaped to at most two.
+	 */
+	if ((size_t)(w->end - p) < (size_t)e->name_len + e->label_len +
+				     2 * FOLDER_NAME_MAX + 48)
 		return 0;
 	memcpy(p, e->name, e->name_len);
 	p += e->name_len;
@@ -387,9 +395,12 @@ static int fast_scalar(struct uk_prom_enc *e, struct wr *w)
 		p += e->label_len;
 		*p++ = '=';
 		*p++ = '"';
-		for (i = 0; i < fl; i++) {
+		for (i = 0; fn[i]; i++) {
 			char c = fn[i];
 
+			/* Longer than promised: take the checked path. */
+			if (i == FOLDER_NAME_MAX)
+				return 0;
 			if (c == '\\' || c == '"' || c == '\n') {
 				*p++ = '\\';
 				if (c == '\n')
