@@ -70,6 +70,8 @@ static void store_setup(void)
 	done = 1;
 	uk_store_folder_add(&uk_store_lib_tsrv, "dev", "x y", hits_tmpl, 1,
 			    (void *)(uintptr_t)7, NULL, &f);
+	uk_store_folder_add(&uk_store_lib_tsrv, "dev", "q\"%\xc3\xa9?",
+			    hits_tmpl, 1, (void *)(uintptr_t)9, NULL, &f);
 	for (i = 0; i < NFOLDERS; i++) {
 		snprintf(name, sizeof(name), "f%04d", i);
 		uk_store_folder_add(&uk_store_lib_tsrv, "dev", name, hits_tmpl,
@@ -259,6 +261,14 @@ UK_TEST(server_metrics_head_and_http10)
 	UK_EXPECT(labs(cl - (long)g.body_len) < 200);
 	tc_resp_free(&r);
 	tc_resp_free(&g);
+	/* HEAD without Accept: text. */
+	UK_ASSERT_EQ(tc_sends(&t, "HEAD /metrics HTTP/1.1\r\nHost: t\r\n\r\n"),
+		     0);
+	UK_ASSERT_EQ(tc_read(&t, &r, 1, 5000), 0);
+	UK_EXPECT(r.status == 200);
+	UK_EXPECT(!strcmp(tc_header(&r, "Content-Type"), UK_PROM_CT_TEXT));
+	UK_EXPECT(atol(tc_header(&r, "Content-Length")) > 16384);
+	tc_resp_free(&r);
 	tc_close(&t);
 
 	/* HTTP/1.0: close-delimited body, no chunking, then close. */
@@ -304,7 +314,7 @@ UK_TEST(server_index_and_store)
 	UK_EXPECT(r.status == 200);
 	for (p = r.body; (p = strchr(p, '\n')); p++)
 		lines++;
-	UK_EXPECT(lines == NFOLDERS + 3);
+	UK_EXPECT(lines == NFOLDERS + 4);
 	/* Static entries first (in link order), then the folders. */
 	UK_EXPECT(!strncmp(r.body, "answer\nratio\n", 13) ||
 		  !strncmp(r.body, "ratio\nanswer\n", 13));
@@ -328,6 +338,12 @@ UK_TEST(server_index_and_store)
 			    "Host: t\r\n\r\n", &r, 0), 0);
 	UK_EXPECT(r.status == 200);
 	UK_EXPECT(!strcmp(r.body, "7\n"));
+	tc_resp_free(&r);
+	/* A folder name with bytes that must be escaped in a URL. */
+	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/q%22%25%C3%A9%3F/hits?x "
+			    "HTTP/1.1\r\nHost: t\r\n\r\n", &r, 0), 0);
+	UK_EXPECT(r.status == 200);
+	UK_EXPECT(!strcmp(r.body, "9\n"));
 	tc_resp_free(&r);
 	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/answer?q HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n", &r, 0), 0);
