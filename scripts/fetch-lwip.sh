@@ -83,10 +83,10 @@ if [ -f "$STAMP" ] && [ -f "$DL/$ORIG" ] && [ -d "$DEST/src/src/include/lwip" ] 
 	exit 0
 fi
 
-mkdir -p "$DL"
 if [ ! -f "$DL/$ORIG" ] || [ "$(sha_of "$DL/$ORIG")" != "$ORIG_SHA256" ]; then
-	[ "$(id -u)" = 0 ] || die "needs root to run apt-get source (run as root, or place $ORIG in $DL)"
+	[ "$(id -u)" = 0 ] || die "needs root to download lwIP with apt-get source (run as root, or place $ORIG in $DL)"
 	command -v apt-get >/dev/null || die "apt-get not found: needs Debian's apt"
+	mkdir -p "$DL"
 	mkdir -p "$APTDIR/sources.list.d" "$APTDIR/lists/partial" \
 		"$APTDIR/cache/archives/partial"
 	: >"$APTDIR/sources.list.d/debian-src.sources"
