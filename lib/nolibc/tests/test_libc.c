@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/alloc.h>
 #include <uk/test.h>
 
 #define SNP_EQ(expect, ...) do { char _b[256]; \
@@ -228,4 +229,31 @@ UK_TEST(libc_stdlib)
 	p = aligned_alloc(4096, 4096);
 	UK_ASSERT_TRUE(p && (uintptr_t)p % 4096 == 0);
 	free(p);
+}
+
+/*
+ * In the kernel, malloc is the region allocator over the heap: turn its
+ * junk filling on and see a freed block overwritten (the heap is the
+ * kernel's own memory, so reading it is defined there).  On linuxu the
+ * default is glibc's and only the round trip is checked.
+ */
+UK_TEST(libc_malloc_junk_on_heap)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	unsigned char *p = malloc(200);
+	/* The compiler must not know that q outlives the block. */
+	unsigned char *volatile q = p;
+	size_t i;
+
+	UK_ASSERT_TRUE(p != NULL);
+	memset(p, 0x3c, 200);
+	if (!uk_alloc_is_region(a)) {
+		free(p);
+		return;
+	}
+	uk_alloc_region_set_junk(a, 1);
+	free(p);
+	for (i = 0; i < 200; i++)
+		UK_ASSERT_EQ(q[i], UK_ALLOC_JUNK);
+	UK_ASSERT_EQ(uk_alloc_region_check(a), 0);
 }
