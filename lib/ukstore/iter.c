@@ -193,16 +193,24 @@ static int refill_locked(struct uk_store_iter *it,
 	return 0;
 }
 
-/*
- * Moves the cursor to the next entry.  Returns 1 and fills *ref (valid
- * until the next call) and *first (1 when a family starts), or 0 at the
- * end, when the cursor holds nothing any more.
- */
-int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
-		       int *first)
+/* Returns the next sample of the cursor's batch, which is not empty. */
+static inline int batch_next(struct uk_store_iter *it,
+			     struct uk_store_ref *ref, int *first)
+{
+	struct uk_store_folder *f = it->folder = it->batch[it->bpos++];
+
+	*ref = (struct uk_store_ref){ it->lib, f, &f->cls->tmpl[it->eidx],
+				      f->cookie };
+	if (first)
+		*first = it->nfam == 0;
+	it->nfam++;
+	return 1;
+}
+
+static __attribute__((noinline)) int iter_next_slow(
+	struct uk_store_iter *it, struct uk_store_ref *ref, int *first)
 {
 	struct uk_store_folder *dead[UK_STORE_ITER_BATCH];
-	struct uk_store_folder *f;
 	unsigned int ndead, i;
 	int more;
 
@@ -224,16 +232,8 @@ int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
 			it->phase = PH_DYN;
 			break;
 		case PH_DYN:
-			if (it->bpos < it->blen) {
-				f = it->folder = it->batch[it->bpos++];
-				*ref = (struct uk_store_ref){
-					it->lib, f, &f->cls->tmpl[it->eidx],
-					f->cookie };
-				if (first)
-					*first = it->nfam == 0;
-				it->nfam++;
-				return 1;
-			}
+			if (it->bpos < it->blen)
+				return batch_next(it, ref, first);
 			ndead = 0;
 			_uk_store_lock();
 			more = refill_locked(it, dead, &ndead);
@@ -248,6 +248,20 @@ int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
 			return 0;
 		}
 	}
+}
+
+/*
+ * Moves the cursor to the next entry.  Returns 1 and fills *ref (valid
+ * until the next call) and *first (1 when a family starts), or 0 at the
+ * end, when the cursor holds nothing any more.  Most calls take the next
+ * folder of the batch and touch nothing shared.
+ */
+int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
+		       int *first)
+{
+	if (it->phase == PH_DYN && it->bpos < it->blen)
+		return batch_next(it, ref, first);
+	return iter_next_slow(it, ref, first);
 }
 
 /* Drops the folders and class the cursor holds and ends it. */
