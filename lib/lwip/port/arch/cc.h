@@ -17,10 +17,18 @@
 #include <uk/assert.h>
 #include <uk/print.h>
 
-/* x86-64 only: lwIP's byte-order helpers use the compiler's builtins. */
-#ifndef BYTE_ORDER
-#define BYTE_ORDER LITTLE_ENDIAN
+/* lwIP's arch.h defines LITTLE_ENDIAN and BIG_ENDIAN (same values as
+ * nolibc's) just before including this file; a later <endian.h> would
+ * then redefine them differently spelled, which -Werror rejects.  So
+ * nolibc's definitions replace lwIP's here, unless <endian.h> came
+ * first (its include guard), in which case lwIP kept them already. */
+#ifndef _NOLIBC_ENDIAN_H
+#undef LITTLE_ENDIAN
+#undef BIG_ENDIAN
+#include <endian.h>
 #endif
+
+/* x86-64 only: lwIP's byte-order helpers use the compiler's builtins. */
 #define lwip_htons(x) __builtin_bswap16((uint16_t)(x))
 #define lwip_htonl(x) __builtin_bswap32((uint32_t)(x))
 
