@@ -4,10 +4,11 @@
 usage: http_conns.py HOST PORT idle [N [GRACE_S [BOUND_S]]]
        http_conns.py HOST PORT overflow LIMIT [GRACE_S]
 
-idle: opens N (64) connections that never send anything, waits a little
-more than the server's eviction grace (GRACE_S, 1 s), then shows that a
-scrape on a new connection is answered (200) within BOUND_S (1 s): idle
-clients cannot starve the exporter.
+idle: opens N (64) connections, half of which never send anything and
+half stall in the middle of a request line, waits a little more than the
+server's eviction grace (GRACE_S, 1 s), then shows that a scrape on a new
+connection is answered (200) within BOUND_S (1 s): idle or slow clients
+cannot starve the exporter.
 
 overflow: for a server started with a connection limit of LIMIT, holds
 LIMIT idle connections, opens more at once and expects 503 on each extra
@@ -53,11 +54,13 @@ def idle(host, port, args, t):
     conns = open_idle(host, port, n)
     t.check("opened %d idle connections" % n, len(conns) == n,
             "only %d connected" % len(conns))
+    for c in conns[1::2]:
+        c.send(b"GET /metr")  # a request that never finishes
     time.sleep(grace + 0.3)
 
     def scrape():
         resp, dt = timed_scrape(host, port)
-        print("     scrape with %d idle connections: %d in %.1f ms"
+        print("     scrape with %d idle/stalled connections: %d in %.1f ms"
               % (len(conns), resp.status, dt * 1e3), flush=True)
         return (resp.status == 200 and dt < bound,
                 "status %d after %.3f s (bound %.1f s)"
