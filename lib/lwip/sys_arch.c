@@ -65,6 +65,7 @@ u32_t sys_now(void)
 	return (u32_t)(now_ns() / UK_NSEC_PER_MSEC);
 }
 
+/* The same milliseconds: lwIP only uses jiffies as a seed. */
 u32_t sys_jiffies(void)
 {
 	return sys_now();
@@ -90,11 +91,13 @@ uint32_t uk_lwip_rand(void)
 
 /* ---- protection ---- */
 
+/* Masks interrupts; returns the previous state for sys_arch_unprotect(). */
 sys_prot_t sys_arch_protect(void)
 {
 	return uk_plat_irq_save();
 }
 
+/* Restores the interrupt state saved by sys_arch_protect(). */
 void sys_arch_unprotect(sys_prot_t pval)
 {
 	uk_plat_irq_restore(pval);
@@ -110,12 +113,14 @@ err_t sys_sem_new(sys_sem_t *sem, u8_t count)
 	return ERR_OK;
 }
 
+/* Invalidates sem; no thread may be waiting on it. */
 void sys_sem_free(sys_sem_t *sem)
 {
 	uk_semaphore_fini(&sem->sem);
 	sem->valid = 0;
 }
 
+/* Adds one unit, waking a waiter if any. */
 void sys_sem_signal(sys_sem_t *sem)
 {
 	uk_semaphore_up(&sem->sem);
@@ -141,17 +146,20 @@ err_t sys_mutex_new(sys_mutex_t *mutex)
 	return ERR_OK;
 }
 
+/* Invalidates mutex; it must not be held. */
 void sys_mutex_free(sys_mutex_t *mutex)
 {
 	uk_mutex_fini(&mutex->mtx);
 	mutex->valid = 0;
 }
 
+/* Acquires mutex, waiting while another thread holds it. */
 void sys_mutex_lock(sys_mutex_t *mutex)
 {
 	uk_mutex_lock(&mutex->mtx);
 }
 
+/* Releases mutex (held by the caller). */
 void sys_mutex_unlock(sys_mutex_t *mutex)
 {
 	uk_mutex_unlock(&mutex->mtx);
@@ -171,12 +179,14 @@ err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 	return ERR_OK;
 }
 
+/* Frees mbox; messages still queued are dropped (lwIP drains first). */
 void sys_mbox_free(sys_mbox_t *mbox)
 {
 	uk_lwip_mbox_fini(&mbox->mb);
 	mbox->valid = 0;
 }
 
+/* Queues msg, waiting for room. */
 void sys_mbox_post(sys_mbox_t *mbox, void *msg)
 {
 	uk_lwip_mbox_post(&mbox->mb, msg);
