@@ -326,6 +326,29 @@ static int fmt_scalar(const struct uk_store_value *v, char *b)
 	}
 }
 
+/*
+ * A bucket bound.  OpenMetrics wants canonical numbers in le, where an
+ * integral bound keeps a ".0" (le="1.0"); the text format writes the
+ * shortest form, as Prometheus' own clients do (le="1").
+ */
+static void w_le(struct uk_prom_enc *e, struct wr *w, double le)
+{
+	char num[40];
+	int n = uk_prom_fmt_double(le, num), i = 0;
+
+	if (e->fmt == UK_PROM_FMT_OPENMETRICS) {
+		if (num[0] == '-')
+			i++;
+		while (num[i] >= '0' && num[i] <= '9')
+			i++;
+		if (i == n) {
+			memcpy(num + n, ".0", 2);
+			n += 2;
+		}
+	}
+	w_put(w, num, (size_t)n);
+}
+
 static void render_hist(struct uk_prom_enc *e, struct wr *w, unsigned int i)
 {
 	const struct uk_store_hist_val *h = &e->val.hist;
@@ -342,8 +365,7 @@ static void render_hist(struct uk_prom_enc *e, struct wr *w, unsigned int i)
 		}
 		w_put(w, "le=\"", 4);
 		if (i < nb)
-			w_put(w, num, (size_t)uk_prom_fmt_double(h->le[i],
-								 num));
+			w_le(e, w, h->le[i]);
 		else
 			w_put(w, "+Inf", 4);
 		w_put(w, "\"} ", 3);

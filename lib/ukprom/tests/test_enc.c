@@ -44,12 +44,15 @@ static size_t encode(enum uk_prom_format fmt, const char *const *libs,
 static const char *const lib_int[] = { "encint", NULL };
 static const char *const lib_dyn[] = { "encdyn", NULL };
 
-#define HIST_LINES(name, lbl) \
+/* OpenMetrics writes integral bounds as canonical numbers: le="1.0". */
+#define HIST_LINES_F(name, lbl, one) \
 	name "_bucket{" lbl "le=\"0.001\"} 1\n" \
 	name "_bucket{" lbl "le=\"0.5\"} 3\n" \
-	name "_bucket{" lbl "le=\"1\"} 3\n" \
+	name "_bucket{" lbl "le=\"" one "\"} 3\n" \
 	name "_bucket{" lbl "le=\"2.5\"} 7\n" \
 	name "_bucket{" lbl "le=\"+Inf\"} 9\n"
+#define HIST_LINES(name, lbl) HIST_LINES_F(name, lbl, "1")
+#define HIST_LINES_OM(name, lbl) HIST_LINES_F(name, lbl, "1.0")
 
 static const char int_text[] =
 	"# HELP encint_v_s8 an s8\n"
@@ -129,7 +132,7 @@ static const char int_om[] =
 	"# TYPE encint_latency_seconds histogram\n"
 	"# UNIT encint_latency_seconds seconds\n"
 	"# HELP encint_latency_seconds Latency\n"
-	HIST_LINES("encint_latency_seconds", "")
+	HIST_LINES_OM("encint_latency_seconds", "")
 	"encint_latency_seconds_sum 12.75\n"
 	"encint_latency_seconds_count 9\n"
 	"# EOF\n";
@@ -153,10 +156,12 @@ static const char int_om[] =
 	"encdyn_model_info{" L_LO ",value=\"x\\\\y\"} 1\n" \
 	"encdyn_model_info{" L_Q ",value=\"virtio \\\"net\\\"\"} 1\n"
 
-#define DYN_RTT(lbl) \
-	HIST_LINES("encdyn_rtt_seconds", lbl ",") \
+#define DYN_RTT_F(lbl, H) \
+	H("encdyn_rtt_seconds", lbl ",") \
 	"encdyn_rtt_seconds_sum{" lbl "} 12.75\n" \
 	"encdyn_rtt_seconds_count{" lbl "} 9\n"
+#define DYN_RTT(lbl) DYN_RTT_F(lbl, HIST_LINES)
+#define DYN_RTT_OM(lbl) DYN_RTT_F(lbl, HIST_LINES_OM)
 
 static const char dyn_text[] =
 	"# HELP encdyn_rx_packets_total Packets received\n"
@@ -185,7 +190,7 @@ static const char dyn_om[] =
 	"# TYPE encdyn_rtt_seconds histogram\n"
 	"# UNIT encdyn_rtt_seconds seconds\n"
 	"# HELP encdyn_rtt_seconds Round trips\n"
-	DYN_RTT(L_ETH) DYN_RTT(L_LO) DYN_RTT(L_Q)
+	DYN_RTT_OM(L_ETH) DYN_RTT_OM(L_LO) DYN_RTT_OM(L_Q)
 	"# EOF\n";
 
 UK_TEST(enc_static_text)
