@@ -461,12 +461,30 @@ static uint32_t large_get(struct region *r, size_t n, size_t align)
 	return i;
 }
 
+/*
+ * Statistics change under the lock but are read without it (ukstore
+ * getters), so every update is a relaxed atomic store.
+ */
+static void stat_add(uint64_t *v, uint64_t d)
+{
+	__atomic_store_n(v, *v + d, __ATOMIC_RELAXED);
+}
+
 static void note_alloc(struct region *r, size_t bytes)
 {
-	r->a.stats.allocs++;
-	r->a.stats.bytes_in_use += bytes;
-	if (r->a.stats.bytes_in_use > r->a.stats.bytes_peak)
-		r->a.stats.bytes_peak = r->a.stats.bytes_in_use;
+	struct uk_alloc_stats *st = &r->a.stats;
+
+	stat_add(&st->allocs, 1);
+	stat_add(&st->bytes_in_use, bytes);
+	if (st->bytes_in_use > st->bytes_peak)
+		__atomic_store_n(&st->bytes_peak, st->bytes_in_use,
+				 __ATOMIC_RELAXED);
+}
+
+static void note_free(struct region *r, size_t bytes)
+{
+	stat_add(&r->a.stats.frees, 1);
+	stat_add(&r->a.stats.bytes_in_use, (uint64_t)0 - bytes);
 }
 
 /* Allocates under the lock; align is a power of two. */
@@ -504,7 +522,7 @@ static void *alloc_locked(struct region *r, size_t size, size_t align)
 		}
 	}
 	if (!q)
-		r->a.stats.failures++;
+		__atomic_add_fetch(&r->a.stats.failures, 1, __ATOMIC_RELAXED);
 	return q;
 }
 
@@ -513,8 +531,7 @@ static void free_locked(struct region *r, void *q)
 	int obj;
 	uint32_t h = find_block(r, q, &obj);
 
-	r->a.stats.frees++;
-	r->a.stats.bytes_in_use -= block_size(r, h);
+	note_free(r, block_size(r, h));
 	if (obj < 0)
 		large_put(r, h);
 	else
@@ -579,8 +596,7 @@ static void *region_realloc(struct uk_alloc *a, void *q, size_t size)
 	h = find_block(r, q, &obj);
 	have = block_size(r, h);
 	if (size <= have && (size > have / 2 || have <= 16)) {
-		r->a.stats.frees++;
-		r->a.stats.bytes_in_use -= have;
+		note_free(r, have);
 		note_alloc(r, have);
 		unlock(r);
 		return q;
@@ -595,8 +611,7 @@ static void *region_realloc(struct uk_alloc *a, void *q, size_t size)
 			       UK_ALLOC_JUNK, (size_t)(n - keep) << PAGE_SHIFT);
 		run_free(r, h + keep, n - keep);
 		r->pages[h].n = keep;
-		r->a.stats.frees++;
-		r->a.stats.bytes_in_use -= have;
+		note_free(r, have);
 		note_alloc(r, (size_t)keep << PAGE_SHIFT);
 		unlock(r);
 		return q;
