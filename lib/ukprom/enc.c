@@ -8,7 +8,9 @@
  * record longer than that buffer (a long HELP or info string) is rendered
  * again on every call, skipping the bytes already handed out.  Values are
  * read once per entry and cached, so re-rendering is deterministic and
- * the bytes do not depend on the chunk sizes.  Nothing here allocates.
+ * the bytes do not depend on the chunk sizes (for an info string only the
+ * pointer is cached: its producer must not rewrite it in place while it
+ * is published).  Nothing here allocates.
  */
 #include <stdint.h>
 #include <string.h>

@@ -340,12 +340,12 @@ UK_TEST(dtoa_random_bits)
 	int i;
 
 	failures = 0;
-	for (i = 0; i < 2000000; i++) {
+	for (i = 0; i < 3000000; i++) {
 		double v = from_bits(rnd());
 
 		if (isnan(v))
 			continue;
-		check_one(v, (i & 31) == 0);
+		check_one(v, (i & 15) == 0);
 	}
 	UK_ASSERT_EQ(failures, 0);
 	report();

@@ -80,8 +80,11 @@ void uk_prom_enc_init_filter(struct uk_prom_enc *e, enum uk_prom_format fmt,
 			     const char *const *libs);
 /**
  * Writes up to size bytes of the encoding into buf.  Returns the number
- * written; 0 means the encoding is complete.  A getter that fails drops
- * only its own sample and is counted in ukprom_getter_errors_total.
+ * written; 0 means the encoding is complete (so size must be at least 1).
+ * The bytes do not depend on how the body is split into calls.  A getter
+ * that fails drops only its own sample and is counted in
+ * ukprom_getter_errors_total; so does a histogram that breaks the
+ * uk_store_hist_val rules.
  */
 size_t uk_prom_enc_read(struct uk_prom_enc *e, char *buf, size_t size);
 /** Releases the store references of an encoding stopped early. */
