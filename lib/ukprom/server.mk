@@ -23,7 +23,7 @@ test-ukprom-http_LIBS := uktest linuxu
 PROGS-asan += test-ukprom-server
 TESTS-asan += test-ukprom-server
 test-ukprom-server_SRCS := lib/ukprom/tests/test_server.c \
-	lib/ukprom/tests/test_server_util.c
+	lib/ukprom/tests/test_server_conns.c lib/ukprom/tests/test_server_util.c
 test-ukprom-server_LIBS := ukprom ukstore uklock ukalloc ukdebug uktest \
 	linuxu linuxu_threads
 # The same under ThreadSanitizer: the exporter thread, client threads,

@@ -225,7 +225,8 @@ UK_TEST(http_limits_head)
 	/* One byte more and the head is too large. */
 	memmove(s + 1, s, UK_PROM_HTTP_HEAD_MAX);
 	s[0] = '\n';
-	memset(s + UK_PROM_HTTP_HEAD_MAX + 1, 'z', n - UK_PROM_HTTP_HEAD_MAX - 1);
+	memset(s + UK_PROM_HTTP_HEAD_MAX + 1, 'z',
+	       n - UK_PROM_HTTP_HEAD_MAX - 1);
 	UK_ASSERT_EQ(uk_prom_http_parse(s, UK_PROM_HTTP_HEAD_MAX + 1, &req),
 		     -EINVAL);
 	UK_ASSERT_EQ(req.status, 431);
@@ -245,7 +246,8 @@ UK_TEST(http_limits_head)
 UK_TEST(http_pipelined)
 {
 	const char *a = "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n";
-	const char *b = "HEAD / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n";
+	const char *b = "HEAD / HTTP/1.1\r\nHost: b\r\n"
+			"Connection: close\r\n\r\n";
 	char buf[256];
 	size_t off;
 

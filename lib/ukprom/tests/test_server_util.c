@@ -1,10 +1,13 @@
 /*
- * A minimal raw-socket HTTP client for the exporter's server tests: it
- * connects to 127.0.0.1, sends bytes exactly as given, and reads back
- * one response at a time from a buffered stream (so pipelined responses
- * are split correctly), decoding Content-Length, chunked and
- * close-delimited bodies.  Every read has a timeout so a broken server
- * fails a test instead of hanging it.  Test code: it uses libc directly.
+ * The exporter server tests' fixture and client.  The fixture is a test
+ * library "tsrv" (two static entries, thousands of folders so that
+ * bodies and listings span several windows) and helpers to start a server
+ * and read the store.  The client is a minimal raw-socket HTTP client: it
+ * connects to 127.0.0.1, sends bytes exactly as given, and reads back one
+ * response at a time from a buffered stream (so pipelined responses are
+ * split correctly), decoding Content-Length, chunked and close-delimited
+ * bodies.  Every read has a timeout so a broken server fails a test
+ * instead of hanging it.  Test code: it uses libc directly.
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +19,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <uk/plat/time.h>
+#include <uk/prom.h>
+#include <uk/store.h>
+#include <uk/thread.h>
 
 #include "test_server_util.h"
 
@@ -253,4 +261,171 @@ int tc_get(uint16_t port, const char *req, struct tc_resp *r, int head)
 	rc = tc_sends(&t, req) ? -1 : tc_read(&t, r, head, 5000);
 	tc_close(&t);
 	return rc;
+}
+
+/* ---- fixture ------------------------------------------------------ */
+
+UK_STORE_LIBRARY(tsrv);
+
+static int get_answer(void *cookie, uint64_t *out)
+{
+	*out = 42;
+	return 0;
+}
+
+static int get_ratio(void *cookie, double *out)
+{
+	*out = 0.125;
+	return 0;
+}
+
+static int get_hits(void *cookie, uint64_t *out)
+{
+	*out = (uint64_t)(uintptr_t)cookie;
+	return 0;
+}
+
+UK_STORE_STATIC_ENTRY(tsrv, answer, u64, gauge, none, "The answer.",
+		      get_answer, NULL, NULL);
+UK_STORE_STATIC_ENTRY(tsrv, ratio, dbl, gauge, none, "A ratio.",
+		      get_ratio, NULL, NULL);
+
+const struct uk_store_entry ts_hits_tmpl[] = {
+	UK_STORE_ENTRY(hits, u64, counter, none, "Hits per device.",
+		       get_hits, NULL, NULL),
+};
+
+/* Creates the folders of tsrv once. */
+void ts_store_setup(void)
+{
+	static int done;
+	struct uk_store_folder *f;
+	char name[32];
+	int i;
+
+	if (done)
+		return;
+	done = 1;
+	uk_store_folder_add(&uk_store_lib_tsrv, "dev", "x y", ts_hits_tmpl, 1,
+			    (void *)(uintptr_t)7, NULL, &f);
+	uk_store_folder_add(&uk_store_lib_tsrv, "dev", "q\"%\xc3\xa9?",
+			    ts_hits_tmpl, 1, (void *)(uintptr_t)9, NULL, &f);
+	for (i = 0; i < TS_NFOLDERS; i++) {
+		snprintf(name, sizeof(name), "f%04d", i);
+		uk_store_folder_add(&uk_store_lib_tsrv, "dev", name,
+				    ts_hits_tmpl, 1, (void *)(uintptr_t)i,
+				    NULL, &f);
+	}
+}
+
+/* A server on 127.0.0.1, an ephemeral port; 0 picks a default. */
+struct uk_prom_server *ts_start(uint16_t max, uint32_t idle_ms,
+				    uint32_t req_ms, uint32_t grace_ms)
+{
+	struct uk_prom_server_cfg cfg;
+	struct uk_prom_server *s = NULL;
+
+	ts_store_setup();
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.addr = "127.0.0.1";
+	cfg.any_port = 1;
+	cfg.max_conns = max;
+	cfg.idle_timeout_ms = idle_ms;
+	cfg.request_timeout_ms = req_ms;
+	cfg.evict_grace_ms = grace_ms;
+	if (uk_prom_server_start(&cfg, &s))
+		return NULL;
+	return s;
+}
+
+/* An integer store value; all ones if missing. */
+uint64_t ts_sval(const char *path)
+{
+	struct uk_store_ref ref;
+	struct uk_store_value v;
+	uint64_t x = (uint64_t)-1;
+
+	if (uk_store_lookup(path, &ref))
+		return x;
+	if (!uk_store_read(&ref, &v))
+		x = v.u;
+	uk_store_ref_put(&ref);
+	return x;
+}
+
+void ts_sleep_ms(unsigned int ms)
+{
+	uk_thread_sleep_ns(ms * UK_NSEC_PER_MSEC);
+}
+
+/* Waits until the open-connection gauge reads n (1 s at most). */
+int ts_conns_settle(uint64_t n)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (ts_sval("ukprom/connections") == n)
+			return 1;
+		ts_sleep_ms(10);
+	}
+	return 0;
+}
+
+/* The lines of library tsrv's families, in order. */
+char *ts_tsrv_lines(const char *body)
+{
+	char *out = calloc(1, strlen(body) + 1);
+	const char *p = body, *e;
+	size_t o = 0;
+
+	while (*p) {
+		e = strchr(p, '\n');
+		e = e ? e + 1 : p + strlen(p);
+		if (!strncmp(p, "tsrv_", 5) ||
+		    !strncmp(p, "# HELP tsrv_", 12) ||
+		    !strncmp(p, "# TYPE tsrv_", 12) ||
+		    !strncmp(p, "# UNIT tsrv_", 12)) {
+			memcpy(out + o, p, (size_t)(e - p));
+			o += (size_t)(e - p);
+		}
+		p = e;
+	}
+	return out;
+}
+
+/* tsrv's lines of a direct encoding (malloc'd). */
+char *ts_direct(enum uk_prom_format fmt)
+{
+	struct uk_prom_enc *e = malloc(sizeof(*e));
+	size_t cap = 1 << 20, len = 0, k;
+	char *buf = malloc(cap + 1), *lines;
+
+	uk_prom_enc_init(e, fmt);
+	while ((k = uk_prom_enc_read(e, buf + len, 4096)) > 0) {
+		len += k;
+		if (cap - len < 4096)
+			buf = realloc(buf, (cap *= 2) + 1);
+	}
+	buf[len] = '\0';
+	lines = ts_tsrv_lines(buf);
+	free(buf);
+	free(e);
+	return lines;
+}
+
+/* Opens n connections that each finished one request (so are accepted). */
+int ts_open_idle(struct tc *t, int n, uint16_t port)
+{
+	struct tc_resp r;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (tc_open(&t[i], port, 0) ||
+		    tc_sends(&t[i], "GET /store/tsrv/answer HTTP/1.1\r\n"
+			     "Host: t\r\n\r\n") ||
+		    tc_read(&t[i], &r, 0, 5000) || r.status != 200)
+			return 0;
+		tc_resp_free(&r);
+	}
+	return 1;
 }

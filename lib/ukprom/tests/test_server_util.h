@@ -1,12 +1,15 @@
 /*
- * The raw-socket HTTP client used by the exporter's server tests (see
- * test_server_util.c).
+ * The fixture and raw-socket HTTP client of the exporter's server tests
+ * (see test_server_util.c).
  */
 #ifndef UKPROM_TEST_SERVER_UTIL_H
 #define UKPROM_TEST_SERVER_UTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <uk/prom.h>
+#include <uk/store.h>
 
 struct tc {
 	int fd;
@@ -34,5 +37,23 @@ int tc_wait_closed(struct tc *t, int ms);
 const char *tc_header(const struct tc_resp *r, const char *name);
 void tc_resp_free(struct tc_resp *r);
 int tc_get(uint16_t port, const char *req, struct tc_resp *r, int head);
+
+/* ---- fixture ---- */
+
+#define TS_NFOLDERS 3000
+#define TS_GET_METRICS "GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n"
+
+UK_STORE_LIB_EXTERN(tsrv);
+extern const struct uk_store_entry ts_hits_tmpl[];
+
+void ts_store_setup(void);
+struct uk_prom_server *ts_start(uint16_t max, uint32_t idle_ms,
+				uint32_t req_ms, uint32_t grace_ms);
+uint64_t ts_sval(const char *path);
+void ts_sleep_ms(unsigned int ms);
+int ts_conns_settle(uint64_t n);
+char *ts_tsrv_lines(const char *body);
+char *ts_direct(enum uk_prom_format fmt);
+int ts_open_idle(struct tc *t, int n, uint16_t port);
 
 #endif
