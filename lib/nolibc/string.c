@@ -225,6 +225,33 @@ char *strstr(const char *hay, const char *needle)
 	return NULL;
 }
 
+/* strstr comparing ASCII letters without case. */
+char *strcasestr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (;; hay++) {
+		if (!strncasecmp(hay, needle, n))
+			return (char *)hay;
+		if (!*hay)
+			return NULL;
+	}
+}
+
+/* The first occurrence of needle in hay (hay for nlen 0), or NULL. */
+void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen)
+{
+	const char *h = hay;
+	size_t i;
+
+	if (!nlen)
+		return (void *)h;
+	for (i = 0; i + nlen <= hlen; i++)
+		if (h[i] == *(const char *)needle && !memcmp(h + i, needle, nlen))
+			return (void *)(h + i);
+	return NULL;
+}
+
 /* Copies src with its terminator; returns dst. */
 char *strcpy(char *restrict dst, const char *restrict src)
 {
@@ -336,6 +363,26 @@ char *strtok_r(char *restrict s, const char *restrict delim,
 	if (*end)
 		*end++ = 0;
 	*save = end;
+	return s;
+}
+
+/*
+ * Returns *sp and cuts it at the first byte of delim, setting *sp past
+ * the cut (NULL when there was none).  Returns NULL once *sp is NULL.
+ */
+char *strsep(char **restrict sp, const char *restrict delim)
+{
+	char *s = *sp, *e;
+
+	if (!s)
+		return NULL;
+	e = s + strcspn(s, delim);
+	if (*e) {
+		*e = 0;
+		*sp = e + 1;
+	} else {
+		*sp = NULL;
+	}
 	return s;
 }
 

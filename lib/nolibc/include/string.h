@@ -32,6 +32,10 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 char *strstr(const char *hay, const char *needle);
+/** strstr ignoring ASCII case (a GNU extension). */
+char *strcasestr(const char *hay, const char *needle);
+/** The first occurrence of needle's nlen bytes in hay's hlen, or NULL. */
+void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
 char *strcpy(char *restrict dst, const char *restrict src);
 char *strncpy(char *restrict dst, const char *restrict src, size_t n);
 char *stpcpy(char *restrict dst, const char *restrict src);
@@ -43,6 +47,8 @@ size_t strcspn(const char *s, const char *reject);
 char *strpbrk(const char *s, const char *accept);
 char *strtok_r(char *restrict s, const char *restrict delim,
 	       char **restrict save);
+/** Cuts *sp at the first byte of delim; returns the piece, NULL at end. */
+char *strsep(char **restrict sp, const char *restrict delim);
 /** Copies into memory from malloc(); NULL when out of memory. */
 char *strdup(const char *s);
 char *strndup(const char *s, size_t n);

@@ -25,6 +25,10 @@ int nolibc_strncasecmp(const char *a, const char *b, size_t n);
 char *nolibc_strchr(const char *s, int c);
 char *nolibc_strrchr(const char *s, int c);
 char *nolibc_strstr(const char *hay, const char *needle);
+char *nolibc_strcasestr(const char *hay, const char *needle);
+void *nolibc_memmem(const void *hay, size_t hlen, const void *needle,
+		    size_t nlen);
+char *nolibc_strsep(char **sp, const char *delim);
 char *nolibc_strcpy(char *dst, const char *src);
 char *nolibc_strncpy(char *dst, const char *src, size_t n);
 char *nolibc_stpcpy(char *dst, const char *src);

@@ -40,6 +40,12 @@
 #define strrchr nolibc_strrchr
 #undef strstr
 #define strstr nolibc_strstr
+#undef strcasestr
+#define strcasestr nolibc_strcasestr
+#undef memmem
+#define memmem nolibc_memmem
+#undef strsep
+#define strsep nolibc_strsep
 #undef strcpy
 #define strcpy nolibc_strcpy
 #undef strncpy

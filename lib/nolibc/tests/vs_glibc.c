@@ -450,6 +450,10 @@ UK_TEST(nolibc_string_vs_glibc)
 		      "memrchr");
 		CHECK(strstr(a, b) == nolibc_strstr(a, b), "strstr %s %s",
 		      a, b);
+		CHECK(strcasestr(a, b) == nolibc_strcasestr(a, b),
+		      "strcasestr %s %s", a, b);
+		CHECK(memmem(a, la, b, lb) == nolibc_memmem(a, la, b, lb),
+		      "memmem");
 		CHECK(strspn(a, b) == nolibc_strspn(a, b), "strspn");
 		CHECK(strcspn(a, b) == nolibc_strcspn(a, b), "strcspn");
 		CHECK(strpbrk(a, b) == nolibc_strpbrk(a, b), "strpbrk");
@@ -500,13 +504,26 @@ UK_TEST(nolibc_string_vs_glibc)
 			s2 = nolibc_strtok_r(NULL, b, &sv2);
 		}
 
+		/* strsep walks the same pieces. */
+		strcpy(d1, a);
+		strcpy(d2, a);
+		sv1 = d1;
+		sv2 = d2;
+		do {
+			s1 = strsep(&sv1, b);
+			s2 = nolibc_strsep(&sv2, b);
+			CHECK((s1 ? s1 - d1 : -1) == (s2 ? s2 - d2 : -1) &&
+			      (sv1 ? sv1 - d1 : -1) == (sv2 ? sv2 - d2 : -1),
+			      "strsep \"%s\" by \"%s\"", a, b);
+		} while (s1 && s2);
+
 		s1 = strndup(a, n);
 		s2 = nolibc_strndup(a, n);
 		CHECK(s1 && s2 && !strcmp(s1, s2), "strndup");
 		free(s1);
 		free(s2);
 	}
-	uk_test_log("%ld rounds of 27 string functions compared, %ld differ",
+	uk_test_log("%ld rounds of 30 string functions compared, %ld differ",
 		    cases, bad);
 }
 
