@@ -605,20 +605,35 @@ static double ulp_of(double x)
 }
 
 /*
- * Prints x with the fewest of 15, 16 or 17 significant digits that are
- * provably within half an ulp of x, given that the 19-digit estimate may
- * be a few units off: 17 digits always are (an ulp is at least 1.1 units
- * of the 17th digit), shorter ones need that much margin.
+ * Does the prec-digit decimal dp * 10^exp read back as x?  Returns 1 or
+ * 0 when that is certain, -1 when it cannot be decided exactly (only
+ * when both dp and 10^|exp| are exact doubles is one division or
+ * multiplication the correctly rounded conversion).
+ */
+static int reads_back(uint64_t dp, int exp, double x)
+{
+	double p;
+
+	if (dp >= (1ull << 53) || exp < -22 || exp > 22)
+		return -1;
+	p = (double)pow10l_(exp < 0 ? -exp : exp);
+	return (exp < 0 ? (double)dp / p : (double)dp * p) == x;
+}
+
+/*
+ * Prints x with the fewest significant digits (up to 17) that read back
+ * as x: decided exactly when reads_back() can, otherwise by requiring the
+ * candidate to be within half an ulp of x with a margin for the error of
+ * the 19-digit estimate.  17 digits always read back (an ulp is at least
+ * 1.1 units of the 17th digit), so the output is always exact, and
+ * shortest except in rare cases near a rounding boundary.
  */
 static void put_double(struct out *o, double d)
 {
-	static const uint64_t p10[] = {
-		1, 10, 100, 1000, 10000, 100000,
-	};
 	char dig[17];
-	uint64_t d19, dp = 0, back, diff, lim;
+	uint64_t d19, dp = 0, back, diff, lim, unit;
 	long double half;
-	int prec, e10, nd, i;
+	int prec, e10, nd, i, rb;
 
 	if (d != d) {
 		put_str(o, "NaN");
@@ -642,13 +657,20 @@ static void put_double(struct out *o, double d)
 	}
 	e10 = digits19(d, &d19);
 	half = (long double)ulp_of(d) * pow10l_(18 - e10) / 2;
-	for (prec = 15; prec <= 17; prec++) {
-		uint64_t unit = p10[19 - prec];
-
+	for (prec = 1; prec <= 17; prec++) {
+		for (unit = 1, i = 0; i < 19 - prec; i++)
+			unit *= 10;
 		dp = (d19 + unit / 2) / unit;
+		if (prec == 17)
+			break;
+		rb = reads_back(dp, e10 - prec + 1, d);
+		if (rb == 1)
+			break;
+		if (rb == 0)
+			continue;
 		back = dp * unit;
 		diff = back > d19 ? back - d19 : d19 - back;
-		if (prec == 17 || (long double)diff + 4 < half)
+		if ((long double)diff + 4 < half)
 			break;
 	}
 	for (lim = 1, i = 0; i < prec; i++)
