@@ -35,8 +35,10 @@ struct ck {
 };
 
 static uint64_t n_created, n_released, n_bad_cookie, n_bad_value,
-		n_bad_order, n_samples, n_scrapes, n_walks, n_lookups;
+		n_bad_order, n_samples, n_scrapes, n_walks, n_lookups,
+		n_released_by_scraper;
 static int done;
+static __thread int is_scraper;
 
 static void count(uint64_t *c)
 {
@@ -52,6 +54,9 @@ static void release(void *cookie)
 	if (__atomic_fetch_add(&c->released, 1, __ATOMIC_RELAXED))
 		count(&n_bad_cookie);
 	count(&n_released);
+	/* The scraper dropped the last reference: a cursor, walk or lookup. */
+	if (is_scraper)
+		count(&n_released_by_scraper);
 }
 
 static int get_id(void *cookie, uint64_t *out)
@@ -239,6 +244,7 @@ static void scraper(void *arg)
 	static const struct uk_store_walk_ops ops = { NULL, NULL, w_entry };
 	unsigned int round = 0;
 
+	is_scraper = 1;
 	while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
 		struct uk_store_ref ref;
 		char path[96], name[32];
@@ -304,14 +310,16 @@ UK_TEST(stress_churn_and_scrape)
 		}
 	}
 	uk_test_log("%llu folders created, %llu released in %llu ms; "
-		    "%llu scrapes, %llu walks, %llu lookups, %llu samples",
+		    "%llu scrapes, %llu walks, %llu lookups, %llu samples; "
+		    "%llu folders freed by the scraper's last reference",
 		    (unsigned long long)n_created,
 		    (unsigned long long)n_released,
 		    (unsigned long long)((uk_plat_time_mono_ns() - t0) / 1000000),
 		    (unsigned long long)n_scrapes,
 		    (unsigned long long)n_walks,
 		    (unsigned long long)n_lookups,
-		    (unsigned long long)n_samples);
+		    (unsigned long long)n_samples,
+		    (unsigned long long)n_released_by_scraper);
 	UK_ASSERT_EQ(n_created, CYCLES);
 	UK_ASSERT_EQ(n_released, n_created);
 	UK_ASSERT_EQ(errors, 0);
@@ -320,6 +328,8 @@ UK_TEST(stress_churn_and_scrape)
 	UK_ASSERT_EQ(n_bad_order, 0);
 	UK_ASSERT_EQ(left, 0);
 	UK_ASSERT_TRUE(n_scrapes > 0 && n_samples > 0);
+	/* The interesting case happened: a consumer's put was the last. */
+	UK_ASSERT_TRUE(n_released_by_scraper > 0);
 	UK_ASSERT_EQ(uk_store_lib_stress.state->nfolders, 0);
 	UK_ASSERT_TRUE(uk_store_lib_stress.state->folders == NULL);
 	UK_ASSERT_TRUE(uk_store_lib_stress.state->classes == NULL);
