@@ -160,9 +160,22 @@ static int family_setup(struct uk_prom_enc *e)
 		memcpy(e->name + n, sfx, sl);
 	}
 	e->name_len = (uint16_t)(n + sl);
-	/* All folders of a family share its label. */
-	e->label = e->ref.folder ? uk_store_folder_label(e->ref.folder) : "";
-	e->label_len = (uint16_t)strlen(e->label);
+	/*
+	 * All folders of a family share its label; keep a copy next to the
+	 * name so that the fast path copies both in whole 16-byte blocks.
+	 */
+	e->label_len = 0;
+	if (e->ref.folder) {
+		const char *l = uk_store_folder_label(e->ref.folder);
+		size_t len = strlen(l);
+
+		if (len < sizeof(e->label)) {
+			memcpy(e->label, l, len);
+			e->label_len = (uint16_t)len;
+		} else {
+			e->label_len = UINT16_MAX;
+		}
+	}
 	return 0;
 }
 
@@ -392,6 +405,20 @@ static void render_hist(struct uk_prom_enc *e, struct wr *w, unsigned int i)
  * written without per-piece bounds checks.  Returns 1 if it did so, 0 if
  * the room is short (the caller takes the checked path).
  */
+/*
+ * Copies n bytes in whole 16-byte blocks, so up to 15 bytes too many:
+ * the source must be an array rounded up to 16 bytes (name, label) and
+ * the destination must have that much room (the caller's bound has 32
+ * spare); bytes past n are overwritten by what follows.
+ */
+static inline void copy_blocks(char *d, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += 16)
+		__builtin_memcpy(d + i, s + i, 16);
+}
+
 static int fast_scalar(struct uk_prom_enc *e, struct wr *w)
 {
 	const char *fn = e->ref.folder ? uk_store_folder_name(e->ref.folder)
@@ -404,10 +431,11 @@ static int fast_scalar(struct uk_prom_enc *e, struct wr *w)
 	 * folder name is at most FOLDER_NAME_MAX bytes (uk/store.h), each
 	 * escaped to at most two.
 	 */
-	if ((size_t)(w->end - p) < (size_t)e->name_len + e->label_len +
-				     2 * FOLDER_NAME_MAX + 48)
+	if (e->label_len == UINT16_MAX ||
+	    (size_t)(w->end - p) < (size_t)e->name_len + e->label_len +
+				   2 * FOLDER_NAME_MAX + 48 + 32)
 		return 0;
-	memcpy(p, e->name, e->name_len);
+	copy_blocks(p, e->name, e->name_len);
 	p += e->name_len;
 	if (e->mtype == MT_COUNTER) {
 		memcpy(p, "_total", 6);
@@ -415,7 +443,7 @@ static int fast_scalar(struct uk_prom_enc *e, struct wr *w)
 	}
 	if (fn) {
 		*p++ = '{';
-		memcpy(p, e->label, e->label_len);
+		copy_blocks(p, e->label, e->label_len);
 		p += e->label_len;
 		*p++ = '=';
 		*p++ = '"';
