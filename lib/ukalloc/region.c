@@ -554,7 +554,9 @@ static void *region_memalign(struct uk_alloc *a, size_t align, size_t size)
 	struct region *r = (struct region *)a;
 	void *q;
 
-	if (!align || (align & (align - 1))) {
+	/* Alignments beyond the region cannot be met (nor overflow). */
+	if (!align || (align & (align - 1)) ||
+	    align > ((size_t)r->npages << PAGE_SHIFT)) {
 		__atomic_add_fetch(&a->stats.failures, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}

@@ -4,7 +4,11 @@
  * nolibc itself; in test-nolibc on linuxu they run against glibc, which
  * checks that the expected answers are the C library's.
  */
+#include <assert.h>
+#include <ctype.h>
+#include <endian.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -256,4 +260,28 @@ UK_TEST(libc_malloc_junk_on_heap)
 	for (i = 0; i < 200; i++)
 		UK_ASSERT_EQ(q[i], UK_ALLOC_JUNK);
 	UK_ASSERT_EQ(uk_alloc_region_check(a), 0);
+}
+
+UK_TEST(libc_headers)
+{
+	char b[64];
+	uint64_t v = 18446744073709551615ULL;
+	int64_t s = -5;
+	int checked = 0;
+
+	/* assert() evaluates its argument (nolibc ignores NDEBUG). */
+	assert(++checked == 1);
+	UK_ASSERT_EQ(checked, 1);
+	snprintf(b, sizeof(b), "%" PRIu64 " %" PRId64 " %" PRIx32, v, s,
+		 (uint32_t)0xbeef);
+	UK_ASSERT_STREQ(b, "18446744073709551615 -5 beef");
+	UK_ASSERT_EQ(htobe16(0x1234), 0x3412);
+	UK_ASSERT_EQ(be32toh(htobe32(0xdeadbeef)), 0xdeadbeef);
+	UK_ASSERT_TRUE(isdigit('7') && !isdigit('a') && isxdigit('F'));
+	UK_ASSERT_TRUE(isspace('\v') && !isspace(0) && isalpha('q'));
+	UK_ASSERT_EQ(toupper('a'), 'A');
+	UK_ASSERT_EQ(tolower('Z'), 'z');
+	UK_ASSERT_EQ(tolower('1'), '1');
+	UK_ASSERT_TRUE(INT_MAX == 2147483647 && CHAR_BIT == 8);
+	UK_ASSERT_TRUE(LLONG_MIN < 0 && ULONG_MAX == 18446744073709551615UL);
 }

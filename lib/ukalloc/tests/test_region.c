@@ -378,6 +378,10 @@ UK_TEST(region_alignment)
 	UK_ASSERT_EQ(uk_posix_memalign(a, &q, 24, 10), -EINVAL);
 	UK_ASSERT_EQ(uk_posix_memalign(a, &q, 4, 10), -EINVAL);
 	UK_ASSERT_TRUE(a->memalign(a, 48, 10) == NULL);
+	UK_ASSERT_TRUE(a->memalign(a, (size_t)1 << 63, 10) == NULL);
+	UK_ASSERT_TRUE(a->memalign(a, 16u << 20, 10) == NULL);
+	UK_ASSERT_TRUE(uk_malloc(a, (size_t)-1) == NULL);
+	UK_ASSERT_TRUE(uk_malloc(a, (size_t)-1 - 4095) == NULL);
 	UK_ASSERT_EQ(uk_alloc_region_check(a), 0);
 }
 
