@@ -9,7 +9,8 @@
 # structural checker (check_openmetrics.py: # EOF last, metadata order,
 # suffixes, histograms...) and Prometheus's OpenMetrics parser, run by
 # "promtool tsdb create-blocks-from openmetrics" on a timestamped copy,
-# which must accept every sample.  Knows nothing of what the exporter
+# which must accept every sample.  Both formats must list the same
+# families with the same help (compare_formats.py).  Knows nothing of what the exporter
 # publishes; prints "N passed, N failed" last.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -98,6 +99,15 @@ then
 fi
 if expect_scrape om_prometheus "$PROM_ACCEPT" "$CT_OM"; then
   om_checks om_prometheus
+fi
+
+# Both formats describe the same families (names mapped, same help).
+if [ -s "$work/text" ] && [ -s "$work/om" ]; then
+  out=$(/usr/bin/python3 "$here/compare_formats.py" "$work/text" \
+    "$work/om" 2>&1)
+  if [ $? -eq 0 ]; then pass "text and OpenMetrics hold the same families"
+  else fail "text and OpenMetrics hold the same families"
+    head -n 20 <<<"$out" | sed 's/^/     /'; fi
 fi
 
 # HEAD carries the same headers and no body.
