@@ -261,6 +261,13 @@ typedef void (*uk_store_release_fn)(void *cookie);
  * clashes in type, kind or label with the library's existing family of
  * the same name), -EEXIST (a visible folder of that name exists), or
  * -ENOMEM.
+ *
+ * Precisely: folders made from one template pointer, count and label
+ * name form one class, which owns the families named by its entries; a
+ * different template reusing one of those names, or a static entry name
+ * of the library, is -EINVAL even if the metadata agrees (the family
+ * would otherwise be split).  A folder named like a static entry of the
+ * library is -EEXIST.  On error nothing is left allocated or linked.
  */
 int uk_store_folder_add(const struct uk_store_lib *lib,
 			const char *label_name, const char *name,
@@ -408,9 +415,11 @@ void uk_store_iter_fini(struct uk_store_iter *it);
 
 /**
  * Lists the children of path: "" lists libraries, "lib" its static
- * entries and folders, "lib/folder" the folder's entries.  fn gets each
- * child's name and whether it is a directory.  Returns 0, -ENOENT or
- * -ENOTDIR (path names an entry).
+ * entries and folders, "lib/folder" the folder's entries (one trailing
+ * '/' is accepted).  fn gets each child's name and whether it is a
+ * directory; it runs without the store lock.  Returns 0, -ENOENT,
+ * -ENOTDIR (path names an entry), -EINVAL (malformed path), or the
+ * first non-zero value fn returned, which stops the listing.
  */
 int uk_store_list(const char *path,
 		  int (*fn)(void *arg, const char *name, int is_dir),
