@@ -7,7 +7,8 @@
  * checks that the chunked encoding equals the one-shot encoding, that
  * every line is well formed (a comment, or a metric name, an optional
  * label set with only legal escapes, a space and a value token), and that
- * OpenMetrics ends with exactly one "# EOF".
+ * OpenMetrics ends with exactly one "# EOF".  The input also goes to
+ * uk_prom_negotiate() as an Accept header.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -183,7 +184,7 @@ UK_STORE_STATIC_ENTRY(fuzzenc, s_u64, u64, counter, none, "u", g_u64, NULL,
 		      &specs[NF]);
 
 #define OUTMAX (1 << 20)
-static char one[OUTMAX], chunked[OUTMAX];
+static char one[OUTMAX], chunked[OUTMAX], accept[4097];
 
 static size_t encode(int fmt, const uint16_t *sizes, unsigned int nsizes,
 		     char *b)
@@ -315,6 +316,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < nsizes; i++)
 		sizes[i] = (uint16_t)(1 + ((in_u8(&in) << 8 | in_u8(&in)) %
 					   4096));
+
+	/* The same bytes as an Accept header: any answer, no crash. */
+	if (size < sizeof(accept)) {
+		memcpy(accept, data, size);
+		accept[size] = '\0';
+		if (uk_prom_negotiate(accept) > UK_PROM_FMT_OPENMETRICS)
+			abort();
+	}
 
 	l1 = encode(fmt, NULL, 0, one);
 	l2 = encode(fmt, sizes, nsizes, chunked);
