@@ -40,7 +40,12 @@ static void resp_done(struct uk_prom_server *s, struct _uk_prom_conn *c,
 		      uint64_t now)
 {
 	if (c->scrape) {
-		_uk_prom_stats_scrape_done(now - c->resp_ns);
+		/* The loop's "now" dates from the poll wakeup, and a whole
+		 * scrape often fits in one wakeup: read the clock afresh. */
+		uint64_t end = s->clock_ns();
+
+		_uk_prom_stats_scrape_done(end > c->resp_ns ?
+					   end - c->resp_ns : 0);
 		c->scrape = 0;
 	}
 	c->wlen = c->woff = 0;

@@ -367,6 +367,7 @@ UK_TEST(server_self_metrics_move)
 {
 	struct uk_prom_server *s = ts_start(0, 0, 0, 0);
 	uint64_t text, om, e404, sent, cnt;
+	double sum;
 	struct tc_resp r;
 	uint16_t port;
 
@@ -384,6 +385,7 @@ UK_TEST(server_self_metrics_move)
 					     &ref), 0);
 		UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
 		cnt = v.hist.count;
+		sum = v.hist.sum;
 		uk_store_ref_put(&ref);
 	}
 	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
@@ -413,6 +415,8 @@ UK_TEST(server_self_metrics_move)
 					     &ref), 0);
 		UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
 		UK_EXPECT(v.hist.count == cnt + 2);
+		/* Each scrape takes a measurable time. */
+		UK_EXPECT(v.hist.sum > sum);
 		uk_store_ref_put(&ref);
 	}
 	uk_prom_server_stop(s);
