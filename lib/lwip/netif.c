@@ -42,6 +42,10 @@
 #include <uk/thread.h>
 
 #define RX_THREAD_STACK (32 * 1024)
+/* How long transmit waits for room in a full device queue, and in what
+ * steps (see linkoutput()). */
+#define TX_FULL_WAIT_NS (5 * UK_NSEC_PER_MSEC)
+#define TX_FULL_SLEEP_NS (50 * UK_NSEC_PER_USEC)
 
 struct uk_lwip_if {
 	struct netif netif;          /* first: netif.state points back */
@@ -81,12 +85,21 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
 	}
 	rc = uk_netdev_tx(nif->dev, frame, p->tot_len);
 	if (rc == -EAGAIN) {
-		/* Let the device reclaim its queue, then try once more. */
-		uk_thread_yield();
-		rc = uk_netdev_tx(nif->dev, frame, p->tot_len);
+		/* The device has not yet consumed its transmit queue.  A
+		 * dropped TCP segment costs a retransmission timeout (>= 1 s
+		 * for a fresh connection), far more than waiting a little
+		 * for the host to catch up, so wait up to TX_FULL_WAIT_NS,
+		 * in short sleeps, before giving up on the frame. */
+		uint64_t deadline = uk_plat_time_mono_ns() + TX_FULL_WAIT_NS;
+
+		do {
+			uk_thread_sleep_ns(TX_FULL_SLEEP_NS);
+			rc = uk_netdev_tx(nif->dev, frame, p->tot_len);
+		} while (rc == -EAGAIN && uk_plat_time_mono_ns() < deadline);
 	}
 	if (rc) {
 		LINK_STATS_INC(link.drop);
+		uk_netdev_tx_drop(nif->dev);
 		if (rc == -EAGAIN) {
 			LINK_STATS_INC(link.memerr);
 			return ERR_MEM;

@@ -68,9 +68,9 @@ static const struct uk_store_entry dev_tmpl[] = {
 	COUNTER(tx_packets, none, "Frames transmitted."),
 	COUNTER(tx_bytes, bytes, "Bytes transmitted in frames."),
 	COUNTER(tx_errors, none, "Transmit errors reported by the device."),
-	COUNTER(tx_drops, none, "Frames not transmitted."),
+	COUNTER(tx_drops, none, "Frames the stack gave up sending."),
 	COUNTER(tx_queue_full, none,
-		"Transmissions that found the transmit queue full."),
+		"Transmissions refused because the transmit queue was full."),
 	COUNTER(rx_queue_empty, none, "Receive polls that found no frame."),
 	COUNTER(rx_irqs, none, "Receive notifications from the device."),
 	UK_STORE_ENTRY(mtu, u64, gauge, none, "Maximum transmission unit.",
@@ -231,7 +231,6 @@ int uk_netdev_tx(struct uk_netdev *dev, const void *frame, size_t len)
 		uk_counter_add(&dev->stats.tx_bytes, len);
 		return 0;
 	}
-	uk_counter_add(&dev->stats.tx_drops, 1);
 	if (rc == -EAGAIN)
 		uk_counter_add(&dev->stats.tx_queue_full, 1);
 	else
@@ -298,4 +297,10 @@ int uk_netdev_link_up(struct uk_netdev *dev)
 void uk_netdev_rx_drop(struct uk_netdev *dev)
 {
 	uk_counter_add(&dev->stats.rx_drops, 1);
+}
+
+/* Counts a frame the stack gave up sending. */
+void uk_netdev_tx_drop(struct uk_netdev *dev)
+{
+	uk_counter_add(&dev->stats.tx_drops, 1);
 }

@@ -87,8 +87,8 @@ struct uk_netdev_stats {
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 	uint64_t tx_errors;     /**< tx failed other than with -EAGAIN */
-	uint64_t tx_drops;      /**< frames not sent (queue full included) */
-	uint64_t tx_queue_full; /**< tx found the transmit queue full */
+	uint64_t tx_drops;      /**< frames the stack gave up sending */
+	uint64_t tx_queue_full; /**< tx refused with -EAGAIN (queue full) */
 	uint64_t rx_queue_empty; /**< rx polls that found no frame */
 	uint64_t rx_irqs;       /**< receive notifications */
 };
@@ -170,6 +170,12 @@ int uk_netdev_link_up(struct uk_netdev *dev);
 
 /** Counts a frame the stack received but had to drop (no memory...). */
 void uk_netdev_rx_drop(struct uk_netdev *dev);
+
+/**
+ * Counts a frame the stack gave up sending (after uk_netdev_tx() failed,
+ * possibly several times: a full queue is often worth a retry).
+ */
+void uk_netdev_tx_drop(struct uk_netdev *dev);
 
 #ifdef __cplusplus
 }
