@@ -8,7 +8,9 @@
 # Exit status: the application's (0..127; a crash is 126), 124 on timeout,
 # 125 when QEMU failed or stopped without the guest reporting a status.
 # Environment: QEMU_MEM (guest RAM, default 64M), QEMU_TIMEOUT (seconds,
-# default 120), QEMU_EXTRA (more QEMU arguments, split on blanks).
+# default 120), QEMU_EXTRA (more QEMU arguments, split on blanks),
+# QEMU_INPUT (bytes the guest reads from COM1), QEMU_STDIN=inherit (COM1
+# input is this script's stdin instead).
 set -u
 if [ $# -lt 1 ]; then
   echo "usage: $0 IMAGE [append words...]" >&2
@@ -28,8 +30,15 @@ args=(-display none -serial stdio -monitor none -m "${QEMU_MEM:-64M}"
 
 errf=$(mktemp)
 trap 'rm -f "$errf"' EXIT
-timeout -k 5 "${QEMU_TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}" \
-  </dev/null 2>"$errf"
+# stdin is the guest's COM1 input: QEMU_INPUT's bytes, this script's own
+# stdin with QEMU_STDIN=inherit, or nothing.
+if [ "${QEMU_STDIN:-}" = inherit ]; then
+  timeout -k 5 "${QEMU_TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}" \
+    2>"$errf"
+else
+  timeout -k 5 "${QEMU_TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}" \
+    < <(printf '%s' "${QEMU_INPUT:-}") 2>"$errf"
+fi
 rc=$?
 cat "$errf" >&2
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then

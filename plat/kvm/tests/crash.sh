@@ -82,6 +82,28 @@ boot "panic prints a backtrace" 126 "$crash" "panic" \
 boot "failed assertion" 126 "$crash" "assert" \
   'assertion failed: zero == 1' 'backtrace'
 
+# Bytes on QEMU's stdin reach the guest through COM1 and IRQ 4: they
+# are sent once the guest waits for them.
+send_when_waiting() {
+  local i
+  for i in $(seq 1 300); do
+    grep -q 'waiting for input' "$out" 2>/dev/null && break
+    sleep 0.1
+  done
+  printf 'ping42'
+  sleep 1
+}
+name="COM1 input raises IRQ 4"
+send_when_waiting | QEMU_STDIN=inherit QEMU_TIMEOUT=60 \
+  bash scripts/qemu-test.sh "$ptest" console_input kvmtest.input=ping42 \
+  >"$out" 2>&1
+rc=${PIPESTATUS[1]}
+if [ "$rc" -eq 0 ] && grep -q "read 'ping42' with [1-9]" "$out"; then
+  ok "$name"
+else
+  ko "$name (status $rc)"
+fi
+
 # All plat-test cases (the empty first word is a filter matching all)
 # in 16 MiB of RAM with words, quotes and options on the line.
 QEMU_MEM=16M boot "plat-test in 16 MiB with a command line" 0 "$ptest" \

@@ -36,28 +36,45 @@ UK_TEST(time_mono_monotonic)
 	UK_EXPECT(prev > 0 && prev < 60 * UK_NSEC_PER_SEC);
 }
 
+/*
+ * Mono time over 200 ms of PIT ticks.  The PIT wraps every 55 ms, so a
+ * run in which the host stalled the guest for 20 ms between two reads
+ * (a loaded host does) might have lost a wrap: it is discarded and
+ * measured again.
+ */
 UK_TEST(time_rate_vs_pit)
 {
-	uint64_t t0, t1, ticks = 0, pit_ns;
+	uint64_t t0 = 0, t1 = 0, ticks = 0, pit_ns, prev_t;
 	uint16_t prev, c;
 	int64_t err_ppm;
+	int tries, clean = 0;
 
-	uk_kvm_pit_start();
-	prev = uk_kvm_pit_read();
-	t0 = uk_plat_time_mono_ns();
-	/* 200 ms: read well within the 55 ms wrap of the counter. */
-	while (ticks < UK_KVM_PIT_HZ / 5) {
-		c = uk_kvm_pit_read();
-		ticks += (uint16_t)(prev - c);
-		prev = c;
+	for (tries = 0; tries < 5 && !clean; tries++) {
+		uk_kvm_pit_start();
+		prev = uk_kvm_pit_read();
+		t0 = prev_t = uk_plat_time_mono_ns();
+		ticks = 0;
+		clean = 1;
+		while (ticks < UK_KVM_PIT_HZ / 5) {
+			c = uk_kvm_pit_read();
+			t1 = uk_plat_time_mono_ns();
+			ticks += (uint16_t)(prev - c);
+			prev = c;
+			if (t1 - prev_t > 20 * UK_NSEC_PER_MSEC) {
+				clean = 0;
+				break;
+			}
+			prev_t = t1;
+		}
 	}
-	t1 = uk_plat_time_mono_ns();
+	UK_ASSERT_TRUE(clean);
 	pit_ns = ticks * UK_NSEC_PER_SEC / UK_KVM_PIT_HZ;
 	err_ppm = ((int64_t)(t1 - t0) - (int64_t)pit_ns) * 1000000 /
 		  (int64_t)pit_ns;
-	uk_test_log("mono %llu us vs PIT %llu us: %lld ppm",
+	uk_test_log("mono %llu us vs PIT %llu us: %lld ppm (try %d)",
 		    (unsigned long long)((t1 - t0) / 1000),
-		    (unsigned long long)(pit_ns / 1000), (long long)err_ppm);
+		    (unsigned long long)(pit_ns / 1000), (long long)err_ppm,
+		    tries);
 	UK_EXPECT(absd(err_ppm) < 5000); /* 0.5% on a busy host */
 }
 
@@ -67,27 +84,47 @@ static uint8_t cmos(uint8_t reg)
 	return inb(0x71);
 }
 
-/* Waits for the RTC's seconds to change; returns mono time then. */
-static uint64_t rtc_edge(void)
+/*
+ * Waits for the RTC's seconds to change; returns mono time then, and in
+ * *unc the window the change is known to lie in: from the start of the
+ * last read that saw the old second to the end of the one that saw the
+ * new (a host stall between them widens it).
+ */
+static uint64_t rtc_edge(uint64_t *unc)
 {
 	uint8_t s = cmos(0), n;
-	uint64_t t;
+	uint64_t prev = uk_plat_time_mono_ns(), a, b;
 
-	do {
-		t = uk_plat_time_mono_ns();
+	for (;;) {
+		a = uk_plat_time_mono_ns();
 		n = cmos(0);
-	} while (n == s);
-	return t;
+		b = uk_plat_time_mono_ns();
+		if (n != s)
+			break;
+		prev = a;
+	}
+	*unc = b - prev;
+	return prev + (b - prev) / 2;
 }
 
 UK_TEST(time_rate_vs_rtc)
 {
-	uint64_t t0 = rtc_edge(), t1 = rtc_edge();
-	int64_t err = (int64_t)(t1 - t0) - (int64_t)UK_NSEC_PER_SEC;
+	uint64_t u0, u1, t0, t1;
+	int64_t err;
+	int tries = 0;
 
-	uk_test_log("one RTC second = %llu us of mono time",
-		    (unsigned long long)((t1 - t0) / 1000));
-	UK_EXPECT(absd(err) < 10 * (int64_t)UK_NSEC_PER_MSEC);
+	/* Up to three seconds until both edges are seen within 1 ms. */
+	do {
+		t0 = rtc_edge(&u0);
+		t1 = rtc_edge(&u1);
+	} while ((u0 > UK_NSEC_PER_MSEC || u1 > UK_NSEC_PER_MSEC) &&
+		 ++tries < 3);
+	err = (int64_t)(t1 - t0) - (int64_t)UK_NSEC_PER_SEC;
+	uk_test_log("one RTC second = %llu us of mono time (+-%llu us)",
+		    (unsigned long long)((t1 - t0) / 1000),
+		    (unsigned long long)((u0 + u1) / 1000));
+	UK_EXPECT(absd(err) < 10 * (int64_t)UK_NSEC_PER_MSEC +
+			      (int64_t)(u0 + u1));
 }
 
 UK_TEST(time_wall)
@@ -135,7 +172,8 @@ UK_TEST(idle_until_accuracy)
 			    (unsigned long long)ms[i],
 			    (unsigned long long)((t - dl) / 1000), halts);
 		UK_EXPECT(t >= dl);
-		UK_EXPECT(t - dl < 5 * UK_NSEC_PER_MSEC);
+		/* Typically under 1 ms; a loaded 2-core host adds more. */
+		UK_EXPECT(t - dl < 20 * UK_NSEC_PER_MSEC);
 		UK_EXPECT(halts <= 3);
 	}
 	UK_EXPECT(uk_kvm_timer_count() >= irqs + 4);
