@@ -126,7 +126,13 @@ static void rx_drain(struct uk_lwip_if *nif)
 	int n;
 
 	for (;;) {
-		p = pbuf_alloc(PBUF_RAW, (u16_t)nif->frame_max, PBUF_RAM);
+		/* Frames up to PBUF_POOL_BUFSIZE (all of them at MTU 1500)
+		 * come from the fixed pool, larger ones from the heap; both
+		 * give one contiguous buffer. */
+		p = pbuf_alloc(PBUF_RAW, (u16_t)nif->frame_max,
+			       nif->frame_max <= PBUF_POOL_BUFSIZE ?
+			       PBUF_POOL : PBUF_RAM);
+		UK_ASSERT(!p || !p->next);
 		if (!p) {
 			/* No memory: still take the frame off the device so
 			 * it can go on receiving, and count the drop. */
