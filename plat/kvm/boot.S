@@ -9,6 +9,7 @@
  */
 #define CR0_MP		0x00000002
 #define CR0_EM		0x00000004
+#define CR0_NE		0x00000020
 #define CR0_NW		0x20000000
 #define CR0_CD		0x40000000
 #define CR0_PG		0x80000000
@@ -100,7 +101,7 @@ _uk_kvm_start32:
 
 	mov %cr0, %eax
 	and $~(CR0_EM | CR0_CD | CR0_NW), %eax
-	or $(CR0_PG | CR0_MP), %eax
+	or $(CR0_PG | CR0_MP | CR0_NE), %eax	/* NE: x87 errors are #MF */
 	mov %eax, %cr0
 
 	lgdt _uk_kvm_gdt_desc

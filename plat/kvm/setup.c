@@ -54,7 +54,7 @@ static void cmdline_copy(const struct uk_kvm_pvh_start_info *si)
 /*
  * kvm.boottime=1: prints the guest's own share of the boot, from the
  * first instruction (boot.S's TSC) to here, in microseconds.  Measuring
- * the TSC rate takes 10 ms, so it happens after the reading.
+ * the TSC rate takes 15 ms, so it happens after the reading.
  */
 static void boottime_print(uint64_t now)
 {
