@@ -213,10 +213,16 @@ static void reject(int fd)
 static void accept_all(struct uk_prom_server *s, uint64_t now)
 {
 	struct _uk_prom_conn *c;
-	unsigned int i, k;
+	unsigned int i, k, fresh = 0;
 	int fd;
 
 	for (k = 0; k < 64; k++) {
+		/* Full with connections accepted in this very batch: poll
+		 * them once before judging a newcomer, since clients that
+		 * gave up while queued in the backlog arrive already closed
+		 * and would otherwise crowd out a live one. */
+		if (fresh && s->nconns == s->max_conns)
+			return;
 		fd = _uk_prom_sock_accept(s->lfd);
 		if (fd == -EAGAIN)
 			return;
@@ -248,6 +254,7 @@ static void accept_all(struct uk_prom_server *s, uint64_t now)
 		c->req_ns = 0;
 		c->scrape = 0;
 		s->nconns++;
+		fresh++;
 		_uk_prom_stats_conns(1);
 	}
 }

@@ -446,3 +446,66 @@ UK_TEST(server_two_servers_parallel_clients)
 	uk_prom_server_stop(s2);
 	UK_EXPECT(ts_sval("ukprom/connections") == 0);
 }
+
+/* Random fragments of requests, garbage, and abrupt closes, on several
+ * connections at once: the server answers what it can, drops the rest,
+ * and still serves a clean scrape afterwards with no connection left. */
+UK_TEST(server_random_garbage)
+{
+	static const char *const frags[] = {
+		"GET /metrics HTTP/1.1\r\n", "Host: t\r\n", "\r\n",
+		"HEAD /store/tsrv HTTP/1.0\r\n", "Connection: close\r\n",
+		"POST / HTTP/1.1\r\nContent-Length: 4\r\n", "GET /", "%zz",
+		"Accept: application/openmetrics-text\r\n", "\n", "\r",
+		" HTTP/1.1\r\n", "Transfer-Encoding: chunked\r\n",
+	};
+	struct uk_prom_server *s = ts_start(8, 0, 200, 100);
+	unsigned int seed = 12345, i, k, n;
+	struct tc t[4];
+	struct tc_resp r;
+	char junk[64];
+	uint16_t port;
+
+	UK_ASSERT_TRUE(s);
+	port = uk_prom_server_port(s);
+	for (i = 0; i < 60; i++) {
+		for (k = 0; k < 4; k++)
+			if (tc_open(&t[k], port, (rand_r(&seed) % 2) * 4096))
+				t[k].fd = -1;
+		for (n = 0; n < 40; n++) {
+			struct tc *c = &t[rand_r(&seed) % 4];
+			unsigned int j, len;
+
+			if (c->fd < 0)
+				continue;
+			if (rand_r(&seed) % 4) {
+				tc_sends(c, frags[rand_r(&seed) %
+					  (sizeof(frags) / sizeof(frags[0]))]);
+				continue;
+			}
+			len = rand_r(&seed) % sizeof(junk);
+			for (j = 0; j < len; j++)
+				junk[j] = (char)rand_r(&seed);
+			tc_send(c, junk, len);
+		}
+		for (k = 0; k < 4; k++) {
+			if (t[k].fd < 0)
+				continue;
+			if (rand_r(&seed) % 2)
+				recv(t[k].fd, junk, sizeof(junk), MSG_DONTWAIT);
+			if (rand_r(&seed) % 2)
+				tc_abort(&t[k]);
+			else
+				tc_close(&t[k]);
+		}
+	}
+	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_EXPECT(r.status == 200);
+	UK_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
+	if (!strstr(r.body, "tsrv_answer 42\n"))
+		uk_test_log("head %s body %zu: %.300s\n", r.head, r.body_len,
+			    r.body);
+	tc_resp_free(&r);
+	UK_EXPECT(ts_conns_settle(0));
+	uk_prom_server_stop(s);
+}
