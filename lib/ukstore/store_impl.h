@@ -93,6 +93,19 @@ static inline struct uk_store_folder *_uk_store_folder_next_locked(
 	return g;
 }
 
+/* Integer value types, by signedness. */
+static inline int _uk_store_is_signed(uint8_t t)
+{
+	return t == UK_STORE_S8 || t == UK_STORE_S16 || t == UK_STORE_S32 ||
+	       t == UK_STORE_S64;
+}
+
+static inline int _uk_store_is_unsigned(uint8_t t)
+{
+	return t == UK_STORE_U8 || t == UK_STORE_U16 || t == UK_STORE_U32 ||
+	       t == UK_STORE_U64 || t == UK_STORE_UPTR;
+}
+
 /* Libraries in name order: the one after prev (first when NULL). */
 const struct uk_store_lib *_uk_store_lib_next(const struct uk_store_lib *prev);
 /* Number of static entries of lib (0 when it has none). */
