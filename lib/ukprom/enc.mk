@@ -33,3 +33,9 @@ PROGS-fuzz += fuzz-enc
 fuzz-enc_SRCS := lib/ukprom/fuzz/fuzz_enc.c
 fuzz-enc_LIBS := ukprom linuxu linuxu_threads
 CHECK_SCRIPTS += lib/ukprom/tests/fuzz_enc.sh
+
+# Encoding while other threads add and remove folders (ThreadSanitizer).
+PROGS-tsan += test-ukprom-enc-stress
+TESTS-tsan += test-ukprom-enc-stress
+test-ukprom-enc-stress_SRCS := lib/ukprom/tests/test_enc_stress.c
+test-ukprom-enc-stress_LIBS := ukprom uktest linuxu linuxu_threads
