@@ -92,7 +92,13 @@ static const char int_text[] =
 	"# TYPE encint_latency_seconds histogram\n"
 	HIST_LINES("encint_latency_seconds", "")
 	"encint_latency_seconds_sum 12.75\n"
-	"encint_latency_seconds_count 9\n";
+	"encint_latency_seconds_count 9\n"
+	"# HELP encint_cpu_seconds_total CPU time\n"
+	"# TYPE encint_cpu_seconds_total counter\n"
+	"encint_cpu_seconds_total 0.25\n"
+	"# HELP encint_rx_bytes_total Received\n"
+	"# TYPE encint_rx_bytes_total counter\n"
+	"encint_rx_bytes_total 4294967295\n";
 
 static const char int_om[] =
 	"# TYPE encint_v_s8 gauge\n"
@@ -135,6 +141,14 @@ static const char int_om[] =
 	HIST_LINES_OM("encint_latency_seconds", "")
 	"encint_latency_seconds_sum 12.75\n"
 	"encint_latency_seconds_count 9\n"
+	"# TYPE encint_cpu_seconds counter\n"
+	"# UNIT encint_cpu_seconds seconds\n"
+	"# HELP encint_cpu_seconds CPU time\n"
+	"encint_cpu_seconds_total 0.25\n"
+	"# TYPE encint_rx_bytes counter\n"
+	"# UNIT encint_rx_bytes bytes\n"
+	"# HELP encint_rx_bytes Received\n"
+	"encint_rx_bytes_total 4294967295\n"
 	"# EOF\n";
 
 #define L_ETH "dev=\"eth0\""

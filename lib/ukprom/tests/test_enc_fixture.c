@@ -48,6 +48,10 @@ static int fx_get_hist(void *c, struct uk_store_hist_val *h)
  * GCC lays static entries of one section out in reverse order of
  * definition, so they are defined last first to read naturally.
  */
+UK_STORE_STATIC_ENTRY(encint, rx, u32, counter, bytes, "Received",
+		      fx_get_u32, NULL, NULL);
+UK_STORE_STATIC_ENTRY(encint, cpu_seconds_total, dbl, counter, seconds,
+		      "CPU time", fx_get_dbl, NULL, NULL);
 UK_STORE_STATIC_ENTRY(encint, latency_seconds, hist, histogram, seconds,
 		      "Latency", fx_get_hist, NULL, NULL);
 UK_STORE_STATIC_ENTRY(encint, version, str, info, none, "Build version",
