@@ -136,25 +136,49 @@ struct list_ctx {
 	int counting;    /* only add up the length */
 };
 
+/*
+ * A folder name may hold any byte but '/', newlines included, so a
+ * listing line escapes '%' and control bytes as %XX: each line stays one
+ * line and reads back as a path segment to request.
+ */
+static int needs_escape(unsigned char ch)
+{
+	return ch == '%' || ch < 0x20 || ch == 0x7f;
+}
+
 static int list_child(void *arg, const char *name, int is_dir)
 {
+	static const char xd[] = "0123456789ABCDEF";
 	struct list_ctx *l = arg;
-	size_t n = strlen(name) + (is_dir ? 2 : 1);
+	const unsigned char *p;
+	size_t n = (is_dir ? 2 : 1);
+	char *o;
 
 	if (l->skip) {
 		l->skip--;
 		return 0;
 	}
+	for (p = (const unsigned char *)name; *p; p++)
+		n += needs_escape(*p) ? 3 : 1;
 	if (l->counting) {
 		l->len += n;
 		return 0;
 	}
 	if (l->len + n > l->cap)
 		return 1;
-	memcpy(l->buf + l->len, name, n - 1 - (is_dir ? 1 : 0));
+	o = l->buf + l->len;
+	for (p = (const unsigned char *)name; *p; p++) {
+		if (needs_escape(*p)) {
+			*o++ = '%';
+			*o++ = xd[*p >> 4];
+			*o++ = xd[*p & 15];
+		} else {
+			*o++ = (char)*p;
+		}
+	}
 	if (is_dir)
-		l->buf[l->len + n - 2] = '/';
-	l->buf[l->len + n - 1] = '\n';
+		*o++ = '/';
+	*o = '\n';
 	l->len += n;
 	l->emitted++;
 	return 0;

@@ -168,7 +168,10 @@ UK_TEST(server_index_and_store)
 	UK_EXPECT(r.status == 200);
 	for (p = r.body; (p = strchr(p, '\n')); p++)
 		lines++;
-	UK_EXPECT(lines == TS_NFOLDERS + 4);
+	UK_EXPECT(lines == TS_NFOLDERS + 5);
+	/* Names are escaped so that each stays on its line. */
+	UK_EXPECT(strstr(r.body, "\ntwo%0Alines/\n") != NULL);
+	UK_EXPECT(strstr(r.body, "\nq\"%25\xc3\xa9?/\n") != NULL);
 	/* Static entries first (in link order), then the folders. */
 	UK_EXPECT(!strncmp(r.body, "answer\nratio\n", 13) ||
 		  !strncmp(r.body, "ratio\nanswer\n", 13));
@@ -193,6 +196,11 @@ UK_TEST(server_index_and_store)
 			    "Host: t\r\n\r\n", &r, 0), 0);
 	UK_EXPECT(r.status == 200);
 	UK_EXPECT(!strcmp(r.body, "7\n"));
+	tc_resp_free(&r);
+	/* The listing's escaped form is a path to request. */
+	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/two%0Alines/hits HTTP/1.1"
+			    "\r\nHost: t\r\n\r\n", &r, 0), 0);
+	UK_EXPECT(r.status == 200 && !strcmp(r.body, "11\n"));
 	tc_resp_free(&r);
 	/* A folder name with bytes that must be escaped in a URL. */
 	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/q%22%25%C3%A9%3F/hits?x "

@@ -310,6 +310,8 @@ void ts_store_setup(void)
 			    (void *)(uintptr_t)7, NULL, &f);
 	uk_store_folder_add(&uk_store_lib_tsrv, "dev", "q\"%\xc3\xa9?",
 			    ts_hits_tmpl, 1, (void *)(uintptr_t)9, NULL, &f);
+	uk_store_folder_add(&uk_store_lib_tsrv, "dev", "two\nlines",
+			    ts_hits_tmpl, 1, (void *)(uintptr_t)11, NULL, &f);
 	for (i = 0; i < TS_NFOLDERS; i++) {
 		snprintf(name, sizeof(name), "f%04d", i);
 		uk_store_folder_add(&uk_store_lib_tsrv, "dev", name,
