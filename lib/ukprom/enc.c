@@ -89,16 +89,66 @@ static inline void w_str(struct wr *w, const char *s)
 }
 
 /*
+ * Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, surrogates or code points past U+10FFFF), or 0.  The string's
+ * NUL is never a continuation byte, so this never reads past it.
+ */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	int n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
  * s with '\' and newline escaped, and '"' too when quote is set (label
- * values, OpenMetrics HELP).
+ * values, OpenMetrics HELP).  Bytes that are not UTF-8 become U+FFFD:
+ * folder names and strings may hold any bytes, and Prometheus refuses a
+ * whole scrape over one invalid label value.
  */
 static void w_esc(struct wr *w, const char *s, int quote)
 {
 	const char *run = s;
+	int n;
 
 	for (; *s; s++) {
 		char c = *s;
 
+		if ((unsigned char)c >= 0x80) {
+			n = utf8_len((const unsigned char *)s);
+			if (n) {
+				s += n - 1;
+				continue;
+			}
+			w_put(w, run, (size_t)(s - run));
+			w_put(w, "\xef\xbf\xbd", 3);
+			run = s + 1;
+			continue;
+		}
 		if (c != '\\' && c != '\n' && (c != '"' || !quote))
 			continue;
 		w_put(w, run, (size_t)(s - run));
@@ -477,8 +527,11 @@ static int fast_scalar(struct uk_prom_enc *e, struct wr *w)
 		for (i = 0; fn[i]; i++) {
 			char c = fn[i];
 
-			/* Longer than promised: take the checked path. */
-			if (i == FOLDER_NAME_MAX)
+			/*
+			 * Longer than promised, or not ASCII (the checked
+			 * path validates UTF-8).
+			 */
+			if (i == FOLDER_NAME_MAX || (unsigned char)c >= 0x80)
 				return 0;
 			if (c == '\\' || c == '"' || c == '\n') {
 				*p++ = '\\';

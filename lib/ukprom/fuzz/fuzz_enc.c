@@ -6,9 +6,10 @@
  * and getters that fail; then a list of chunk sizes.  For both formats it
  * checks that the chunked encoding equals the one-shot encoding, that
  * every line is well formed (a comment, or a metric name, an optional
- * label set with only legal escapes, a space and a value token), and that
- * OpenMetrics ends with exactly one "# EOF".  The input also goes to
- * uk_prom_negotiate() as an Accept header.
+ * label set with only legal escapes, a space and a value token), that the
+ * body is valid UTF-8, and that OpenMetrics ends with exactly one
+ * "# EOF".  The input also goes to uk_prom_negotiate() as an Accept
+ * header.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -263,6 +264,39 @@ static void check_sample(const char *s, const char *e)
 			abort();
 }
 
+/* The body must be UTF-8: decode every sequence, check its range. */
+static void check_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k, len;
+	uint32_t cp, min;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			len = 2, cp = s[i] & 0x1f, min = 0x80;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			len = 3, cp = s[i] & 0x0f, min = 0x800;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			len = 4, cp = s[i] & 0x07, min = 0x10000;
+		} else {
+			abort();
+		}
+		if (i + len > n)
+			abort();
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				abort();
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			abort();
+		i += len;
+	}
+}
+
 static void check_lines(const char *b, size_t len, int om)
 {
 	const char *s = b, *end = b + len, *nl;
@@ -330,6 +364,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (l1 != l2 || memcmp(one, chunked, l1))
 		abort();
 	check_lines(one, l1, fmt);
+	check_utf8((const unsigned char *)one, l1);
 
 	for (i = 0; i < nf; i++)
 		if (f[i])

@@ -437,6 +437,54 @@ UK_TEST(enc_long_records)
 	}
 }
 
+/* ---- UTF-8: label values and strings stay valid ----------------------- */
+
+UK_STORE_LIBRARY(encutf);
+
+static int get_utf_str(void *c, const char **out)
+{
+	*out = c;
+	return 0;
+}
+
+static const struct uk_store_entry utf_tmpl[] = {
+	UK_STORE_ENTRY(s, str, info, none, "H\xc3\xa9lp \xff", get_utf_str,
+		       NULL, NULL),
+};
+
+UK_TEST(enc_utf8)
+{
+	static const char *const libs[] = { "encutf", NULL };
+	static const char *const names[] = {
+		"a_caf\xc3\xa9", "b_\xe2\x82\xac\xf0\x9f\x98\x80",
+		"c_bad\xff", "d_cut\xe2\x82", "e_over\xc0\xaf",
+		"f_surr\xed\xa0\x80" };
+	struct uk_store_folder *f[6];
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		UK_ASSERT_EQ(uk_store_folder_add(&uk_store_lib_encutf, "k",
+						 names[i], utf_tmpl, 1,
+						 (void *)"x\xc3\xa9\xfe", NULL,
+						 &f[i]), 0);
+	encode(UK_PROM_FMT_TEXT, libs, BUFSZ - 1, out);
+	for (i = 0; i < 6; i++)
+		uk_store_folder_remove(f[i]);
+	UK_ASSERT_STREQ(out,
+		"# HELP encutf_s_info H\xc3\xa9lp \xef\xbf\xbd\n"
+		"# TYPE encutf_s_info gauge\n"
+		"encutf_s_info{k=\"a_caf\xc3\xa9\",value=\"x\xc3\xa9\xef\xbf\xbd\"} 1\n"
+		"encutf_s_info{k=\"b_\xe2\x82\xac\xf0\x9f\x98\x80\","
+		"value=\"x\xc3\xa9\xef\xbf\xbd\"} 1\n"
+		"encutf_s_info{k=\"c_bad\xef\xbf\xbd\",value=\"x\xc3\xa9\xef\xbf\xbd\"} 1\n"
+		"encutf_s_info{k=\"d_cut\xef\xbf\xbd\xef\xbf\xbd\","
+		"value=\"x\xc3\xa9\xef\xbf\xbd\"} 1\n"
+		"encutf_s_info{k=\"e_over\xef\xbf\xbd\xef\xbf\xbd\","
+		"value=\"x\xc3\xa9\xef\xbf\xbd\"} 1\n"
+		"encutf_s_info{k=\"f_surr\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\","
+		"value=\"x\xc3\xa9\xef\xbf\xbd\"} 1\n");
+}
+
 /* ---- allocation ------------------------------------------------------ */
 
 UK_TEST(enc_no_alloc)
