@@ -3,7 +3,7 @@
  * store (library "fuzzenc": up to 8 folders with arbitrary names, and a
  * set of static entries) holding values of every type, including odd
  * doubles, strings with any bytes, histograms that may break the rules,
- * and getters that fail; then a list of chunk sizes.  For both formats it
+ * and getters that fail; then the format and a list of chunk sizes.  It
  * checks that the chunked encoding equals the one-shot encoding, that
  * every line is well formed (a comment, or a metric name, an optional
  * label set with only legal escapes, a space and a value token), that the
