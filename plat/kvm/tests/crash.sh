@@ -104,6 +104,19 @@ else
   ko "$name (status $rc)"
 fi
 
+# Without isa-debug-exit the kernel says so and halts (QEMU keeps
+# running until the timeout).
+name="no debug-exit device: reported, then halted"
+timeout 5 qemu-system-x86_64 -display none -serial stdio -monitor none \
+  -m 64M -no-reboot -kernel "$crash" -append exit=7 </dev/null >"$out" 2>&1
+rc=$?
+if [ "$rc" -eq 124 ] &&
+    grep -q 'exit status 7 (no isa-debug-exit device): halted' "$out"; then
+  ok "$name"
+else
+  ko "$name (QEMU status $rc)"
+fi
+
 # All plat-test cases (the empty first word is a filter matching all)
 # in 16 MiB of RAM with words, quotes and options on the line.
 QEMU_MEM=16M boot "plat-test in 16 MiB with a command line" 0 "$ptest" \
