@@ -2,12 +2,10 @@
  * The region allocator: the kernel heap (and the allocator that linuxu
  * tests run over an mmap()ed block).  Two layers share one lock:
  *
- * - pages: a buddy allocator over the region's 4 KiB pages.  Its state is
- *   an array of page descriptors at the start of the region, so free
- *   pages are never written (their junk stays put) and every page's
- *   state can be checked when a pointer comes back.  A run of n pages is
- *   taken as a power-of-two block whose unused tail is given back, and a
- *   run is freed as the aligned blocks it decomposes into.
+ * - pages (pages.c): a buddy allocator over the region's 4 KiB pages.
+ *   Its state is an array of page descriptors at the start of the
+ *   region, so free pages are never written (their junk stays put) and
+ *   every page's state can be checked when a pointer comes back.
  * - objects: size classes from 16 bytes to 3.5 KiB, each served from
  *   slabs (1 page, or 4 for classes above 1 KiB) whose allocation bitmap
  *   lives in the slab's page descriptor; larger requests take whole
@@ -26,239 +24,7 @@
 #include <uk/alloc.h>
 #include <uk/assert.h>
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define NORDERS 32
-#define NONE 0xffffffffu
-
-enum ptype {
-	P_FREE = 0,     /* in a free block (FREE_HEAD: its first page) */
-	P_FREE_HEAD,
-	P_LARGE,        /* first page of a page allocation */
-	P_SLAB,         /* first page of a slab */
-	P_TAIL,         /* later page of a LARGE run or a SLAB */
-};
-
-struct page {
-	uint8_t type;
-	uint8_t order;   /* FREE_HEAD: block order; SLAB: size class */
-	uint16_t inuse;  /* SLAB: objects handed out */
-	uint32_t next;   /* FREE_HEAD: free list; SLAB: partial list */
-	uint32_t prev;   /* ditto */
-	uint32_t n;      /* LARGE, SLAB: run length in pages; TAIL: head */
-	uint64_t map[4]; /* SLAB: allocated objects */
-};
-
-/* Objects up to 3584 bytes; the table is the only tuning knob. */
-static const uint16_t class_size[] = {
-	16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448,
-	512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584,
-};
-#define NCLASSES (sizeof(class_size) / sizeof(class_size[0]))
-#define MAX_SMALL 3584
-
-struct region {
-	struct uk_alloc a;       /* first: the allocator is the region */
-	int lock;
-	int junk;
-	struct page *pages;
-	char *base;              /* page 0 */
-	uint32_t npages;
-	uint32_t nfree;          /* pages in free blocks */
-	uint32_t ncached;        /* pages in cached empty slabs */
-	uint32_t free_head[NORDERS];
-	uint32_t partial[NCLASSES]; /* slabs with a free object */
-	uint32_t empty[NCLASSES];   /* one cached empty slab per class */
-};
-
-static unsigned slab_pages(unsigned cls)
-{
-	return class_size[cls] > 1024 ? 4 : 1;
-}
-
-static unsigned slab_objs(unsigned cls)
-{
-	return (unsigned)(slab_pages(cls) * PAGE_SIZE / class_size[cls]);
-}
-
-static void lock(struct region *r)
-{
-	while (__atomic_exchange_n(&r->lock, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&r->lock, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
-}
-
-static void unlock(struct region *r)
-{
-	__atomic_store_n(&r->lock, 0, __ATOMIC_RELEASE);
-}
-
-/* ---- lists of page indices ------------------------------------------ */
-
-static void list_push(struct region *r, uint32_t *head, uint32_t i)
-{
-	struct page *p = &r->pages[i];
-
-	p->prev = NONE;
-	p->next = *head;
-	if (*head != NONE)
-		r->pages[*head].prev = i;
-	*head = i;
-}
-
-static void list_del(struct region *r, uint32_t *head, uint32_t i)
-{
-	struct page *p = &r->pages[i];
-
-	if (p->prev != NONE)
-		r->pages[p->prev].next = p->next;
-	else
-		*head = p->next;
-	if (p->next != NONE)
-		r->pages[p->next].prev = p->prev;
-	p->next = p->prev = NONE;
-}
-
-/* ---- the buddy page allocator ----------------------------------------- */
-
-static void block_free(struct region *r, uint32_t i, unsigned o)
-{
-	while (o + 1 < NORDERS) {
-		uint32_t b = i ^ (1u << o);
-
-		if (b >= r->npages || r->pages[b].type != P_FREE_HEAD ||
-		    r->pages[b].order != o)
-			break;
-		list_del(r, &r->free_head[o], b);
-		r->pages[b].type = P_FREE;
-		i &= ~(1u << o);
-		o++;
-	}
-	r->pages[i].type = P_FREE_HEAD;
-	r->pages[i].order = (uint8_t)o;
-	list_push(r, &r->free_head[o], i);
-}
-
-/* Frees pages [i, i + n) as maximal aligned blocks; marks them free. */
-static void run_free(struct region *r, uint32_t i, uint32_t n)
-{
-	uint32_t k;
-
-	for (k = 0; k < n; k++)
-		r->pages[i + k].type = P_FREE;
-	r->nfree += n;
-	while (n) {
-		unsigned o = 0;
-
-		while (o + 1 < NORDERS && !(i & ((2u << o) - 1)) &&
-		       (2u << o) <= n)
-			o++;
-		block_free(r, i, o);
-		i += 1u << o;
-		n -= 1u << o;
-	}
-}
-
-/* Takes n pages; returns the first page's index or NONE. */
-static uint32_t run_alloc(struct region *r, uint32_t n)
-{
-	unsigned want = 0, o;
-	uint32_t i;
-
-	while ((1ULL << want) < n)
-		want++;
-	for (o = want; o < NORDERS && r->free_head[o] == NONE; o++)
-		;
-	if (o >= NORDERS)
-		return NONE;
-	i = r->free_head[o];
-	list_del(r, &r->free_head[o], i);
-	r->pages[i].type = P_FREE;
-	while (o > want) {
-		o--;
-		block_free(r, i + (1u << o), o);
-	}
-	r->nfree -= 1u << want;
-	if ((1u << want) > n)
-		run_free(r, i + n, (1u << want) - n);
-	return i;
-}
-
-/*
- * Takes the free pages [s, s + n), which lie in the run of free blocks
- * starting with the one at head.  All blocks overlapping the range
- * leave their lists first, so the parts outside it, freed again last,
- * cannot merge with a block about to be taken.
- */
-static void run_take(struct region *r, uint32_t head, uint32_t s, uint32_t n)
-{
-	uint32_t i = head;
-
-	while (i < s + n) {
-		uint32_t len = 1u << r->pages[i].order;
-
-		UK_ASSERT(r->pages[i].type == P_FREE_HEAD);
-		list_del(r, &r->free_head[r->pages[i].order], i);
-		r->pages[i].type = P_FREE;
-		r->nfree -= len;
-		i += len;
-	}
-	if (head < s)
-		run_free(r, head, s - head);
-	if (i > s + n)
-		run_free(r, s + n, i - (s + n));
-}
-
-/*
- * The slow path for runs the buddy lists cannot serve with one block:
- * walks the blocks in address order for n free pages in a row whose
- * first page's address is a multiple of align (a power of two >=
- * PAGE_SIZE).  Returns the first page or NONE.  O(blocks); taken only
- * when memory is tight or fragmented.
- */
-static uint32_t run_scan(struct region *r, uint32_t n, size_t align)
-{
-	uint32_t i = 0, head = NONE;
-	uintptr_t b = (uintptr_t)r->base;
-
-	while (i < r->npages) {
-		struct page *p = &r->pages[i];
-		uintptr_t a;
-		uint64_t s;
-
-		if (p->type != P_FREE_HEAD) {
-			UK_ASSERT(p->type == P_LARGE || p->type == P_SLAB);
-			head = NONE;
-			i += p->n;
-			continue;
-		}
-		if (head == NONE)
-			head = i;
-		i += 1u << p->order;
-		a = b + ((uintptr_t)head << PAGE_SHIFT);
-		s = head + ((((a + align - 1) & ~(uintptr_t)(align - 1)) - a) >>
-			    PAGE_SHIFT);
-		if (s + n <= i) {
-			run_take(r, head, (uint32_t)s, n);
-			return (uint32_t)s;
-		}
-	}
-	return NONE;
-}
-
-/* Marks a run taken as type (LARGE or SLAB) of n pages at i. */
-static void run_mark(struct region *r, uint32_t i, uint32_t n, int type)
-{
-	uint32_t k;
-
-	r->pages[i].type = (uint8_t)type;
-	r->pages[i].n = n;
-	r->pages[i].next = r->pages[i].prev = NONE;
-	for (k = 1; k < n; k++) {
-		r->pages[i + k].type = P_TAIL;
-		r->pages[i + k].n = i;
-	}
-}
+#include "region_impl.h"
 
 /* Gives back the cached empty slabs; returns whether there were any. */
 static int drop_empty_slabs(struct region *r)
@@ -269,7 +35,7 @@ static int drop_empty_slabs(struct region *r)
 	for (c = 0; c < NCLASSES; c++) {
 		if (r->empty[c] == NONE)
 			continue;
-		run_free(r, r->empty[c], slab_pages(c));
+		_uk_region_run_free(r, r->empty[c], slab_pages(c));
 		r->ncached -= slab_pages(c);
 		r->empty[c] = NONE;
 		any = 1;
@@ -280,14 +46,14 @@ static int drop_empty_slabs(struct region *r)
 /* run_alloc, falling back on a scan and on the cached empty slabs. */
 static uint32_t run_alloc_reclaim(struct region *r, uint32_t n)
 {
-	uint32_t i = run_alloc(r, n);
+	uint32_t i = _uk_region_run_alloc(r, n);
 
 	if (i == NONE)
-		i = run_scan(r, n, PAGE_SIZE);
+		i = _uk_region_run_scan(r, n, PAGE_SIZE);
 	if (i == NONE && drop_empty_slabs(r)) {
-		i = run_alloc(r, n);
+		i = _uk_region_run_alloc(r, n);
 		if (i == NONE)
-			i = run_scan(r, n, PAGE_SIZE);
+			i = _uk_region_run_scan(r, n, PAGE_SIZE);
 	}
 	return i;
 }
@@ -330,7 +96,7 @@ static void *slab_get(struct region *r, unsigned c)
 			i = run_alloc_reclaim(r, slab_pages(c));
 			if (i == NONE)
 				return NULL;
-			run_mark(r, i, slab_pages(c), P_SLAB);
+			_uk_region_run_mark(r, i, slab_pages(c), P_SLAB);
 			r->pages[i].order = (uint8_t)c;
 			r->pages[i].inuse = 0;
 			memset(r->pages[i].map, 0, sizeof(r->pages[i].map));
@@ -415,7 +181,7 @@ static void slab_put(struct region *r, uint32_t h, int obj)
 		r->ncached += slab_pages(c);
 		return;
 	}
-	run_free(r, h, slab_pages(c));
+	_uk_region_run_free(r, h, slab_pages(c));
 }
 
 static void large_put(struct region *r, uint32_t h)
@@ -425,7 +191,7 @@ static void large_put(struct region *r, uint32_t h)
 	if (r->junk)
 		memset(r->base + ((size_t)h << PAGE_SHIFT), UK_ALLOC_JUNK,
 		       (size_t)n << PAGE_SHIFT);
-	run_free(r, h, n);
+	_uk_region_run_free(r, h, n);
 }
 
 /* n pages aligned to align (a power of two >= PAGE_SIZE), or NONE. */
@@ -436,12 +202,12 @@ static uint32_t large_get(struct region *r, size_t n, size_t align)
 
 	if (n > r->npages)
 		return NONE;
-	i = n + extra <= r->npages ? run_alloc(r, (uint32_t)(n + extra)) :
+	i = n + extra <= r->npages ? _uk_region_run_alloc(r, (uint32_t)(n + extra)) :
 		NONE;
 	if (i == NONE) {
-		i = run_scan(r, (uint32_t)n, align);
+		i = _uk_region_run_scan(r, (uint32_t)n, align);
 		if (i == NONE && drop_empty_slabs(r))
-			i = run_scan(r, (uint32_t)n, align);
+			i = _uk_region_run_scan(r, (uint32_t)n, align);
 		if (i == NONE)
 			return NONE;
 		extra = 0;
@@ -451,13 +217,13 @@ static uint32_t large_get(struct region *r, size_t n, size_t align)
 
 		lead = (((a + align - 1) & ~(align - 1)) - a) >> PAGE_SHIFT;
 		if (lead)
-			run_free(r, i, (uint32_t)lead);
+			_uk_region_run_free(r, i, (uint32_t)lead);
 		if (extra - lead)
-			run_free(r, i + (uint32_t)(lead + n),
+			_uk_region_run_free(r, i + (uint32_t)(lead + n),
 				 (uint32_t)(extra - lead));
 		i += (uint32_t)lead;
 	}
-	run_mark(r, i, (uint32_t)n, P_LARGE);
+	_uk_region_run_mark(r, i, (uint32_t)n, P_LARGE);
 	return i;
 }
 
@@ -543,9 +309,9 @@ static void *region_malloc(struct uk_alloc *a, size_t size)
 	struct region *r = (struct region *)a;
 	void *q;
 
-	lock(r);
+	region_lock(r);
 	q = alloc_locked(r, size, 16);
-	unlock(r);
+	region_unlock(r);
 	return q;
 }
 
@@ -560,9 +326,9 @@ static void *region_memalign(struct uk_alloc *a, size_t align, size_t size)
 		__atomic_add_fetch(&a->stats.failures, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
-	lock(r);
+	region_lock(r);
 	q = alloc_locked(r, size, align);
-	unlock(r);
+	region_unlock(r);
 	return q;
 }
 
@@ -572,9 +338,9 @@ static void region_free(struct uk_alloc *a, void *q)
 
 	if (!q)
 		return;
-	lock(r);
+	region_lock(r);
 	free_locked(r, q);
-	unlock(r);
+	region_unlock(r);
 }
 
 /*
@@ -594,13 +360,13 @@ static void *region_realloc(struct uk_alloc *a, void *q, size_t size)
 		return region_malloc(a, size);
 	if (!size)
 		size = 1;
-	lock(r);
+	region_lock(r);
 	h = find_block(r, q, &obj);
 	have = block_size(r, h);
 	if (size <= have && (size > have / 2 || have <= 16)) {
 		note_free(r, have);
 		note_alloc(r, have);
-		unlock(r);
+		region_unlock(r);
 		return q;
 	}
 	if (obj < 0 && size > MAX_SMALL && size < have) {
@@ -611,11 +377,11 @@ static void *region_realloc(struct uk_alloc *a, void *q, size_t size)
 		if (r->junk)
 			memset(r->base + ((size_t)(h + keep) << PAGE_SHIFT),
 			       UK_ALLOC_JUNK, (size_t)(n - keep) << PAGE_SHIFT);
-		run_free(r, h + keep, n - keep);
+		_uk_region_run_free(r, h + keep, n - keep);
 		r->pages[h].n = keep;
 		note_free(r, have);
 		note_alloc(r, (size_t)keep << PAGE_SHIFT);
-		unlock(r);
+		region_unlock(r);
 		return q;
 	}
 	nq = alloc_locked(r, size, 16);
@@ -623,7 +389,7 @@ static void *region_realloc(struct uk_alloc *a, void *q, size_t size)
 		memcpy(nq, q, size < have ? size : have);
 		free_locked(r, q);
 	}
-	unlock(r);
+	region_unlock(r);
 	return nq;
 }
 
@@ -666,7 +432,7 @@ struct uk_alloc *uk_alloc_region_create(void *base, size_t len)
 	for (k = 0; k < NCLASSES; k++)
 		r->partial[k] = r->empty[k] = NONE;
 	memset(r->pages, 0, n * sizeof(struct page));
-	run_free(r, 0, (uint32_t)n);
+	_uk_region_run_free(r, 0, (uint32_t)n);
 	return &r->a;
 }
 
@@ -691,10 +457,10 @@ int uk_alloc_region_pages(struct uk_alloc *a, uint64_t *total,
 
 	if (!uk_alloc_is_region(a))
 		return -EINVAL;
-	lock(r);
+	region_lock(r);
 	*total = r->npages;
 	*free = r->nfree + r->ncached;
-	unlock(r);
+	region_unlock(r);
 	return 0;
 }
 
@@ -706,9 +472,9 @@ size_t uk_alloc_region_usable(struct uk_alloc *a, const void *q)
 	int obj;
 
 	UK_ASSERT(uk_alloc_is_region(a));
-	lock(r);
+	region_lock(r);
 	s = block_size(r, find_block(r, q, &obj));
-	unlock(r);
+	region_unlock(r);
 	return s;
 }
 
@@ -728,7 +494,7 @@ int uk_alloc_region_check(struct uk_alloc *a)
 
 	if (!uk_alloc_is_region(a))
 		return -EINVAL;
-	lock(r);
+	region_lock(r);
 	for (o = 0; o < NORDERS; o++)
 		for (i = r->free_head[o]; i != NONE; i = r->pages[i].next) {
 			if (r->pages[i].type != P_FREE_HEAD ||
@@ -779,6 +545,6 @@ int uk_alloc_region_check(struct uk_alloc *a)
 	if (!rc && (nfree != r->nfree || listed != r->nfree ||
 		    bytes != r->a.stats.bytes_in_use))
 		rc = -EFAULT;
-	unlock(r);
+	region_unlock(r);
 	return rc;
 }
