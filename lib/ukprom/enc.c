@@ -195,7 +195,10 @@ static int family_setup(struct uk_prom_enc *e)
 	memcpy(e->name, lib, ll);
 	e->name[ll] = '_';
 	memcpy(e->name + ll + 1, en->name, el);
-	if (en->unit == UK_STORE_UNIT_BYTES)
+	/* Info families have no unit in OpenMetrics; ignore a stray one. */
+	if (e->mtype == MT_INFO)
+		sfx = NULL;
+	else if (en->unit == UK_STORE_UNIT_BYTES)
 		sfx = "_bytes";
 	else if (en->unit == UK_STORE_UNIT_SECONDS)
 		sfx = "_seconds";
@@ -269,8 +272,8 @@ static int header_kind(const struct uk_prom_enc *e, unsigned int slot)
 	if (slot == 0)
 		return H_TYPE;
 	if (slot == 1)
-		return e->ref.entry->unit != UK_STORE_UNIT_NONE ? H_UNIT
-								 : H_NONE;
+		return e->ref.entry->unit != UK_STORE_UNIT_NONE &&
+		       e->mtype != MT_INFO ? H_UNIT : H_NONE;
 	return has_help ? H_HELP : H_NONE;
 }
 

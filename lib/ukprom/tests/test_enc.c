@@ -447,8 +447,9 @@ static int get_utf_str(void *c, const char **out)
 	return 0;
 }
 
+/* The unit is ignored: info families have none. */
 static const struct uk_store_entry utf_tmpl[] = {
-	UK_STORE_ENTRY(s, str, info, none, "H\xc3\xa9lp \xff", get_utf_str,
+	UK_STORE_ENTRY(s, str, info, bytes, "H\xc3\xa9lp \xff", get_utf_str,
 		       NULL, NULL),
 };
 
