@@ -285,3 +285,23 @@ UK_TEST(libc_headers)
 	UK_ASSERT_TRUE(INT_MAX == 2147483647 && CHAR_BIT == 8);
 	UK_ASSERT_TRUE(LLONG_MIN < 0 && ULONG_MAX == 18446744073709551615UL);
 }
+
+/*
+ * Kernel only (the default allocator tells): on linuxu stdout is a
+ * buffered stream apart from the console, whose late flush would land
+ * after the runner's closing line.
+ */
+UK_TEST(libc_console_output)
+{
+	/* Longer than nolibc's staging buffer, so it is flushed midway. */
+	char line[400];
+
+	if (!uk_alloc_is_region(uk_alloc_get_default()))
+		return;
+	memset(line, '=', sizeof(line) - 1);
+	line[sizeof(line) - 1] = 0;
+	UK_ASSERT_EQ(printf("  printf %d %s\n", 42, "ok"), 15);
+	UK_ASSERT_EQ(printf("  %s\n", line), (int)sizeof(line) + 2);
+	UK_ASSERT_TRUE(puts("  puts ok") >= 0);
+	UK_ASSERT_EQ(putchar('\n'), '\n');
+}
