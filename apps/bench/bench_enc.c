@@ -1,9 +1,10 @@
 /*
  * bench-enc: the encoder's cost per series.  It builds the bench set
  * (benchset.h), encodes the whole store into a 16 KiB buffer repeatedly
- * (text format, as a scrape would) and prints the median cost per series,
- * next to a naive snprintf("%.17g") rendering of the same series as a
- * reference, plus the cost of formatting one double both ways.  It counts
+ * (text format, as a scrape would, and OpenMetrics) and prints the
+ * median and best cost per series next to a naive snprintf("%.17g")
+ * rendering of the same series as a reference, plus the cost of
+ * formatting one double both ways.  It counts
  * allocations during encoding in two places: the uk_alloc default (a
  * counting wrapper) and libc itself, by interposing malloc, calloc,
  * realloc and free here and forwarding to glibc's __libc_* functions.
@@ -91,12 +92,12 @@ static uint64_t median(uint64_t *v, int n)
 }
 
 /* One full encoding; returns the bytes produced. */
-static size_t encode_once(void)
+static size_t encode_once(enum uk_prom_format fmt)
 {
 	struct uk_prom_enc e;
 	size_t total = 0, n;
 
-	uk_prom_enc_init(&e, UK_PROM_FMT_TEXT);
+	uk_prom_enc_init(&e, fmt);
 	while ((n = uk_prom_enc_read(&e, buf, sizeof(buf))) > 0)
 		total += n;
 	uk_prom_enc_fini(&e);
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
 {
 	unsigned int n = argc > 1 ? (unsigned int)atoi(argv[1])
 				  : BENCHSET_DEFAULT_N;
-	uint64_t enc[RUNS], naive[RUNS], t0;
+	uint64_t enc[RUNS], om[RUNS], naive[RUNS], t0;
 	struct uk_alloc_failing fa;
 	struct uk_alloc *old;
 	unsigned int series;
@@ -209,15 +210,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-enc: the encoding is not as expected\n");
 		return 1;
 	}
-	encode_once();
+	encode_once(UK_PROM_FMT_TEXT);
 
 	uk_alloc_failing_init(&fa, uk_alloc_get_default(), 0, 0);
 	old = uk_alloc_set_default(&fa.a);
 	__atomic_store_n(&counting, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < RUNS; i++) {
 		t0 = now_ns();
-		bytes = encode_once();
+		bytes = encode_once(UK_PROM_FMT_TEXT);
 		enc[i] = now_ns() - t0;
+		t0 = now_ns();
+		encode_once(UK_PROM_FMT_OPENMETRICS);
+		om[i] = now_ns() - t0;
 	}
 	__atomic_store_n(&counting, 0, __ATOMIC_RELAXED);
 	uk_alloc_set_default(old);
@@ -230,9 +234,12 @@ int main(int argc, char **argv)
 	printf("series: %u (%u folders), body %zu bytes, chunk %d bytes, "
 	       "median of %d runs\n", series, n, bytes, CHUNK, RUNS);
 	/* The best run too: other processes inflate the median. */
-	printf("ukprom encoder: %.1f ns/series median, %.1f best "
+	printf("ukprom encoder, text: %.1f ns/series median, %.1f best "
 	       "(%.2f ms per scrape)\n", (double)median(enc, RUNS) / series,
 	       (double)enc[0] / series, (double)median(enc, RUNS) / 1e6);
+	printf("ukprom encoder, OpenMetrics: %.1f ns/series median, %.1f "
+	       "best\n", (double)median(om, RUNS) / series,
+	       (double)om[0] / series);
 	printf("naive snprintf(%%.17g): %.1f ns/series median, %.1f best "
 	       "(%.2f ms)\n", (double)median(naive, RUNS) / series,
 	       (double)naive[0] / series, (double)median(naive, RUNS) / 1e6);
