@@ -30,7 +30,7 @@ vm_start() {
     -kernel "$img" ${1:+-append "$*"} </dev/null >>"$VM_LOG.qemu" 2>&1 &
   VM_PID=$!
   for i in $(seq $((${VM_READY_TIMEOUT:-60} * 20))); do
-    if grep -q '^ukprom: listening' "$VM_LOG"; then
+    if grep -q '^\(ukprom: listening\|ukprom: disabled\)' "$VM_LOG"; then
       return 0
     fi
     if ! kill -0 "$VM_PID" 2>/dev/null; then

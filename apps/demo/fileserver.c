@@ -111,9 +111,27 @@ static void count(uint64_t bytes, int found)
  * Answers one request head in buf.  Returns 1 to keep the connection, 0
  * to close it, -1 on a send error.
  */
+static int answer_with(int fd, char *buf, char *hdr, size_t hdrsize);
+
+/*
+ * Each request gets its response header from the allocator, as a real
+ * server's per-request state would: the allocator's metrics then follow
+ * the request rate.
+ */
 static int answer(int fd, char *buf)
 {
-	char hdr[256];
+	char *hdr = malloc(256);
+	int rc;
+
+	if (!hdr)
+		return 0;
+	rc = answer_with(fd, buf, hdr, 256);
+	free(hdr);
+	return rc;
+}
+
+static int answer_with(int fd, char *buf, char *hdr, size_t hdrsize)
+{
 	const struct file *f = NULL;
 	char *sp1, *sp2, *q;
 	int keep, n, head;
@@ -132,14 +150,14 @@ static int answer(int fd, char *buf)
 	if ((sp1 - buf == 3 && !memcmp(buf, "GET", 3)) || head)
 		f = file_find(sp1 + 1, (size_t)((q ? q : sp2) - sp1 - 1));
 	if (!f) {
-		n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 404 Not Found\r\n"
+		n = snprintf(hdr, hdrsize, "HTTP/1.1 404 Not Found\r\n"
 			     "Content-Type: text/plain\r\nContent-Length: 10\r\n"
 			     "%s\r\nnot found\n", keep ? "" :
 			     "Connection: close\r\n");
 		count(0, 0);
 		return send_all(fd, hdr, (size_t)n) ? -1 : keep;
 	}
-	n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+	n = snprintf(hdr, hdrsize, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
 		     "Content-Length: %zu\r\n%s\r\n", f->type, f->len,
 		     keep ? "" : "Connection: close\r\n");
 	if (send_all(fd, hdr, (size_t)n) ||

@@ -2,14 +2,18 @@
  * The main image: a ukmon unikernel monitored by Prometheus.  It brings
  * up the network (virtio-net and lwIP, configured from the boot options
  * net.ip/net.gw/net.dns or DHCP), starts ukprom's exporter thread on
- * ukprom.port (default 9100) and the demo workload, a tiny file server on
- * demo.port (default 8080), and then idles: all the work happens in
- * threads woken by network interrupts.
+ * ukprom.port (default 9100; ukprom.enable=0 leaves it off, to measure
+ * its cost) and the demo workload, a tiny file server on demo.port
+ * (default 8080), and then idles: all the work happens in threads woken
+ * by network interrupts.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <lwip/ip4_addr.h>
+#include <lwip/netif.h>
 
 #include <uk/lwip.h>
 #include <uk/plat/cmdline.h>
@@ -40,6 +44,8 @@ int main(int argc, char **argv)
 {
 	struct uk_prom_server_cfg cfg = { 0 };
 	struct uk_prom_server *srv;
+	char ip[16] = "0.0.0.0";
+	const char *en;
 	uint16_t fport;
 	int rc;
 
@@ -53,20 +59,27 @@ int main(int argc, char **argv)
 		uk_pr_err("demo: network configuration failed (%d)\n", rc);
 		return 3;
 	}
-	cfg.port = opt_port("ukprom.port", 9100);
-	rc = uk_prom_server_start(&cfg, &srv);
-	if (rc) {
-		uk_pr_err("demo: exporter failed to start (%d)\n", rc);
-		return 4;
+	if (netif_default)
+		ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, sizeof(ip));
+	en = uk_plat_option("ukprom.enable");
+	if (en && !strcmp(en, "0")) {
+		uk_pr_info("ukprom: disabled (ukprom.enable=0)\n");
+	} else {
+		cfg.port = opt_port("ukprom.port", 9100);
+		rc = uk_prom_server_start(&cfg, &srv);
+		if (rc) {
+			uk_pr_err("demo: exporter failed to start (%d)\n", rc);
+			return 4;
+		}
+		uk_pr_info("ukprom: listening on http://%s:%u/metrics\n", ip,
+			   (unsigned int)uk_prom_server_port(srv));
 	}
-	uk_pr_info("ukprom: listening on 0.0.0.0:%u (/metrics)\n",
-		   (unsigned int)uk_prom_server_port(srv));
 	fport = opt_port("demo.port", 8080);
 	rc = demo_fileserver_start(fport);
 	if (rc)
 		uk_pr_err("demo: file server failed to start (%d)\n", rc);
 	else
-		uk_pr_info("demo: file server on 0.0.0.0:%u\n",
+		uk_pr_info("demo: file server on http://%s:%u/\n", ip,
 			   (unsigned int)fport);
 	for (;;)
 		uk_thread_sleep_ns(3600ULL * 1000000000ULL);
