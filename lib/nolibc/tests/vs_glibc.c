@@ -660,3 +660,53 @@ UK_TEST(nolibc_qsort_vs_glibc)
 		    elems, bad);
 	UK_ASSERT_EQ(bad, 0);
 }
+
+/*
+ * An adversary that makes any plain quicksort quadratic (after McIlroy,
+ * "A Killer Adversary for Quicksort"): values are decided lazily, so
+ * every pivot turns out to be nearly the smallest.  nolibc's qsort must
+ * still sort (by the values the adversary settled on) in O(n log n)
+ * comparisons, which needs its heapsort fallback.
+ */
+#define KILLER_N 20000
+
+static int kval[KILLER_N], kgas, knext, kcand;
+static long kcmps;
+
+static int cmp_killer(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	kcmps++;
+	if (kval[x] == kgas && kval[y] == kgas)
+		kval[x == kcand ? x : y] = knext++;
+	if (kval[x] == kgas)
+		kcand = x;
+	else if (kval[y] == kgas)
+		kcand = y;
+	return (kval[x] > kval[y]) - (kval[x] < kval[y]);
+}
+
+UK_TEST(nolibc_qsort_adversary)
+{
+	static int idx[KILLER_N];
+	int i;
+	long limit;
+
+	kgas = KILLER_N;
+	knext = 0;
+	kcand = -1;
+	kcmps = 0;
+	for (i = 0; i < KILLER_N; i++) {
+		kval[i] = kgas;
+		idx[i] = i;
+	}
+	nolibc_qsort(idx, KILLER_N, sizeof(int), cmp_killer);
+	for (i = 1; i < KILLER_N; i++)
+		UK_ASSERT_TRUE(kval[idx[i - 1]] <= kval[idx[i]]);
+	/* n log2 n is about 286000; quadratic would be 2e8. */
+	limit = 20L * KILLER_N * 15;
+	uk_test_log("adversarial input of %d: %ld comparisons", KILLER_N,
+		    kcmps);
+	UK_ASSERT_TRUE(kcmps < limit);
+}
