@@ -5,7 +5,10 @@
  * per memory pool, labelled pool (heap and each memp pool by its lwIP
  * name in lower case), with its gauges.  Pool entries are prefixed
  * "pool_" because a metric family (lwip_err) cannot carry two different
- * labels.  The getters read lwIP's counters without its lock: each is an
+ * labels.  Static entries add lwIP's MIB-II counters (TCP opens, resets,
+ * retransmissions; UDP datagrams without a listener...) and gauges of
+ * the TCP connections by state, counted under lwIP's core lock.  The
+ * counter getters read lwIP's counters without its lock: each is an
  * aligned 32-bit word, written on the one CPU, so a read is never torn.
  */
 #include <errno.h>
@@ -14,7 +17,9 @@
 
 #include "lwip/memp.h"
 #include "lwip/opt.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
+#include "lwip/tcpip.h"
 
 #include <uk/print.h>
 #include <uk/store.h>
@@ -85,6 +90,88 @@ static const struct uk_store_entry pool_tmpl[] = {
 	UK_STORE_ENTRY(pool_err, u64, counter, none,
 		       "Allocations that failed.", get_pool_err, NULL, NULL),
 };
+
+/* ---- MIB-II counters and TCP connection gauges (static entries) ---- */
+
+static int get_u32(void *cookie, uint64_t *out)
+{
+	*out = __atomic_load_n((const u32_t *)cookie, __ATOMIC_RELAXED);
+	return 0;
+}
+
+#define MIB2(name, field, help) \
+	UK_STORE_STATIC_ENTRY(lwip, name, u64, counter, none, help, get_u32, \
+			      NULL, &lwip_stats.mib2.field)
+
+MIB2(tcp_active_opens, tcpactiveopens, "TCP connections opened (connect).");
+MIB2(tcp_passive_opens, tcppassiveopens,
+     "TCP connections accepted (SYN received on a listener).");
+MIB2(tcp_attempt_fails, tcpattemptfails,
+     "TCP connection attempts that failed.");
+MIB2(tcp_estab_resets, tcpestabresets,
+     "Established TCP connections reset.");
+MIB2(tcp_in_segs, tcpinsegs, "TCP segments received.");
+MIB2(tcp_out_segs, tcpoutsegs,
+     "TCP segments sent, not counting retransmissions.");
+MIB2(tcp_retrans_segs, tcpretranssegs, "TCP segments retransmitted.");
+MIB2(tcp_in_errs, tcpinerrs, "TCP segments received in error.");
+MIB2(tcp_out_rsts, tcpoutrsts, "TCP segments sent with RST.");
+MIB2(udp_in_datagrams, udpindatagrams, "UDP datagrams delivered.");
+MIB2(udp_no_ports, udpnoports,
+     "UDP datagrams for a port nobody listens on.");
+MIB2(udp_in_errors, udpinerrors, "UDP datagrams received in error.");
+MIB2(udp_out_datagrams, udpoutdatagrams, "UDP datagrams sent.");
+MIB2(ip_in_receives, ipinreceives, "IP datagrams received.");
+MIB2(ip_in_hdr_errors, ipinhdrerrors, "IP datagrams with a bad header.");
+MIB2(ip_in_addr_errors, ipinaddrerrors, "IP datagrams not for this host.");
+MIB2(ip_out_no_routes, ipoutnoroutes, "IP datagrams without a route.");
+MIB2(icmp_in_echos, icmpinechos, "ICMP echo requests received.");
+
+/* What the TCP connection gauges count. */
+enum { TCP_ESTABLISHED, TCP_OTHER_ACTIVE, TCP_TIME_WAIT, TCP_LISTEN };
+
+static int get_tcp_count(void *cookie, uint64_t *out)
+{
+	uintptr_t what = (uintptr_t)cookie;
+	struct tcp_pcb_listen *l;
+	struct tcp_pcb *pcb;
+	uint64_t n = 0;
+
+	LOCK_TCPIP_CORE();
+	switch (what) {
+	case TCP_ESTABLISHED:
+	case TCP_OTHER_ACTIVE:
+		for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+			n += (pcb->state == ESTABLISHED) ==
+			     (what == TCP_ESTABLISHED);
+		break;
+	case TCP_TIME_WAIT:
+		for (pcb = tcp_tw_pcbs; pcb; pcb = pcb->next)
+			n++;
+		break;
+	default:
+		for (l = tcp_listen_pcbs.listen_pcbs; l; l = l->next)
+			n++;
+		break;
+	}
+	UNLOCK_TCPIP_CORE();
+	*out = n;
+	return 0;
+}
+
+UK_STORE_STATIC_ENTRY(lwip, tcp_established, u64, gauge, none,
+		      "TCP connections in state ESTABLISHED.", get_tcp_count,
+		      NULL, TCP_ESTABLISHED);
+UK_STORE_STATIC_ENTRY(lwip, tcp_opening_closing, u64, gauge, none,
+		      "TCP connections being opened or closed (neither "
+		      "ESTABLISHED nor TIME-WAIT).", get_tcp_count, NULL,
+		      TCP_OTHER_ACTIVE);
+UK_STORE_STATIC_ENTRY(lwip, tcp_time_wait, u64, gauge, none,
+		      "TCP connections in TIME-WAIT.", get_tcp_count, NULL,
+		      TCP_TIME_WAIT);
+UK_STORE_STATIC_ENTRY(lwip, tcp_listening, u64, gauge, none,
+		      "Listening TCP sockets.", get_tcp_count, NULL,
+		      TCP_LISTEN);
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -151,7 +151,9 @@
 #define MEM_STATS                       1
 #define MEMP_STATS                      1
 #define SYS_STATS                       0
-#define MIB2_STATS                      0
+/* Just counters (no SNMP agent): connection opens, resets, retransmitted
+ * segments... exported as static entries of library lwip. */
+#define MIB2_STATS                      1
 
 /* ---- debugging: LWIP_DEBUG stays undefined (it is tested with #ifdef) ---- */
 

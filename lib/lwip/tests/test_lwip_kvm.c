@@ -136,11 +136,13 @@ UK_TEST(lwip_tcp_loopback_sockets)
 	static unsigned char rbuf[4096];
 	static unsigned char wbuf[4096];
 	size_t sent = 0, got = 0, i;
-	long long xmit0;
+	long long xmit0, opens0;
 	int lfd, fd, one = 1, bad = 0;
 
 	UK_ASSERT_EQ(uk_lwip_init(), 0);
 	xmit0 = read_u("lwip/tcp/xmit");
+	opens0 = read_u("lwip/tcp_passive_opens");
+	UK_ASSERT_TRUE(opens0 >= 0);
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	UK_ASSERT_TRUE(lfd >= 3);
 	UK_ASSERT_EQ(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one,
@@ -158,6 +160,10 @@ UK_TEST(lwip_tcp_loopback_sockets)
 	UK_ASSERT_EQ(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	UK_ASSERT_EQ(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK),
 		     0);
+	UK_ASSERT_TRUE(read_u("lwip/tcp_listening") >= 1);
+	/* Both ends of the connection, once the server has accepted. */
+	uk_thread_sleep_ns(10 * MS);
+	UK_ASSERT_TRUE(read_u("lwip/tcp_established") >= 2);
 	while (got < TCP_BYTES) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
@@ -194,6 +200,9 @@ UK_TEST(lwip_tcp_loopback_sockets)
 	/* Both directions went through lwIP's TCP: > 2 x 256 KiB / MSS. */
 	UK_ASSERT_TRUE(read_u("lwip/tcp/xmit") - xmit0 >
 		       2 * TCP_BYTES / TCP_MSS);
+	UK_ASSERT_EQ(read_u("lwip/tcp_passive_opens") - opens0, 1);
+	UK_ASSERT_TRUE(read_u("lwip/tcp_out_segs") > 2 * TCP_BYTES / TCP_MSS);
+	UK_ASSERT_TRUE(read_u("lwip/tcp_time_wait") >= 1);
 }
 
 /* ---- the netif glue over a fake device with a peer on the wire ---- */

@@ -52,7 +52,9 @@ scenario() { # name, then the image's boot words
 		if grep -qi '^content-type: text/plain; version=0.0.4' "$tmp/h1" &&
 			grep -q '^netdev_rx_packets_total{device="eth0"} [1-9]' "$tmp/text" &&
 			grep -q '^lwip_recv_total{proto="tcp"} [1-9]' "$tmp/text" &&
-			grep -q '^lwip_pool_avail{pool="tcp_pcb"} ' "$tmp/text"; then
+			grep -q '^lwip_pool_avail{pool="tcp_pcb"} ' "$tmp/text" &&
+			grep -q '^lwip_tcp_passive_opens_total [1-9]' "$tmp/text" &&
+			grep -q '^lwip_tcp_established [1-9]' "$tmp/text"; then
 			ok "$sc: text_exposition"
 		else
 			ko "$sc: text_exposition"; head -20 "$tmp/h1" "$tmp/text"
