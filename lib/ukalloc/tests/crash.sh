@@ -2,7 +2,11 @@
 # Each kind of allocator misuse must end the program with a panic
 # (UK_PLAT_CRASH_STATUS 126 and "assertion failed" on the console).
 set -u
-bin=${BUILD:-build}/asan/alloc-crash
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+bin=$top/build/asan/alloc-crash
+if [ ! -x "$bin" ]; then
+  echo "crash.sh: $bin missing (make tests)"; echo "0 passed, 1 failed"; exit 1
+fi
 pass=0 fail=0
 run() {
   local mode=$1 want=$2 out rc
