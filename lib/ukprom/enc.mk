@@ -39,3 +39,12 @@ PROGS-tsan += test-ukprom-enc-stress
 TESTS-tsan += test-ukprom-enc-stress
 test-ukprom-enc-stress_SRCS := lib/ukprom/tests/test_enc_stress.c
 test-ukprom-enc-stress_LIBS := ukprom uktest linuxu linuxu_threads
+
+# The golden tests again in a kernel image: the freestanding build of the
+# encoder and formatter (kernel flags, nolibc), booted by qemu-test.sh.
+PROGS-kvm += ukprom-enc-test
+TESTS-kvm += ukprom-enc-test
+ukprom-enc-test_SRCS := lib/ukprom/tests/test_enc.c \
+	lib/ukprom/tests/test_enc_fixture.c
+ukprom-enc-test_LIBS := kvm uksched uklock ukstore ukprom ukalloc uktest \
+	nolibc

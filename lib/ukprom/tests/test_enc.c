@@ -7,7 +7,6 @@
  * Content negotiation has its own cases at the end.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -518,6 +517,31 @@ UK_TEST(enc_stop_early)
 	uk_prom_enc_fini(&e);
 	UK_ASSERT_EQ(uk_prom_enc_read(&e, b, sizeof(b)), 0);
 	uk_prom_enc_fini(&e);
+}
+
+/* ---- number formatting, also in the kernel build ---------------------- */
+
+UK_TEST(enc_fmt_double)
+{
+	static const struct { double v; const char *s; } c[] = {
+		{ 0.1, "0.1" }, { 2.0 / 3, "0.6666666666666666" },
+		{ 1e300, "1e+300" }, { 5e-324, "5e-324" }, { -0.0, "-0" },
+		{ 1.7976931348623157e308, "1.7976931348623157e+308" },
+		{ 2.2250738585072014e-308, "2.2250738585072014e-308" },
+		{ 123.456, "123.456" }, { 1e-5, "1e-05" }, { 1e16, "1e+16" },
+		{ 9007199254740991.0, "9007199254740991" }, { 0.3, "0.3" },
+		{ 2.5e-7, "2.5e-07" }, { 1e23, "1e+23" }, { 0.125, "0.125" },
+		{ 7.291122019556398e-304, "7.291122019556398e-304" },
+		{ 2.2026630000000002e+20, "2.202663e+20" },
+		{ 1099511627776.5, "1099511627776.5" },
+	};
+	char b[32];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		UK_ASSERT_EQ(uk_prom_fmt_double(c[i].v, b), strlen(c[i].s));
+		UK_ASSERT_STREQ(b, c[i].s);
+	}
 }
 
 /* ---- negotiation ----------------------------------------------------- */

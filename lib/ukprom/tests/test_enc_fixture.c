@@ -3,10 +3,10 @@
  * small libraries that between them hold every value type and kind, with
  * no label (static entries), one label (dynamic folders) and a label
  * value needing escapes.  Linked into test-ukprom-enc and enc-dump,
- * which call enc_fixture_setup() before encoding.
+ * which call enc_fixture_setup() before encoding; freestanding, so the
+ * kernel test image links it too.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 
 #include <uk/assert.h>
@@ -116,8 +116,8 @@ static const struct uk_store_entry fx_dev_tmpl[] = {
 
 static struct fx_dev fx_devs[] = {
 	{ 42, 1.5, "e1000" },
-	{ 7, NAN, "virtio \"net\"" },
-	{ 0, -INFINITY, "x\\y" },
+	{ 7, __builtin_nan(""), "virtio \"net\"" },
+	{ 0, -__builtin_inf(), "x\\y" },
 };
 static const char *const fx_dev_names[] = { "eth0", "q\"uo\\te\nnl", "lo" };
 
