@@ -144,7 +144,8 @@ _uk_kvm_gdt_desc:
 
 	.section .bss.boot, "aw", @nobits
 	.balign 4096
-	.globl _uk_kvm_pml4, _uk_kvm_pt0, _uk_kvm_boot_guard
+	.globl _uk_kvm_pml4, _uk_kvm_pd, _uk_kvm_pt0, _uk_kvm_pt_guard
+	.globl _uk_kvm_boot_guard
 	.globl _uk_kvm_boot_stack, _uk_kvm_boot_tsc
 _uk_kvm_pml4:
 	.skip 4096
@@ -153,6 +154,9 @@ _uk_kvm_pdpt:
 _uk_kvm_pd:
 	.skip 4 * 4096
 _uk_kvm_pt0:
+	.skip 4096
+	/* Splits the 2 MiB page of the guard when that is not the first. */
+_uk_kvm_pt_guard:
 	.skip 4096
 	/* Unmapped by setup.c: overflowing the boot stack faults. */
 _uk_kvm_boot_guard:

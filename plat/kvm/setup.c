@@ -65,13 +65,29 @@ static void boottime_print(uint64_t now)
 	_uk_kvm_puts(" us\n");
 }
 
-/* Unmaps the 4 KiB page at addr if it lies in the first 2 MiB. */
-static void unmap_low_page(uintptr_t addr)
+/*
+ * Unmaps the 4 KiB page at addr, in the first 2 MiB (which boot.S maps
+ * with 4 KiB pages) or, for the boot stack's guard in a large image, by
+ * splitting the 2 MiB page that holds it.
+ */
+static void unmap_page(uintptr_t addr)
 {
-	if (addr >= 0x200000)
+	uint64_t *pt = _uk_kvm_pt0;
+	unsigned int i, pde = (unsigned int)(addr >> 21);
+
+	if (addr >= UK_KVM_MAPPED_TOP)
 		return;
-	_uk_kvm_pt0[addr >> 12] = 0;
-	__asm__ __volatile__("invlpg (%0)" : : "r"(addr) : "memory");
+	if (pde) {
+		pt = _uk_kvm_pt_guard;
+		for (i = 0; i < 512; i++)
+			pt[i] = ((uint64_t)pde << 21) + ((uint64_t)i << 12) +
+				0x3; /* present, writable */
+		_uk_kvm_pd[pde] = (uint64_t)(uintptr_t)pt + 0x3;
+	}
+	pt[(addr >> 12) & 511] = 0;
+	/* Reloading CR3 drops the old 2 MiB translation as well. */
+	__asm__ __volatile__("mov %%cr3, %%rax; mov %%rax, %%cr3"
+			     : : : "rax", "memory");
 }
 
 /* Called by boot.S in 64-bit mode with the PVH start info; no return. */
@@ -90,8 +106,8 @@ void _uk_kvm_main(const struct uk_kvm_pvh_start_info *si)
 	}
 	cmdline_copy(si);
 	_uk_kvm_memory_init(si);
-	unmap_low_page(0);
-	unmap_low_page((uintptr_t)_uk_kvm_boot_guard);
+	unmap_page(0);
+	unmap_page((uintptr_t)_uk_kvm_boot_guard);
 	if (uk_kvm_cmdline_parse(cmdline, uk_kvm_image_name, &_uk_kvm_cmdline))
 		_uk_kvm_puts("kvm: too many words on the command line\n");
 	for (ctor = __init_array_start; ctor < __init_array_end; ctor++)

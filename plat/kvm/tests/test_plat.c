@@ -190,11 +190,29 @@ UK_TEST(memmap_pick_pure)
 	}
 }
 
-UK_TEST(null_page_unmapped)
+/*
+ * 2 MiB of BSS linked before the platform's: it puts the boot stack's
+ * guard page above the first 2 MiB, so this image checks that setup.c
+ * splits a 2 MiB page for it (plat-crash checks the low case).
+ */
+static volatile char big_bss[2 * 1024 * 1024]
+	__attribute__((used, aligned(4096)));
+
+UK_TEST(null_and_guard_pages_unmapped)
 {
-	/* Page 0 must not be present; bits 0 of the PTE is 'present'. */
+	uintptr_t g = (uintptr_t)_uk_kvm_boot_guard;
+	const uint64_t *pt = g < 0x200000 ? _uk_kvm_pt0 : _uk_kvm_pt_guard;
+
+	/* Page 0 must not be present; bit 0 of a PTE is 'present'. */
 	UK_EXPECT((_uk_kvm_pt0[0] & 1) == 0);
 	UK_EXPECT((_uk_kvm_pt0[1] & 1) == 1);
+	UK_EXPECT(g % 4096 == 0);
+	UK_EXPECT((uintptr_t)_uk_kvm_boot_stack == g + 4096);
+	UK_EXPECT((pt[(g >> 12) & 511] & 1) == 0);
+	UK_EXPECT((pt[((g >> 12) + 1) & 511] & 1) == 1);
+	UK_EXPECT(g >= 0x200000); /* see big_bss */
+	big_bss[0] = big_bss[sizeof(big_bss) - 1] = 1; /* mapped, writable */
+	UK_EXPECT(big_bss[0] + big_bss[sizeof(big_bss) - 1] == 2);
 }
 
 UK_TEST(irq_save_restore)

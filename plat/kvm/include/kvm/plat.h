@@ -40,7 +40,9 @@ struct uk_kvm_pvh_memmap_entry {
 extern char _uk_kvm_image_start[], _uk_kvm_image_end[];
 extern char _uk_kvm_boot_stack[];
 extern char _uk_kvm_boot_guard[]; /* the page below the boot stack */
+extern uint64_t _uk_kvm_pd[4 * 512]; /* 2 MiB pages of 0..4 GiB */
 extern uint64_t _uk_kvm_pt0[512]; /* maps 0..2 MiB with 4 KiB pages */
+extern uint64_t _uk_kvm_pt_guard[512]; /* the guard's 2 MiB, if not 0 */
 extern uint64_t _uk_kvm_boot_tsc;
 
 #define UK_KVM_BOOT_STACK_SIZE 0x10000
