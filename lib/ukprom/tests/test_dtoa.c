@@ -2,7 +2,8 @@
  * Tests of uk_prom_fmt_double and the integer formatters.  Every output
  * must be read back by the C library's strtod as the very same double
  * (bit for bit, -0 included); on a large subset it must also be no
- * longer than the shortest "%.{1..17}e" that reads back.  The inputs are random
+ * longer than the shortest "%.{1..17}e" that reads back, and have the
+ * same digits when it is as long (the closest of the shortest).  The inputs are random
  * bit patterns over the whole range, short random decimals, integers,
  * every power of two, powers of ten, subnormals and the boundaries, each
  * with its neighbours.  The power-of-ten table is recomputed here with a
@@ -49,35 +50,50 @@ static uint64_t to_bits(double d)
 	return b;
 }
 
-/* Significant digits of a formatted number (no sign, zeros trimmed). */
-static int sig_digits(const char *s)
+/*
+ * The significant digits of a formatted number into d (no sign, point
+ * or exponent, zeros trimmed); returns how many.
+ */
+static int sig_digits_of(const char *s, char *d)
 {
-	char d[40];
+	char t[40];
 	int n = 0, i = 0, j;
 
 	for (; *s && *s != 'e'; s++)
 		if (*s >= '0' && *s <= '9' && n < 39)
-			d[n++] = *s;
-	while (i < n && d[i] == '0')
+			t[n++] = *s;
+	while (i < n && t[i] == '0')
 		i++;
 	j = n;
-	while (j > i && d[j - 1] == '0')
+	while (j > i && t[j - 1] == '0')
 		j--;
-	return j > i ? j - i : 1;
+	if (j == i)
+		t[j++] = '0';
+	memcpy(d, t + i, (size_t)(j - i));
+	d[j - i] = '\0';
+	return j - i;
 }
 
-static int shortest_printf(double v)
+static int sig_digits(const char *s)
 {
-	char b[64];
+	char d[40];
+
+	return sig_digits_of(s, d);
+}
+
+/* printf's shortest round-tripping "%.*e", into b; returns its digits. */
+static int shortest_printf_str(double v, char *b, size_t size)
+{
 	int p;
 
 	for (p = 1; p <= 17; p++) {
-		snprintf(b, sizeof(b), "%.*e", p - 1, v);
+		snprintf(b, size, "%.*e", p - 1, v);
 		if (strtod(b, NULL) == v)
 			return p;
 	}
 	return 99;
 }
+
 
 static uint64_t checked, minimal_checked, failures;
 
@@ -110,10 +126,24 @@ static int check_one(double v, int with_min)
 		 * correctly rounded candidate misses it while its neighbour
 		 * does not.
 		 */
-		if (sig_digits(buf) > shortest_printf(v)) {
+		char ref[64], d1[40], d2[40];
+		int p = shortest_printf_str(v, ref, sizeof(ref));
+
+		if (sig_digits(buf) > p) {
 			if (failures++ < 10)
 				uk_test_log("%a (%.17g) -> \"%s\" not shortest (%d)",
-					    v, v, buf, shortest_printf(v));
+					    v, v, buf, p);
+			return -1;
+		}
+		/*
+		 * At the same length it must be printf's correctly rounded
+		 * digits: the closest candidate.
+		 */
+		if (sig_digits_of(buf, d1) == p &&
+		    (sig_digits_of(ref, d2), strcmp(d1, d2))) {
+			if (failures++ < 10)
+				uk_test_log("%a: \"%s\" but closest is \"%s\"",
+					    v, buf, ref);
 			return -1;
 		}
 	}
@@ -124,7 +154,7 @@ static int check_one(double v, int with_min)
 static void report(void)
 {
 	uk_test_log("%llu doubles read back exactly so far, %llu of them "
-		    "also checked for minimal length",
+		    "also checked for minimal length and closest digits",
 		    (unsigned long long)checked,
 		    (unsigned long long)minimal_checked);
 }
