@@ -40,7 +40,7 @@ static int get_pages(int which, uint64_t *out)
 	return 0;
 }
 
-static int get_pages_total(void *cookie, uint64_t *out)
+static int get_pages_all(void *cookie, uint64_t *out)
 {
 	return get_pages(0, out);
 }
@@ -65,9 +65,9 @@ UK_STORE_STATIC_ENTRY(ukalloc, in_use_bytes, u64, gauge, bytes,
 UK_STORE_STATIC_ENTRY(ukalloc, peak_bytes, u64, gauge, bytes,
 		      "Highest in_use_bytes seen.",
 		      get_bytes_peak, NULL, NULL);
-UK_STORE_STATIC_ENTRY(ukalloc, pages_total, u64, gauge, none,
+UK_STORE_STATIC_ENTRY(ukalloc, pages, u64, gauge, none,
 		      "4 KiB pages of the heap (0 when not page-based).",
-		      get_pages_total, NULL, NULL);
+		      get_pages_all, NULL, NULL);
 UK_STORE_STATIC_ENTRY(ukalloc, pages_free, u64, gauge, none,
 		      "Heap pages in no allocation (0 when not page-based).",
 		      get_pages_free, NULL, NULL);

@@ -43,12 +43,12 @@ UK_TEST(alloc_stats_in_store)
 	UK_ASSERT_EQ(read_u64("ukalloc/in_use_bytes"), 3 * 4096);
 	UK_ASSERT_EQ(read_u64("ukalloc/peak_bytes"), 3 * 4096 + 112);
 	UK_ASSERT_EQ(uk_alloc_region_pages(a, &total, &nfree), 0);
-	UK_ASSERT_EQ(read_u64("ukalloc/pages_total"), total);
+	UK_ASSERT_EQ(read_u64("ukalloc/pages"), total);
 	UK_ASSERT_EQ(read_u64("ukalloc/pages_free"), nfree);
 	UK_ASSERT_EQ(nfree, total - 3);
 	uk_free(a, q);
 	UK_ASSERT_EQ(read_u64("ukalloc/pages_free"), total);
 	uk_alloc_set_default(old);
 	/* A default that is not page-based reads as 0 pages. */
-	UK_ASSERT_EQ(read_u64("ukalloc/pages_total"), 0);
+	UK_ASSERT_EQ(read_u64("ukalloc/pages"), 0);
 }
