@@ -1,8 +1,9 @@
 # The ukprom exposition encoder: number formatting (dtoa.c, enc_pow10.c),
-# the store-to-text encoder (enc.c), content negotiation (negotiate.c),
-# their tests, fuzzer and benchmark.  Included by lib/ukprom/Makefile.uk.
-ukprom_SRCS += lib/ukprom/enc.c lib/ukprom/negotiate.c lib/ukprom/dtoa.c \
-	lib/ukprom/enc_pow10.c
+# the store-to-text encoder (enc.c, enc_render.c), content negotiation
+# (negotiate.c), their tests, fuzzer and benchmark.  Included by
+# lib/ukprom/Makefile.uk.
+ukprom_SRCS += lib/ukprom/enc.c lib/ukprom/enc_render.c lib/ukprom/negotiate.c \
+	lib/ukprom/dtoa.c lib/ukprom/enc_pow10.c
 
 # The formatter needs nothing but itself, so its test links it directly.
 PROGS-asan += test-ukprom-dtoa
