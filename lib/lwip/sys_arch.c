@@ -15,6 +15,7 @@
 #include "lwip/err.h"
 #include "lwip/opt.h"
 #include "lwip/sys.h"
+#include "lwip/tcpip.h"
 
 #include <uk/assert.h>
 #include <uk/lock.h>
@@ -87,6 +88,20 @@ uint32_t uk_lwip_rand(void)
 	s = x;
 	sys_arch_unprotect(f);
 	return (uint32_t)((x * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
+/*
+ * LWIP_ASSERT_CORE_LOCKED(): panics unless the core lock is held (by
+ * anyone: uklock's mutex has no owner, and on kvm's cooperative threads
+ * "held" is what matters).  Before tcpip_init() has created the lock,
+ * lwIP is single-threaded and there is nothing to check.
+ */
+void uk_lwip_assert_core_locked(void)
+{
+	if (lock_tcpip_core.valid &&
+	    __atomic_load_n(&lock_tcpip_core.mtx.state, __ATOMIC_RELAXED) == 0)
+		uk_panic("lwIP called without the core lock "
+			 "(LOCK_TCPIP_CORE)");
 }
 
 /* ---- protection ---- */

@@ -32,6 +32,10 @@
 #define DEFAULT_TCP_RECVMBOX_SIZE       64
 #define DEFAULT_ACCEPTMBOX_SIZE         32
 #define LWIP_TIMERS                     1
+/* Every raw-API entry point checks that someone holds the core lock, so
+ * code that forgets LOCK_TCPIP_CORE() crashes at once (sys_arch.c). */
+void uk_lwip_assert_core_locked(void);
+#define LWIP_ASSERT_CORE_LOCKED()       uk_lwip_assert_core_locked()
 
 /* ---- memory ---- */
 #define MEM_LIBC_MALLOC                 0
