@@ -1,14 +1,13 @@
 /*
- * The console on COM1, a 16550 UART at 0x3f8, programmed for 115200 8N1
- * with FIFOs.  Output polls the transmitter-empty bit before each byte
- * (instant under QEMU, correct on a real UART); input is non-blocking,
- * and a reader that would rather sleep than poll registers a handler on
- * IRQ 4, which the UART raises when bytes arrive (it must then drain
- * with uk_plat_console_read, also once right after registering, since
- * bytes may have come before).
- * The raw helpers (_uk_kvm_puts, _uk_kvm_puthex) format nothing through
- * libc, so the exception and panic paths stay usable when libc state or
- * the heap is broken.
+ * The console on COM1, a 16550 UART at 0x3f8, programmed for 115200 8N1.
+ * Output polls the transmitter-empty bit before each byte (instant under
+ * QEMU, correct on a real UART).  Input is non-blocking; a reader that
+ * would rather sleep than poll registers a handler on IRQ 4, which the
+ * UART raises when bytes arrive (it must then drain with
+ * uk_plat_console_read, also once right after registering, since bytes
+ * may have come before).  The raw helpers (_uk_kvm_puts, _uk_kvm_puthex)
+ * format nothing through libc, so the exception and panic paths stay
+ * usable when libc state or the heap is broken.
  */
 #include <uk/arch/io.h>
 #include <uk/plat/console.h>
@@ -18,7 +17,6 @@
 #define COM1 0x3f8
 #define UART_DATA 0
 #define UART_IER 1
-#define UART_FCR 2
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
@@ -27,25 +25,21 @@
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
 
-static char early_rx[16];
-static unsigned int early_n, early_pos;
 
 /*
- * Sets 115200 8N1 with FIFOs, and raises IRQ 4 when bytes arrive (the
- * line stays masked unless someone registers a handler for it).
+ * Sets 115200 8N1 and raises IRQ 4 when bytes arrive (the line stays
+ * masked unless someone registers a handler for it).  The FIFO control
+ * register is left alone: switching the FIFOs on flushes them, and QEMU
+ * keeps feeding input from its host side all along, so any write there
+ * could drop a byte that is already on its way.
  */
 void _uk_kvm_console_init(void)
 {
-	/* Enabling the FIFOs flushes them: keep what came during boot. */
-	while (early_n < sizeof(early_rx) &&
-	       (inb(COM1 + UART_LSR) & LSR_DR))
-		early_rx[early_n++] = (char)inb(COM1 + UART_DATA);
 	outb(COM1 + UART_IER, 0x00);
 	outb(COM1 + UART_LCR, LCR_DLAB);
 	outb(COM1 + UART_DATA, 1);	/* divisor 1: 115200 baud */
 	outb(COM1 + UART_IER, 0);
 	outb(COM1 + UART_LCR, LCR_8N1);
-	outb(COM1 + UART_FCR, 0x07);	/* enable and clear FIFOs */
 	outb(COM1 + UART_MCR, 0x0b);	/* DTR, RTS, OUT2 (IRQ gate) */
 	outb(COM1 + UART_IER, 0x01);	/* IRQ 4 on received data */
 }
@@ -75,8 +69,6 @@ int uk_plat_console_read(char *buf, size_t len)
 {
 	size_t n = 0;
 
-	while (n < len && early_pos < early_n)
-		buf[n++] = early_rx[early_pos++];
 	while (n < len && (inb(COM1 + UART_LSR) & LSR_DR))
 		buf[n++] = (char)inb(COM1 + UART_DATA);
 	return (int)n;
