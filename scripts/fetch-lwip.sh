@@ -124,6 +124,7 @@ fi
 got=$(sha_of "$DL/$ORIG")
 [ "$got" = "$ORIG_SHA256" ] || die "$ORIG: SHA-256 $got, expected $ORIG_SHA256"
 
+command -v xz >/dev/null || die "xz not found: needs Debian's xz-utils to unpack $ORIG"
 # Unpack only the orig tarball (not Debian's patches), atomically.
 rm -rf "$DEST.tmp"
 mkdir -p "$DEST.tmp"
