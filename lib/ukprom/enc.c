@@ -196,18 +196,15 @@ static int lib_selected(const char *const *libs, const char *name)
 static int remember_folder(struct uk_prom_enc *e)
 {
 	const char *fn = uk_store_folder_name(e->ref.folder);
-	int same = !e->first;
 	unsigned int i;
 
-	/* Compare and copy in one pass; names are short. */
-	for (i = 0; i < sizeof(e->prev) - 1; i++) {
-		char c = fn[i];
-
-		same &= c == e->prev[i];
-		e->prev[i] = c;
-		if (!c)
-			return same;
-	}
+	/* The common prefix, then copy the rest; names are short. */
+	for (i = 0; fn[i] == e->prev[i]; i++)
+		if (!fn[i])
+			return !e->first;
+	for (; i < sizeof(e->prev) - 1; i++)
+		if (!(e->prev[i] = fn[i]))
+			return 0;
 	e->prev[i] = '\0';
 	return 0;
 }
