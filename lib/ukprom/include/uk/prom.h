@@ -57,7 +57,7 @@ struct uk_prom_enc {
 	uint32_t line_len, line_off;
 	uint64_t getter_errors; /* failures seen by this encoding */
 	uint64_t bytes;         /* bytes produced so far */
-	/* Private to the encoder (enc.c). */
+	/* Private to the encoder (enc.c, enc_render.c). */
 	const char *const *libs; /* library filter, NULL: all */
 	uint32_t rec_off;        /* bytes sent of a record too long for line */
 	uint8_t rec_big;
