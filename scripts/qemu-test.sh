@@ -7,6 +7,7 @@
 #
 # Exit status: the application's (0..127; a crash is 126), 124 on timeout,
 # 125 when QEMU failed or stopped without the guest reporting a status.
+# After a crash, the report's addresses are resolved with addr2line.
 # Environment: QEMU_MEM (guest RAM, default 64M), QEMU_TIMEOUT (seconds,
 # default 120), QEMU_EXTRA (more QEMU arguments, split on blanks),
 # QEMU_INPUT (bytes the guest reads from COM1), QEMU_STDIN=inherit (COM1
@@ -29,18 +30,42 @@ args=(-display none -serial stdio -monitor none -m "${QEMU_MEM:-64M}"
 [ -n "${QEMU_EXTRA:-}" ] && args+=(${QEMU_EXTRA})
 
 errf=$(mktemp)
-trap 'rm -f "$errf"' EXIT
+outf=$(mktemp)
+trap 'rm -f "$errf" "$outf"' EXIT
 # stdin is the guest's COM1 input: QEMU_INPUT's bytes, this script's own
 # stdin with QEMU_STDIN=inherit, or nothing.
 if [ "${QEMU_STDIN:-}" = inherit ]; then
   timeout -k 5 "${QEMU_TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}" \
-    2>"$errf"
+    2>"$errf" | tee "$outf"
 else
   timeout -k 5 "${QEMU_TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}" \
-    < <(printf '%s' "${QEMU_INPUT:-}") 2>"$errf"
+    < <(printf '%s' "${QEMU_INPUT:-}") 2>"$errf" | tee "$outf"
 fi
-rc=$?
+rc=${PIPESTATUS[0]}
 cat "$errf" >&2
+
+# A crash report's addresses, resolved against the image's symbols.
+symbolize() {
+  local addrs
+  command -v addr2line >/dev/null || return 0
+  # Return addresses point after their call: step back one byte so the
+  # call's own line is shown.  An exception's frame #0 is the exact RIP.
+  local exact='#0'
+  grep -q 'RIP=0x' "$outf" || exact=none
+  addrs=$(grep -Eo '(RIP=|#[0-9]+ )0x[0-9a-f]+' "$outf" |
+    while read -r tag a; do
+      case "$tag" in
+        RIP=*) a=${tag#RIP=} ;;
+        "$exact") ;;
+        *) a=$(printf '0x%x' $((a - 1))) ;;
+      esac
+      echo "$a"
+    done | awk '!seen[$0]++')
+  [ -n "$addrs" ] || return 0
+  echo "qemu-test: crash addresses in $img:"
+  # shellcheck disable=SC2086
+  addr2line -f -i -p -e "$img" $addrs | sed 's/^/  /'
+}
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
   echo "qemu-test: timeout after ${QEMU_TIMEOUT:-120}s" >&2
   exit 124
@@ -51,6 +76,7 @@ if [ $((rc % 2)) -eq 1 ]; then
     echo "qemu-test: QEMU failed" >&2
     exit 125
   fi
+  [ "$rc" -eq 253 ] && symbolize
   exit $(((rc - 1) / 2))
 fi
 echo "qemu-test: QEMU exited with $rc and no status from the guest" >&2
