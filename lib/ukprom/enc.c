@@ -188,28 +188,6 @@ static int lib_selected(const char *const *libs, const char *name)
 }
 
 /*
- * Notes the folder of a dynamic sample.  Returns 1 when it has the same
- * name as the family's previous sample: a folder removed and added again
- * while the cursor was parked on it can come back once more, and the same
- * series twice would make Prometheus refuse the whole scrape.
- */
-static int remember_folder(struct uk_prom_enc *e)
-{
-	const char *fn = uk_store_folder_name(e->ref.folder);
-	unsigned int i;
-
-	/* The common prefix, then copy the rest; names are short. */
-	for (i = 0; fn[i] == e->prev[i]; i++)
-		if (!fn[i])
-			return !e->first;
-	for (; i < sizeof(e->prev) - 1; i++)
-		if (!(e->prev[i] = fn[i]))
-			return 0;
-	e->prev[i] = '\0';
-	return 0;
-}
-
-/*
  * Moves to the next entry that has a record to show, reading its value.
  * Returns 1, or 0 at the end of the store.
  */
@@ -230,8 +208,6 @@ static int next_entry(struct uk_prom_enc *e)
 			count_error(e);
 			continue;
 		}
-		if (e->ref.folder && remember_folder(e))
-			continue;
 		rc = uk_store_read(&e->ref, &e->val);
 		e->val_ok = !rc;
 		if (!rc && ((e->mtype == UK_PROM_MT_HIST && hist_bad(&e->val.hist)) ||

@@ -150,28 +150,31 @@ static int clashes_locked(const struct uk_store_lib *lib,
 
 /*
  * Finds where a folder called name goes in lib's list: after every folder
- * whose name sorts before or equal to it.  Returns the folder to link it
- * after (NULL: at the head) and sets *dup when a visible folder already
- * has that name.  Scanning starts at the last
- * insertion when that is not past name, so adding folders in (nearly)
- * sorted order is not quadratic.
+ * whose name sorts before it, and so before any hidden folder of the same
+ * name.  That order matters: a cursor parked on a hidden folder moves on
+ * past it and never meets its re-added namesake, which it has already
+ * visited under that name (a scrape must not show a series twice).
+ * Returns the folder to link it after (NULL: at the head) and sets *dup
+ * when a visible folder already has that name.  Scanning starts at the
+ * last insertion when that sorts before name, so adding folders in
+ * (nearly) sorted order is not quadratic.
  */
 static struct uk_store_folder *place_locked(struct uk_store_lib_state *st,
 					    const char *name, int *dup)
 {
 	struct uk_store_folder *prev = NULL, *cur = st->folders, *q;
 
-	if (st->hint && _uk_store_strcmp(st->hint->name, name) <= 0) {
+	if (st->hint && _uk_store_strcmp(st->hint->name, name) < 0) {
 		prev = st->hint;
 		cur = prev->next;
 	}
-	while (cur && _uk_store_strcmp(cur->name, name) <= 0) {
+	while (cur && _uk_store_strcmp(cur->name, name) < 0) {
 		prev = cur;
 		cur = cur->next;
 	}
-	/* Folders of the same name sit just before the insertion point. */
+	/* Folders of the same name sit just after the insertion point. */
 	*dup = 0;
-	for (q = prev; q && !_uk_store_strcmp(q->name, name); q = q->prev)
+	for (q = cur; q && !_uk_store_strcmp(q->name, name); q = q->next)
 		if (!q->hidden)
 			*dup = 1;
 	return prev;

@@ -66,7 +66,6 @@ struct uk_prom_enc {
 	uint16_t name_len;
 	uint16_t label_len;      /* UINT16_MAX: too long for label[] */
 	char label[64];          /* the family's label name (folders) */
-	char prev[64];           /* the previous sample's folder name */
 	char name[UK_PROM_NAME_MAX]; /* the current family's name */
 };
 
