@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# A real Prometheus (Debian's) scrapes the demo VM every second through
+# QEMU's hostfwd while wrk loads the VM's file server: the target is up
+# with no lastError before and after the load, every scrape during the
+# load succeeded, and PromQL sees the load: the rates of the NIC's
+# received packets and of the allocator's allocations are above zero,
+# and the increases of the received packets and of the file server's
+# request counter over the load account for at least half of the
+# requests wrk completed.  Queries are evaluated 1.5 s after the 5 s
+# load ends, over a window from 2.5 s before it started (Prometheus has
+# been scraping for 3 s by then), so each holds about nine 1 s scrapes:
+# robust to a late or missed scrape.  Prometheus runs on a free loopback port with a
+# throw-away TSDB under build/ and is stopped, by PID, on exit.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tally.sh
+. tests/kvm/vm_test.sh
+WRK_SECONDS=${WRK_SECONDS:-5}
+
+vmt_boot || { finish; exit 1; }
+
+work="$E2E_TMP/kvm_prometheus.$$"
+mkdir -p "$work"
+_prom_rm() { rm -rf "$work"; }
+trap '_prom_rm; _vmt_cleanup' EXIT
+
+web=$(free_port)
+cat >"$work/prometheus.yml" <<YML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: ukmon-vm
+    static_configs:
+      - targets: ['127.0.0.1:$VMT_MPORT']
+YML
+prometheus --config.file="$work/prometheus.yml" \
+  --storage.tsdb.path="$work/data" \
+  --web.listen-address="127.0.0.1:$web" \
+  --log.level=warn >"$work/prometheus.log" 2>&1 &
+vmt_track $!
+api="http://127.0.0.1:$web/api/v1"
+for _ in $(seq 100); do
+  curl -sf --max-time 1 "http://127.0.0.1:$web/-/ready" >/dev/null && break
+  sleep 0.1
+done
+if curl -sf --max-time 1 "http://127.0.0.1:$web/-/ready" >/dev/null; then
+  pass "prometheus is ready on 127.0.0.1:$web"
+else
+  fail "prometheus is ready" "log follows"
+  tail -n 20 "$work/prometheus.log" | sed 's/^/     /'
+  finish
+  exit 1
+fi
+
+# target_state prints "health lastError lastScrapeDuration" of the VM.
+target_state() {
+  curl -s --max-time 2 "$api/targets?state=active" |
+    /usr/bin/python3 -c 'import json, sys
+try:
+    t = json.load(sys.stdin)["data"]["activeTargets"][0]
+    print(t["health"], repr(t["lastError"]), t["lastScrapeDuration"])
+except Exception as e:
+    print("none", repr(str(e)), 0)'
+}
+
+# target_up NAME: passes once the target is up with an empty lastError.
+target_up() {
+  local state health lasterr dur
+  for _ in $(seq 40); do
+    state=$(target_state)
+    case "$state" in "up ''"*) break ;; esac
+    sleep 0.25
+  done
+  read -r health lasterr dur <<<"$state"
+  if [ "$health" = up ] && [ "$lasterr" = "''" ]; then
+    pass "$1: target up, empty lastError (last scrape ${dur}s)"
+  else
+    fail "$1: target up with an empty lastError" "$state"
+  fi
+}
+
+# value EXPR [TIME]: prints the first sample's value of an instant query,
+# or "none" / "error: ...".
+value() {
+  local args=(--data-urlencode "query=$1")
+  [ -n "${2:-}" ] && args+=(--data-urlencode "time=$2")
+  curl -s --max-time 5 "${args[@]}" "$api/query" |
+    /usr/bin/python3 -c 'import json, sys
+try:
+    d = json.load(sys.stdin)
+    if d.get("status") != "success":
+        print("error:", d.get("error"))
+    elif not d["data"]["result"]:
+        print("none")
+    else:
+        print(d["data"]["result"][0]["value"][1])
+except Exception as e:
+    print("error:", e)'
+}
+
+# expect NAME EXPR CMP BOUND [TIME]: the query's value satisfies CMP.
+expect() {
+  local v
+  v=$(value "$2" "${5:-}")
+  if awk -v v="$v" -v b="$4" -v c="$3" 'BEGIN {
+       if (v !~ /^[-+0-9.eE]+$/) exit 1
+       if (c == ">") exit !(v + 0 > b + 0)
+       if (c == ">=") exit !(v + 0 >= b + 0)
+       exit !(v + 0 == b + 0) }'; then
+    pass "$1: $2 = $v"
+  else
+    fail "$1" "$2 = $v, want $3 $4"
+  fi
+}
+
+sleep 3  # a few scrapes first, so "up" means it stayed up
+target_up "before the load"
+expect "Prometheus negotiated OpenMetrics" \
+  'ukprom_scrapes_total{format="openmetrics"}' '>' 0
+
+t_load=$(date +%s.%N)
+wrk -t2 -c8 -d"${WRK_SECONDS}s" "http://127.0.0.1:$VMT_FPORT/1k.bin" \
+  >"$work/wrk.out" 2>&1
+rc=$?
+t_end=$(date +%s.%N)
+sed 's/^/     wrk| /' "$work/wrk.out"
+reqs=$(awk '/requests in/ { print $1; exit }' "$work/wrk.out")
+if [ $rc = 0 ] && [ -n "$reqs" ] && [ "$reqs" -gt 0 ] &&
+   ! grep -q 'Non-2xx\|Socket errors' "$work/wrk.out"; then
+  pass "wrk loaded the file server: $reqs requests, no errors"
+else
+  fail "wrk loaded the file server" "status $rc, '${reqs}' requests"
+  reqs=0
+fi
+
+sleep 2  # the scrapes after the load land
+at=$(awk -v t="$t_end" 'BEGIN { printf "%.3f", t + 1.5 }')
+win=$(awk -v a="$t_load" -v b="$at" 'BEGIN { printf "%d", b - a + 2.5 }')
+expect "the NIC's receive rate moved" \
+  "rate(netdev_rx_packets_total{device=\"eth0\"}[${win}s])" '>' 0 "$at"
+expect "the allocator's allocation rate moved" \
+  "rate(ukalloc_allocs_total[${win}s])" '>' 0 "$at"
+half=$((reqs / 2))
+expect "received packets cover the load" \
+  "increase(netdev_rx_packets_total{device=\"eth0\"}[${win}s])" '>=' \
+  "$half" "$at"
+expect "file server requests cover the load" \
+  "increase(fileserver_requests_total[${win}s])" '>=' "$half" "$at"
+expect "every scrape during the load succeeded" \
+  "min_over_time(up[${win}s])" '==' 1 "$at"
+expect "scrapes kept going during the load" \
+  "count_over_time(up[${win}s])" '>=' $((win - 3)) "$at"
+target_up "after the load"
+
+if grep -qi 'level=error' "$work/prometheus.log"; then
+  fail "prometheus logged no errors"
+  grep -i 'level=error' "$work/prometheus.log" | head -n 5 | sed 's/^/     /'
+else
+  pass "prometheus logged no errors"
+fi
+vmt_alive "the VM is still running, no panic on its console"
+finish

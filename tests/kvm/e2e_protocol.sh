@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The exporter's HTTP protocol tests of tests/lib against the demo VM,
+# through QEMU's hostfwd: every bad request on a raw socket gets its
+# status (http_bad_requests.py), 64 idle and stalled connections cannot
+# starve a scrape (http_conns.py idle), and more connections than the
+# limit (16, the exporter's default) get 503 until an idle one is old
+# enough to evict, then everything recovers (http_conns.py overflow).
+# Connects are paced by tests/kvm/paced.py: QEMU's forwarded port has a
+# listen backlog of one (see there).  Afterwards the exporter's own
+# counters must account for what it refused, a normal scrape must still
+# succeed and the VM must still run with a clean console.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tally.sh
+. tests/kvm/vm_test.sh
+LIMIT=16
+
+vmt_boot || { finish; exit 1; }
+
+sub() {  # NAME SCRIPT ARGS...: a tests/lib Python test, paced, folded in
+  local name=$1 log="$E2E_TMP/kvm_protocol.$$.log"
+  shift
+  echo "--- $name"
+  /usr/bin/python3 tests/kvm/paced.py "$@" >"$log" 2>&1
+  sed '$d' "$log"
+  absorb "$log" "$name"
+  rm -f "$log"
+}
+
+sub bad_requests tests/lib/http_bad_requests.py 127.0.0.1 "$VMT_MPORT"
+vmt_at_least "400s counted" 'ukprom_http_errors_total{code="400"}' 13
+vmt_at_least "404s counted" 'ukprom_http_errors_total{code="404"}' 2
+vmt_at_least "405s counted" 'ukprom_http_errors_total{code="405"}' 2
+vmt_at_least "414 counted" 'ukprom_http_errors_total{code="414"}' 1
+vmt_at_least "431 counted" 'ukprom_http_errors_total{code="431"}' 1
+vmt_scrape_ok "a scrape succeeds after the bad requests"
+
+# The idle test's bound is looser than on linuxu: a TCG guest behind
+# user networking answers in milliseconds, but a loaded host may stall it.
+sub idle tests/lib/http_conns.py 127.0.0.1 "$VMT_MPORT" idle 64 1 \
+  "${IDLE_BOUND_S:-2}"
+vmt_at_least "idle connections were evicted" \
+  ukprom_evicted_connections_total 1
+
+sub overflow tests/lib/http_conns.py 127.0.0.1 "$VMT_MPORT" overflow \
+  "$LIMIT" 1
+vmt_at_least "connections over the limit were rejected" \
+  ukprom_rejected_connections_total $((LIMIT + 2))
+vmt_at_least "rejections were answered 503" \
+  'ukprom_http_errors_total{code="503"}' $((LIMIT + 2))
+
+vmt_scrape_ok "a normal scrape succeeds at the end (the VM survived)"
+# The workload beside the exporter still answers too.
+code=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' \
+  "http://127.0.0.1:$VMT_FPORT/hello.txt")
+if [ "$code" = 200 ]; then pass "the file server still answers"
+else fail "the file server still answers" "got '$code'"; fi
+vmt_alive "the VM is still running, no panic on its console"
+finish
