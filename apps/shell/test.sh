@@ -2,9 +2,8 @@
 # End-to-end test of the store console: boots build/kvm/shell.elf under
 # QEMU with COM1 on stdio, pipes commands into it and checks the answers
 # and the exit status.  QEMU only feeds the UART as fast as the guest
-# reads it, so the whole script can be written at once; the input starts
-# with an empty line because the byte that arrives before the console is
-# initialised is dropped when the UART's FIFOs are switched on.
+# reads it, so the whole script can be written at once.  The first command
+# is the very first byte sent: none may be lost while the console starts.
 set -u
 cd "$(dirname "$0")/../.."
 img=build/kvm/shell.elf
@@ -21,7 +20,7 @@ if [ ! -f "$img" ]; then
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-printf '\nhelp\nstore ls\nstore ls /uksched/\nstore cat uksched/threads\nstore cat uksched/main/switches\nstore cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n' |
+printf 'help\nstore ls\nstore ls /uksched/\nstore cat uksched/threads\nstore cat uksched/main/switches\nstore cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n' |
   timeout -k 5 60 qemu-system-x86_64 -display none -serial stdio \
     -monitor none -m 64M -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$img" \
