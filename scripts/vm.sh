@@ -7,7 +7,8 @@
 #       127.0.0.1:FILE_PORT -> guest 8080, serial output in $VM_LOG, and
 #       waits for the exporter's "listening" line.  Sets VM_PID.  Returns
 #       non-zero (and shows the log) if the VM dies or is not ready in
-#       $VM_READY_TIMEOUT seconds (default 60).
+#       $VM_READY_TIMEOUT seconds (default 60).  $VM_INITRD, when set,
+#       is passed as QEMU's -initrd.
 #   vm_stop        stops the VM (SIGTERM, then SIGKILL).
 #   vm_free_port   prints a free loopback TCP port.
 VM_LOG=${VM_LOG:-build/vm.log}
@@ -27,6 +28,7 @@ vm_start() {
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$mport-:9100,hostfwd=tcp:127.0.0.1:$fport-:8080" \
     -device virtio-net-pci,netdev=n0 \
+    ${VM_INITRD:+-initrd "$VM_INITRD"} \
     -kernel "$img" ${1:+-append "$*"} </dev/null >>"$VM_LOG.qemu" 2>&1 &
   VM_PID=$!
   for i in $(seq $((${VM_READY_TIMEOUT:-60} * 20))); do

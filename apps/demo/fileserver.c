@@ -1,6 +1,6 @@
 /*
  * The demo's workload: a tiny HTTP/1.1 file server on its own port,
- * serving a few files built into the image.  An accept thread hands
+ * serving a few files built into the image and those of QEMU's -initrd.  An accept thread hands
  * connections to a fixed pool of worker threads through a small queue
  * (a semaphore and a ring), so the number of threads and their memory
  * stay bounded however many clients come.  Each connection gets a
@@ -20,6 +20,7 @@
 
 #include <uk/counter.h>
 #include <uk/lock.h>
+#include <uk/plat/initrd.h>
 #include <uk/print.h>
 #include <uk/store.h>
 #include <uk/thread.h>
@@ -73,14 +74,36 @@ static const struct file files[] = {
 	{ "/64k.bin", "application/octet-stream", blob, sizeof(blob) },
 };
 
-static const struct file *file_find(const char *path, size_t len)
+/*
+ * Finds path among the built-in files, then in the initrd (/initrd is the
+ * whole module; a tar archive's files by their own paths).  *tmp holds
+ * the answer for an initrd file.
+ */
+static const struct file *file_find(const char *path, size_t len,
+				    struct file *tmp)
 {
-	size_t i;
+	const void *rd;
+	size_t i, rdlen;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (strlen(files[i].path) == len &&
 		    !memcmp(files[i].path, path, len))
 			return &files[i];
+	if (uk_plat_initrd(&rd, &rdlen))
+		return NULL;
+	tmp->type = "application/octet-stream";
+	if (len == 7 && !memcmp(path, "/initrd", 7)) {
+		tmp->data = rd;
+		tmp->len = rdlen;
+		return tmp;
+	}
+	if (!demo_tar_find(rd, rdlen, path, len, &tmp->data, &tmp->len)) {
+		if (len > 5 && !memcmp(path + len - 5, ".html", 5))
+			tmp->type = "text/html";
+		else if (len > 4 && !memcmp(path + len - 4, ".txt", 4))
+			tmp->type = "text/plain";
+		return tmp;
+	}
 	return NULL;
 }
 
@@ -133,6 +156,7 @@ static int answer(int fd, char *buf)
 static int answer_with(int fd, char *buf, char *hdr, size_t hdrsize)
 {
 	const struct file *f = NULL;
+	struct file tmp;
 	char *sp1, *sp2, *q;
 	int keep, n, head;
 
@@ -148,7 +172,7 @@ static int answer_with(int fd, char *buf, char *hdr, size_t hdrsize)
 	       !strcasestr(sp2, "\nConnection: close");
 	q = memchr(sp1 + 1, '?', (size_t)(sp2 - sp1 - 1));
 	if ((sp1 - buf == 3 && !memcmp(buf, "GET", 3)) || head)
-		f = file_find(sp1 + 1, (size_t)((q ? q : sp2) - sp1 - 1));
+		f = file_find(sp1 + 1, (size_t)((q ? q : sp2) - sp1 - 1), &tmp);
 	if (!f) {
 		n = snprintf(hdr, hdrsize, "HTTP/1.1 404 Not Found\r\n"
 			     "Content-Type: text/plain\r\nContent-Length: 10\r\n"

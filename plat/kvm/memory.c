@@ -11,6 +11,7 @@
 #include <uk/alloc.h>
 #include <uk/arch/io.h>
 #include <uk/assert.h>
+#include <uk/plat/initrd.h>
 
 #include <kvm/plat.h>
 
@@ -75,6 +76,49 @@ static int cmos_map(struct uk_kvm_memrange *map)
 	return 2;
 }
 
+/*
+ * Takes [start, end) out of the RAM ranges of map (n entries, room for
+ * MAP_MAX), splitting a range in two where needed, so the heap can never
+ * be placed over it.
+ */
+static void map_reserve(struct uk_kvm_memrange *map, int *n, uint64_t start,
+			uint64_t end)
+{
+	int i, cnt = *n;
+
+	for (i = 0; i < cnt; i++) {
+		uint64_t s = map[i].addr, e = map[i].addr + map[i].size;
+
+		if (map[i].type != UK_KVM_MEM_RAM || end <= s || start >= e)
+			continue;
+		map[i].size = start > s ? start - s : 0;
+		if (end < e && *n < MAP_MAX)
+			map[(*n)++] = (struct uk_kvm_memrange){ end, e - end,
+								UK_KVM_MEM_RAM };
+	}
+}
+
+/* PVH module list entries (hvm_modlist_entry). */
+struct pvh_module {
+	uint64_t paddr;
+	uint64_t size;
+	uint64_t cmdline_paddr;
+	uint64_t reserved;
+};
+
+static const void *initrd_base;
+static size_t initrd_len;
+
+/* The first boot module (QEMU's -initrd): 0, or -ENOENT if none. */
+int uk_plat_initrd(const void **data, size_t *len)
+{
+	if (!initrd_base)
+		return -ENOENT;
+	*data = initrd_base;
+	*len = initrd_len;
+	return 0;
+}
+
 /* Reads the boot memory map and picks the heap; call once at boot. */
 void _uk_kvm_memory_init(const struct uk_kvm_pvh_start_info *si)
 {
@@ -98,6 +142,19 @@ void _uk_kvm_memory_init(const struct uk_kvm_pvh_start_info *si)
 	for (i = 0; i < n; i++)
 		if (map[i].type == UK_KVM_MEM_RAM)
 			ram_total += map[i].size;
+	/* The initrd sits in RAM the firmware calls free: keep it. */
+	if (si && si->magic == UK_KVM_PVH_MAGIC && si->nr_modules &&
+	    si->modlist_paddr) {
+		const struct pvh_module *m =
+			(const void *)(uintptr_t)si->modlist_paddr;
+
+		if (m->size && m->paddr + m->size <= UK_KVM_MAPPED_TOP) {
+			initrd_base = (const void *)(uintptr_t)m->paddr;
+			initrd_len = (size_t)m->size;
+			map_reserve(map, &n, m->paddr & ~(PAGE_SIZE - 1),
+				    m->paddr + m->size);
+		}
+	}
 	lo = ((uint64_t)(uintptr_t)_uk_kvm_image_end + PAGE_SIZE - 1) &
 	     ~(PAGE_SIZE - 1);
 	if (lo < MIB)

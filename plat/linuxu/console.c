@@ -8,6 +8,7 @@
 
 #include <uk/plat/cmdline.h>
 #include <uk/plat/console.h>
+#include <uk/plat/initrd.h>
 #include <uk/plat/lifecycle.h>
 
 /* Writes to stderr; returns bytes written or -errno. */
@@ -41,4 +42,10 @@ void uk_plat_crash(void)
 const char *uk_plat_option(const char *key)
 {
 	return NULL;
+}
+
+/* A process is not booted with a module. */
+int uk_plat_initrd(const void **data, size_t *len)
+{
+	return -ENOENT;
 }
