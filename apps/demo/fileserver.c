@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <uk/counter.h>
@@ -276,6 +277,11 @@ static void accept_thread(void *arg)
 			uk_thread_sleep_ns(10 * 1000000ULL);
 			continue;
 		}
+		/* A response goes out as two sends (head, then body): with
+		 * Nagle the body would wait for the ACK of the head, which a
+		 * peer delaying ACKs (QEMU's slirp: up to 200 ms) holds back. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+			   sizeof(int));
 		uk_counter_add(&n_conns, 1);
 		/* Waits (no new accepts) while every worker and slot is busy. */
 		uk_semaphore_down(&q_slots);
