@@ -22,7 +22,8 @@
 #   - image size as built and stripped (goal: stripped under 300 KB).
 # Prints a summary table last.  Environment: BENCH_VM_RUNS (boot runs,
 # 7), BENCH_VM_PAIRS (wrk run pairs, 6), BENCH_VM_WRK_S (seconds per wrk
-# run, 3), BENCH_VM_IDLE_S (idle window, 5).  Only 127.0.0.1 is
+# run, 3), BENCH_VM_WRK (wrk's load options, "-t2 -c8"), BENCH_VM_IDLE_S
+# (idle window, 5).  Only 127.0.0.1 is
 # contacted; every QEMU started is stopped, by PID, on exit.
 set -u
 cd "$(dirname "$0")/.."
@@ -48,6 +49,7 @@ demo, floor, lat, tmp = sys.argv[1:5]
 RUNS = int(os.environ.get("BENCH_VM_RUNS", "7"))
 PAIRS = int(os.environ.get("BENCH_VM_PAIRS", "6"))
 WRK_S = int(os.environ.get("BENCH_VM_WRK_S", "3"))
+WRK_ARGS = os.environ.get("BENCH_VM_WRK", "-t2 -c8").split()
 IDLE_S = float(os.environ.get("BENCH_VM_IDLE_S", "5"))
 STATIC = "net.ip=10.0.2.15/24 net.gw=10.0.2.2"
 HZ = os.sysconf("SC_CLK_TCK")
@@ -310,7 +312,7 @@ def bench_scrape():
 
 
 def wrk(port):
-    out = subprocess.run(["wrk", "-t2", "-c8", "-d%ds" % WRK_S,
+    out = subprocess.run(["wrk"] + WRK_ARGS + ["-d%ds" % WRK_S,
                           "http://127.0.0.1:%d/1k.bin" % port],
                          capture_output=True, text=True,
                          timeout=WRK_S + 30)
@@ -367,8 +369,9 @@ def bench_overhead():
             if r is None:
                 return False
             rps[k].append(r)
-        print("instance overhead, wrk -t2 -c8 -d%ds on /1k.bin, %d runs "
-              "each, alternating (ABBA):" % (WRK_S, PAIRS))
+        print("instance overhead, wrk %s -d%ds on /1k.bin, %d runs "
+              "each, alternating (ABBA):" % (" ".join(WRK_ARGS), WRK_S,
+                                             PAIRS))
         print("  exporter on, scraped every 1 s: %s req/s (%d scrapes, "
               "%d failed)" % (" ".join("%.0f" % x for x in rps["on"]),
                               scrapes[0], scrapes[1]))

@@ -6,12 +6,17 @@
 # then checks that every library of the image publishes its families
 # (network device, lwIP, allocator, scheduler, locks, the exporter, the
 # file server) and that the /store listing answers.  The VM must survive.
+# This one boots by DHCP (the other VM tests use a static address), and
+# checks the console shows the address QEMU's DHCP server hands out.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tally.sh
 . tests/kvm/vm_test.sh
 
-vmt_boot || { finish; exit 1; }
+vmt_boot dhcp || { finish; exit 1; }
+if grep -q '^ukprom: listening on http://10\.0\.2\.15:9100/metrics' "$VM_LOG"
+then pass "DHCP gave the guest 10.0.2.15 (console)"
+else fail "DHCP gave the guest 10.0.2.15" "$(grep listening "$VM_LOG")"; fi
 
 log="$E2E_TMP/kvm_formats.$$.log"
 bash tests/lib/scrape_formats.sh 127.0.0.1 "$VMT_MPORT" >"$log" 2>&1

@@ -5,10 +5,11 @@
 # VM and every helper process the test registered, so an interrupted or
 # failing test leaves nothing behind.
 #
-#   vmt_boot [append words...]   boots $VMT_IMG (default: a static
-#       address, which is ready sooner than DHCP); sets VMT_MPORT (the
-#       exporter) and VMT_FPORT (the file server) on 127.0.0.1 and
-#       counts a pass or a failure; returns non-zero if it did not boot.
+#   vmt_boot [append words...]   boots $VMT_IMG with those boot options
+#       (none: a static address; the single word "dhcp": no options, so
+#       the guest asks QEMU's DHCP server); sets VMT_MPORT (the exporter)
+#       and VMT_FPORT (the file server) on 127.0.0.1 and counts a pass
+#       or a failure; returns non-zero if it did not boot.
 #   vmt_track PID                kill PID on exit too.
 #   vmt_alive NAME               passes if the VM still runs and its
 #       console shows no panic or assertion.
@@ -51,18 +52,20 @@ vmt_boot() {
   VMT_MPORT=$(vm_free_port)
   VMT_FPORT=$(vm_free_port)
   while [ "$VMT_FPORT" = "$VMT_MPORT" ]; do VMT_FPORT=$(vm_free_port); done
+  # shellcheck disable=SC2086
   [ $# -eq 0 ] && set -- $VMT_STATIC
+  [ "$*" = dhcp ] && set --
   t0=$(date +%s.%N)
   if ! VM_READY_TIMEOUT=${VM_READY_TIMEOUT:-30} \
       vm_start "$VMT_IMG" "$VMT_MPORT" "$VMT_FPORT" "$@" 2>"$E2E_TMP/kvm.$$.err"; then
-    fail "VM boots ($*)" "console follows"
+    fail "VM boots (${*:-DHCP})" "console follows"
     sed 's/^/     /' "$E2E_TMP/kvm.$$.err"
     rm -f "$E2E_TMP/kvm.$$.err"
     return 1
   fi
   rm -f "$E2E_TMP/kvm.$$.err"
   t1=$(date +%s.%N)
-  pass "VM boots ($*): exporter on 127.0.0.1:$VMT_MPORT, file server on 127.0.0.1:$VMT_FPORT after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+  pass "VM boots (${*:-DHCP}): exporter on 127.0.0.1:$VMT_MPORT, file server on 127.0.0.1:$VMT_FPORT after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
 }
 
 vmt_alive() {
