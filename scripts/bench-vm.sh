@@ -17,8 +17,11 @@
 #     exporter's own time per scrape (its duration histogram), the share
 #     of each second it costs the guest at one scrape per second.
 #   - QEMU's host CPU (utime+stime of its PID) while the demo idles, as %
-#     of one core (goal under 2%), and, for information, while scraped
-#     every second.
+#     of one core (goal under 2%), and while scraped every second; the
+#     difference over QEMU's CPU under wrk is a noise-free estimate of
+#     the overhead (the wrk comparison has a few % of run-to-run noise
+#     on a shared host, so a loss above 1% within two standard errors
+#     is printed as unresolved, not as a miss).
 #   - image size as built and stripped (goal: stripped under 300 KB).
 # Prints a summary table last.  Environment: BENCH_VM_RUNS (boot runs,
 # 7), BENCH_VM_PAIRS (wrk run pairs, 6), BENCH_VM_WRK_S (seconds per wrk
@@ -229,6 +232,7 @@ def fmt_ms(x):
 
 
 summary = []  # (what, figure, goal, verdict)
+load_cpu = []  # QEMU's host CPU (% of a core) while wrk loads it
 
 
 def verdict(ok):
@@ -365,7 +369,10 @@ def bench_overhead():
                 scrapes[0] += sc.ok
                 scrapes[1] += sc.bad
             else:
+                n0, t0 = cpu_ns(off.p.pid), time.monotonic()
                 r = wrk(off.fport)
+                load_cpu.append((cpu_ns(off.p.pid) - n0) / 1e9 /
+                                (time.monotonic() - t0) * 100)
             if r is None:
                 return False
             rps[k].append(r)
@@ -419,9 +426,13 @@ def bench_overhead():
             print("  the exporter's own measure: %d scrapes, mean %.2f ms "
                   "each (under load): %.2f%% of each second at one scrape "
                   "per second" % (n, per * 1e3, per * 100))
+        # A loss above the goal that noise could explain is not a miss.
+        res = verdict(lost <= 1.0)
+        if lost > 1.0 and lost - 2 * se <= 1.0:
+            res = "UNRESOLVED (noise)"
         summary.append(("instance overhead (wrk req/s lost)",
                         "%.2f%% (%.0f vs %.0f req/s)" % (lost, m_on, m_off),
-                        "<= 1%", verdict(lost <= 1.0) +
+                        "<= 1%", res +
                         ("" if scrapes[1] == 0 else " (scrapes failed)")))
         summary.append(("  overhead per ABBA pair",
                         "median %.2f%%, s.e. %.1f%%" % (med(pair), se), "",
@@ -474,6 +485,20 @@ def bench_idle():
                         "%.2f%% [schedstat %.2f%%]" % (res["scraped"][0],
                                                        res["scraped"][3]),
                         "", ""))
+        # What one scrape a second costs the host, against what the VM
+        # takes under wrk: the share of its throughput a CPU-bound VM
+        # would give up, free of the run-to-run noise of wrk.
+        if load_cpu:
+            cost = res["scraped"][3] - res["idle"][3]
+            busy = med(load_cpu)
+            est = cost / busy * 100
+            print("  one scrape a second costs QEMU %.2f%% of a core; under "
+                  "wrk QEMU uses %.0f%%: estimated overhead %.2f%% of the "
+                  "VM's throughput" % (cost, busy, est))
+            summary.append(("  overhead estimate from host CPU",
+                            "%.2f%% (%.2f%% of a core / %.0f%%)"
+                            % (est, cost, busy), "<= 1%",
+                            verdict(est <= 1.0)))
     finally:
         vm.stop()
     return True
