@@ -313,3 +313,37 @@ UK_TEST(uklock_unlock_free_mutex_crashes)
 	UK_ASSERT_TRUE(WIFEXITED(status));
 	UK_ASSERT_EQ(WEXITSTATUS(status), UK_PLAT_CRASH_STATUS);
 }
+
+/* The totals over all locks are static entries, there before any lock. */
+UK_TEST(uklock_totals_static)
+{
+	struct uk_mutex a = UK_MUTEX_INITIALIZER, b;
+	struct uk_store_value v;
+	uint64_t acq0, named0;
+	int i;
+
+	UK_ASSERT_EQ(read_ref("uklock/all_acquisitions", &v), 0);
+	acq0 = v.u;
+	UK_ASSERT_EQ(read_ref("uklock/named_locks", &v), 0);
+	named0 = v.u;
+	UK_ASSERT_EQ(uk_mutex_init(&b, "test_totals"), 0);
+	UK_ASSERT_EQ(read_ref("uklock/named_locks", &v), 0);
+	UK_ASSERT_EQ(v.u, named0 + 1);
+	for (i = 0; i < 10; i++) {
+		uk_mutex_lock(&a);
+		uk_mutex_unlock(&a);
+		uk_mutex_lock(&b);
+		uk_mutex_unlock(&b);
+	}
+	/*
+	 * Single-threaded here, so the relaxed totals are exact: our 20,
+	 * plus the store's own (unnamed) lock, taken by each lookup and by
+	 * the folder add, which count too.
+	 */
+	UK_ASSERT_EQ(read_ref("uklock/all_acquisitions", &v), 0);
+	UK_EXPECT(v.u >= acq0 + 20 && v.u <= acq0 + 30);
+	UK_ASSERT_EQ(read_ref("uklock/all_contended", &v), 0);
+	uk_mutex_fini(&b);
+	UK_ASSERT_EQ(read_ref("uklock/named_locks", &v), 0);
+	UK_ASSERT_EQ(v.u, named0);
+}

@@ -1,8 +1,8 @@
 /*
  * ukstore in the kernel (plat-store-test image): the store finds the
  * static entries that the linker script gathered from several real
- * libraries (the platform's kvm, ukalloc, uksched, uklock's users and
- * this test's kvmtest_b), reads them through their getters, and walks
+ * libraries (the platform's kvm, ukalloc, uksched, uklock and this
+ * test's kvmtest_b), reads them through their getters, and walks
  * them all.  The image links the cooperative scheduler, so main runs in
  * a uksched thread as in a real application.
  */
@@ -29,7 +29,7 @@ static uint64_t read_u64(const char *path, int *err)
 UK_TEST(store_kernel_libraries)
 {
 	static const char *const libs[] = { "kvm", "ukalloc", "uksched",
-					    "kvmtest_b" };
+					    "uklock", "kvmtest_b" };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
