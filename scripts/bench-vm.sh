@@ -391,8 +391,12 @@ def bench_overhead():
             pair.append((rps["off"][i] - rps["on"][i]) / rps["off"][i] * 100)
         spread = statistics.stdev(pair) if len(pair) > 1 else 0.0
         se = spread / len(pair) ** 0.5
+        # A loss above the goal that noise could explain is not a miss.
+        res = verdict(lost <= 1.0)
+        if lost > 1.0 and lost - 2 * se <= 1.0:
+            res = "UNRESOLVED (noise)"
         print("  medians: on %.0f, off %.0f req/s: %.2f%% lost (goal <= 1%%) "
-              "%s" % (m_on, m_off, lost, verdict(lost <= 1.0)))
+              "%s" % (m_on, m_off, lost, res))
         print("  per pair (off - on) / off: %s %%; median %.2f%%, stdev "
               "%.1f%%, standard error of the mean %.1f%% (host noise)"
               % (" ".join("%+.1f" % x for x in pair), med(pair), spread, se))
@@ -426,10 +430,6 @@ def bench_overhead():
             print("  the exporter's own measure: %d scrapes, mean %.2f ms "
                   "each (under load): %.2f%% of each second at one scrape "
                   "per second" % (n, per * 1e3, per * 100))
-        # A loss above the goal that noise could explain is not a miss.
-        res = verdict(lost <= 1.0)
-        if lost > 1.0 and lost - 2 * se <= 1.0:
-            res = "UNRESOLVED (noise)"
         summary.append(("instance overhead (wrk req/s lost)",
                         "%.2f%% (%.0f vs %.0f req/s)" % (lost, m_on, m_off),
                         "<= 1%", res +
