@@ -68,19 +68,12 @@ static int apply_set(const char *arg)
 {
 	char path[256];
 	const char *eq = strchr(arg, '=');
-	struct uk_store_ref ref;
-	int rc;
 
 	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(path))
 		return -EINVAL;
 	memcpy(path, arg, (size_t)(eq - arg));
 	path[eq - arg] = '\0';
-	rc = uk_store_lookup(path, &ref);
-	if (rc)
-		return rc;
-	rc = uk_store_write_text(&ref, eq + 1);
-	uk_store_ref_put(&ref);
-	return rc;
+	return uk_store_write_text_path(path, eq + 1);
 }
 
 int main(int argc, char **argv)

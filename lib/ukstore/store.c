@@ -400,3 +400,29 @@ unsigned int uk_store_folder_count(void)
 	_uk_store_unlock();
 	return n;
 }
+
+/* Lookup, read, release in one call; see uk/store.h. */
+int uk_store_read_path(const char *path, struct uk_store_value *v)
+{
+	struct uk_store_ref ref;
+	int rc = uk_store_lookup(path, &ref);
+
+	if (rc)
+		return rc;
+	rc = uk_store_read(&ref, v);
+	uk_store_ref_put(&ref);
+	return rc;
+}
+
+/* Lookup, write as text, release in one call; see uk/store.h. */
+int uk_store_write_text_path(const char *path, const char *text)
+{
+	struct uk_store_ref ref;
+	int rc = uk_store_lookup(path, &ref);
+
+	if (rc)
+		return rc;
+	rc = uk_store_write_text(&ref, text);
+	uk_store_ref_put(&ref);
+	return rc;
+}

@@ -36,14 +36,9 @@
 
 static long long read_u(const char *path)
 {
-	struct uk_store_ref ref;
 	struct uk_store_value v;
-	int rc = uk_store_lookup(path, &ref);
+	int rc = uk_store_read_path(path, &v);
 
-	if (rc)
-		return rc;
-	rc = uk_store_read(&ref, &v);
-	uk_store_ref_put(&ref);
 	return rc ? rc : (long long)v.u;
 }
 

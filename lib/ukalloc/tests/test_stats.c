@@ -3,6 +3,7 @@
  * region allocator installed as the default, reading "ukalloc/..."
  * through the store gives its statistics and page counts.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <uk/alloc.h>
@@ -13,14 +14,11 @@ static char smem[1u << 20] __attribute__((aligned(4096)));
 
 static uint64_t read_u64(const char *path)
 {
-	struct uk_store_ref ref;
 	struct uk_store_value v;
-	int rc = uk_store_lookup(path, &ref);
+	int rc = uk_store_read_path(path, &v);
 
-	if (rc)
+	if (rc == -ENOENT || rc == -EINVAL)
 		return (uint64_t)-1;
-	rc = uk_store_read(&ref, &v);
-	uk_store_ref_put(&ref);
 	return rc ? (uint64_t)-2 : v.u;
 }
 

@@ -101,14 +101,7 @@ static void lock_fn(void *arg)
 
 static int read_ref(const char *path, struct uk_store_value *v)
 {
-	struct uk_store_ref ref;
-	int rc = uk_store_lookup(path, &ref);
-
-	if (rc)
-		return rc;
-	rc = uk_store_read(&ref, v);
-	uk_store_ref_put(&ref);
-	return rc;
+	return uk_store_read_path(path, v);
 }
 
 UK_TEST(uklock_stats_and_folder)

@@ -343,16 +343,9 @@ struct uk_prom_server *ts_start(uint16_t max, uint32_t idle_ms,
 /* An integer store value; all ones if missing. */
 uint64_t ts_sval(const char *path)
 {
-	struct uk_store_ref ref;
 	struct uk_store_value v;
-	uint64_t x = (uint64_t)-1;
 
-	if (uk_store_lookup(path, &ref))
-		return x;
-	if (!uk_store_read(&ref, &v))
-		x = v.u;
-	uk_store_ref_put(&ref);
-	return x;
+	return uk_store_read_path(path, &v) ? (uint64_t)-1 : v.u;
 }
 
 void ts_sleep_ms(unsigned int ms)

@@ -353,16 +353,11 @@ UK_TEST(sched_foreach)
 
 static int read_u64(const char *path, uint64_t *out)
 {
-	struct uk_store_ref ref;
 	struct uk_store_value v;
-	int rc = uk_store_lookup(path, &ref);
+	int rc = uk_store_read_path(path, &v);
 
-	if (rc)
-		return rc;
-	rc = uk_store_read(&ref, &v);
 	if (!rc)
 		*out = v.type == UK_STORE_DOUBLE ? (uint64_t)(v.d * 1e9) : v.u;
-	uk_store_ref_put(&ref);
 	return rc;
 }
 

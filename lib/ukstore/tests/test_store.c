@@ -116,17 +116,9 @@ const char *const tst_static_names[] = {
 	"str", "hist", "failing", "small", NULL
 };
 
-static int readp(const char *path, struct uk_store_value *v)
-{
-	struct uk_store_ref ref;
-	int rc = uk_store_lookup(path, &ref);
-
-	if (rc)
-		return rc;
-	rc = uk_store_read(&ref, v);
-	uk_store_ref_put(&ref);
-	return rc;
-}
+/* The one-call path forms are what these tests read and write with. */
+#define readp uk_store_read_path
+#define writep uk_store_write_text_path
 
 static int fmtp(const char *path, char *buf, size_t size)
 {
@@ -134,18 +126,6 @@ static int fmtp(const char *path, char *buf, size_t size)
 	int rc = readp(path, &v);
 
 	return rc ? rc : uk_store_value_format(&v, buf, size);
-}
-
-static int writep(const char *path, const char *text)
-{
-	struct uk_store_ref ref;
-	int rc = uk_store_lookup(path, &ref);
-
-	if (rc)
-		return rc;
-	rc = uk_store_write_text(&ref, text);
-	uk_store_ref_put(&ref);
-	return rc;
 }
 
 UK_TEST(static_every_type)

@@ -15,14 +15,9 @@
 
 static uint64_t read_u64(const char *path, int *err)
 {
-	struct uk_store_ref ref;
 	struct uk_store_value v;
 
-	*err = uk_store_lookup(path, &ref);
-	if (*err)
-		return 0;
-	*err = uk_store_read(&ref, &v);
-	uk_store_ref_put(&ref);
+	*err = uk_store_read_path(path, &v);
 	return *err ? 0 : v.u;
 }
 

@@ -355,6 +355,18 @@ int uk_store_write_text(const struct uk_store_ref *ref, const char *text);
 int uk_store_value_format(const struct uk_store_value *v, char *buf,
 			  size_t size);
 
+/**
+ * Looks path up, reads the entry and lets it go: the one-call form of
+ * uk_store_lookup() + uk_store_read() + uk_store_ref_put().  Returns as
+ * those do.  A string value points at the producer's own string.
+ */
+int uk_store_read_path(const char *path, struct uk_store_value *v);
+/**
+ * Looks path up and writes text to it (uk_store_write_text()).  Returns
+ * 0, -ENOENT, -EINVAL, -EPERM, -ERANGE or the setter's error.
+ */
+int uk_store_write_text_path(const char *path, const char *text);
+
 /* ---- enumeration ---------------------------------------------------- */
 
 /**
