@@ -110,8 +110,14 @@ except Exception as e:
     print("error:", e)'
 }
 
+# A result can lag the scrape that produced it by a moment (ingestion,
+# a late scrape on a loaded host): an empty answer is asked again for up
+# to 5 s before it counts as a failure.
 for q in 'up == 1' 'scrape_samples_scraped > 0' "$@"; do
-  res=$(query "$q")
+  for _ in $(seq 10); do
+    res=$(query "$q")
+    case "${res%% *}" in 0|''|*[!0-9]*) sleep 0.5 ;; *) break ;; esac
+  done
   n=${res%% *}
   case "$n" in
     ''|*[!0-9]*) fail "query '$q' returns series" "$res" ;;

@@ -20,7 +20,7 @@ bash tests/lib/prometheus_scrape.sh 127.0.0.1 "$DEMO_PORT" \
   'demo_tick_period == 100' \
   'demo_version_info' \
   'ukprom_scrapes_total{format="openmetrics"} > 0' \
-  'rate(demo_ticks_total[3s]) > 0' >"$log" 2>&1
+  'rate(demo_ticks_total[10s]) > 0' >"$log" 2>&1
 sed '$d' "$log"
 absorb "$log" "prometheus_scrape.sh"
 rm -f "$log"
