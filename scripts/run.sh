@@ -13,6 +13,7 @@
 set -u
 cd "$(dirname "$0")/.."
 . scripts/vm.sh
+. scripts/prometheus.sh
 
 MPORT=${UKMON_METRICS_PORT:-9100}
 FPORT=${UKMON_FILE_PORT:-8080}
@@ -20,9 +21,8 @@ PPORT=${UKMON_PROM_PORT:-9090}
 APPEND=${UKMON_APPEND-net.ip=10.0.2.15/24 net.gw=10.0.2.2}
 RUN=build/run
 VM_LOG=$RUN/vm.log
-mkdir -p "$RUN/prometheus-data"
+mkdir -p "$RUN"
 
-PROM_PID=
 cleanup() {
   trap - INT TERM EXIT
   echo
@@ -49,25 +49,9 @@ t1=$(date +%s.%N)
 sed 's/^/  vm| /' "$VM_LOG"
 awk -v a="$t0" -v b="$t1" 'BEGIN{printf "exporter ready %.2f s after QEMU start\n", b-a}'
 
-cat >"$RUN/prometheus.yml" <<EOT
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: ukmon
-    static_configs:
-      - targets: ['127.0.0.1:$MPORT']
-EOT
-prometheus --config.file="$RUN/prometheus.yml" \
-  --storage.tsdb.path="$RUN/prometheus-data" \
-  --web.listen-address="127.0.0.1:$PPORT" \
-  >"$RUN/prometheus.log" 2>&1 &
-PROM_PID=$!
-for i in $(seq 100); do
-  curl -sf "http://127.0.0.1:$PPORT/-/ready" >/dev/null && break
-  kill -0 "$PROM_PID" 2>/dev/null || { echo "prometheus failed:"; tail "$RUN/prometheus.log"; exit 1; }
-  sleep 0.1
-done
+if ! prom_start "$RUN" "127.0.0.1:$MPORT" "$PPORT"; then
+  echo "prometheus failed:"; tail "$RUN/prometheus.log"; exit 1
+fi
 
 graph="http://127.0.0.1:$PPORT/graph?g0.expr=rate(netdev_rx_packets_total%5B1m%5D)&g0.tab=0&g0.range_input=15m&g1.expr=rate(ukalloc_allocs_total%5B1m%5D)&g1.tab=0&g1.range_input=15m&g2.expr=rate(uksched_cpu_seconds_total%5B1m%5D)&g2.tab=0&g2.range_input=15m"
 cat <<EOT

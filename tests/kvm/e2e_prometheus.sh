@@ -15,6 +15,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tally.sh
 . tests/kvm/vm_test.sh
+. scripts/prometheus.sh
 WRK_SECONDS=${WRK_SECONDS:-5}
 
 vmt_boot || { finish; exit 1; }
@@ -25,27 +26,11 @@ _prom_rm() { rm -rf "$work"; }
 trap '_prom_rm; _vmt_cleanup' EXIT
 
 web=$(free_port)
-cat >"$work/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: ukmon-vm
-    static_configs:
-      - targets: ['127.0.0.1:$VMT_MPORT']
-YML
-prometheus --config.file="$work/prometheus.yml" \
-  --storage.tsdb.path="$work/data" \
-  --web.listen-address="127.0.0.1:$web" \
-  --log.level=warn >"$work/prometheus.log" 2>&1 &
-vmt_track $!
-api="http://127.0.0.1:$web/api/v1"
-for _ in $(seq 100); do
-  curl -sf --max-time 1 "http://127.0.0.1:$web/-/ready" >/dev/null && break
-  sleep 0.1
-done
-if curl -sf --max-time 1 "http://127.0.0.1:$web/-/ready" >/dev/null; then
+prom_start "$work" "127.0.0.1:$VMT_MPORT" "$web"
+rc=$?
+vmt_track "$PROM_PID"
+api=$PROM_API
+if [ $rc -eq 0 ]; then
   pass "prometheus is ready on 127.0.0.1:$web"
 else
   fail "prometheus is ready" "log follows"
@@ -53,17 +38,7 @@ else
   finish
   exit 1
 fi
-
-# target_state prints "health lastError lastScrapeDuration" of the VM.
-target_state() {
-  curl -s --max-time 2 "$api/targets?state=active" |
-    /usr/bin/python3 -c 'import json, sys
-try:
-    t = json.load(sys.stdin)["data"]["activeTargets"][0]
-    print(t["health"], repr(t["lastError"]), t["lastScrapeDuration"])
-except Exception as e:
-    print("none", repr(str(e)), 0)'
-}
+target_state() { prom_target_state; }
 
 # target_up NAME: passes once the target is up with an empty lastError.
 target_up() {

@@ -19,11 +19,11 @@ shift 2
 tmp=${E2E_TMP:-build/e2e}
 mkdir -p "$tmp"
 work=$(mktemp -d "$tmp/prometheus.XXXXXX")
-prom_pid=
+. "$here/../../scripts/prometheus.sh"
 cleanup() {
-  if [ -n "$prom_pid" ]; then
-    kill "$prom_pid" 2>/dev/null
-    wait "$prom_pid" 2>/dev/null
+  if [ -n "$PROM_PID" ]; then
+    kill "$PROM_PID" 2>/dev/null
+    wait "$PROM_PID" 2>/dev/null
   fi
   rm -rf "$work"
 }
@@ -31,31 +31,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 web=$(free_port)
-cat >"$work/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: ukmon
-    static_configs:
-      - targets: ['$host:$port']
-YML
-
-prometheus --config.file="$work/prometheus.yml" \
-  --storage.tsdb.path="$work/data" \
-  --web.listen-address="127.0.0.1:$web" \
-  --log.level=warn >"$work/prometheus.log" 2>&1 &
-prom_pid=$!
-api="http://127.0.0.1:$web/api/v1"
-
-# Waits for Prometheus itself to answer.
-for _ in $(seq 50); do
-  curl -sf --max-time 1 "http://127.0.0.1:$web/-/ready" >/dev/null && break
-  kill -0 "$prom_pid" 2>/dev/null || break
-  sleep 0.2
-done
-if curl -sf --max-time 1 "http://127.0.0.1:$web/-/ready" >/dev/null; then
+if prom_start "$work" "$host:$port" "$web"; then
   pass "prometheus is ready on 127.0.0.1:$web"
 else
   fail "prometheus is ready" "log follows"
@@ -63,18 +39,8 @@ else
   finish
   exit 1
 fi
-
-# target_state prints "health lastError scrapes" of our target.
-target_state() {
-  curl -s --max-time 2 "$api/targets?state=active" |
-    /usr/bin/python3 -c 'import json, sys
-try:
-    d = json.load(sys.stdin)
-    t = d["data"]["activeTargets"][0]
-    print(t["health"], repr(t["lastError"]), t["lastScrapeDuration"])
-except Exception as e:
-    print("none", repr(str(e)), 0)'
-}
+api=$PROM_API
+target_state() { prom_target_state; }
 
 # Several scrapes happen first, so "up" means it stayed up, not got lucky.
 sleep 4

@@ -1,0 +1,53 @@
+# Starts Debian's Prometheus scraping one target every second (sourced by
+# scripts/run.sh and the end-to-end tests; not run on its own).
+#
+#   prom_start DIR TARGET WEBPORT
+#       writes DIR/prometheus.yml (job "ukmon", 1 s interval) and starts
+#       prometheus with its TSDB in DIR/data, listening on
+#       127.0.0.1:WEBPORT, logging to DIR/prometheus.log.  Sets PROM_PID
+#       and PROM_API (the /api/v1 URL).  Returns 0 once it answers
+#       /-/ready, 1 if it died or did not within 10 s (the caller stops
+#       it by PROM_PID either way).
+#   prom_target_state
+#       prints "health 'lastError' lastScrapeDuration" of the first
+#       active target ("none 'why' 0" if there is none yet).
+PROM_PID=
+PROM_API=
+
+prom_start() {
+  local dir=$1 target=$2 web=$3 i
+  mkdir -p "$dir"
+  cat >"$dir/prometheus.yml" <<YML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: ukmon
+    static_configs:
+      - targets: ['$target']
+YML
+  prometheus --config.file="$dir/prometheus.yml" \
+    --storage.tsdb.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$web" \
+    --log.level=warn >"$dir/prometheus.log" 2>&1 &
+  PROM_PID=$!
+  PROM_API="http://127.0.0.1:$web/api/v1"
+  for i in $(seq 100); do
+    curl -sf --max-time 1 "http://127.0.0.1:$web/-/ready" >/dev/null &&
+      return 0
+    kill -0 "$PROM_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+prom_target_state() {
+  curl -s --max-time 2 "$PROM_API/targets?state=active" |
+    /usr/bin/python3 -c 'import json, sys
+try:
+    t = json.load(sys.stdin)["data"]["activeTargets"][0]
+    print(t["health"], repr(t["lastError"]), t["lastScrapeDuration"])
+except Exception as e:
+    print("none", repr(str(e)), 0)'
+}
