@@ -68,13 +68,13 @@ UK_TEST(tarfs_finds_files_by_path)
 	size_t n;
 
 	build();
-	UK_ASSERT_EQ(find("/index.html", &d, &n), 0);
-	UK_ASSERT_EQ(n, 11);
-	UK_ASSERT_EQ(memcmp(d, "<h1>hi</h1>", 11), 0);
-	UK_ASSERT_EQ(find("/docs/b.txt", &d, &n), 0);
-	UK_ASSERT_EQ(n, 3);
-	UK_ASSERT_EQ(find("/empty", &d, &n), 0);
-	UK_ASSERT_EQ(n, 0);
+	UK_TEST_EQ(find("/index.html", &d, &n), 0);
+	UK_TEST_EQ(n, 11);
+	UK_TEST_EQ(memcmp(d, "<h1>hi</h1>", 11), 0);
+	UK_TEST_EQ(find("/docs/b.txt", &d, &n), 0);
+	UK_TEST_EQ(n, 3);
+	UK_TEST_EQ(find("/empty", &d, &n), 0);
+	UK_TEST_EQ(n, 0);
 }
 
 UK_TEST(tarfs_misses_and_directories)
@@ -83,11 +83,11 @@ UK_TEST(tarfs_misses_and_directories)
 	size_t n;
 
 	build();
-	UK_ASSERT_EQ(find("/", &d, &n), -1);
-	UK_ASSERT_EQ(find("/index", &d, &n), -1);
-	UK_ASSERT_EQ(find("/b.txt", &d, &n), -1);
-	UK_ASSERT_EQ(find("index.html", &d, &n), -1);
-	UK_ASSERT_EQ(find("/nope", &d, &n), -1);
+	UK_TEST_EQ(find("/", &d, &n), -1);
+	UK_TEST_EQ(find("/index", &d, &n), -1);
+	UK_TEST_EQ(find("/b.txt", &d, &n), -1);
+	UK_TEST_EQ(find("index.html", &d, &n), -1);
+	UK_TEST_EQ(find("/nope", &d, &n), -1);
 }
 
 UK_TEST(tarfs_refuses_corrupt_archives)
@@ -97,15 +97,15 @@ UK_TEST(tarfs_refuses_corrupt_archives)
 
 	build();
 	img[512 + 5] ^= 1; /* the second header's name: checksum now wrong */
-	UK_ASSERT_EQ(find("/index.html", &d, &n), -1);
+	UK_TEST_EQ(find("/index.html", &d, &n), -1);
 	build();
 	/* Cut inside b.txt's data: its size runs past the end. */
-	UK_ASSERT_EQ(demo_tar_find(img, 4 * 512 + 1, "/index.html", 11,
+	UK_TEST_EQ(demo_tar_find(img, 4 * 512 + 1, "/index.html", 11,
 				   &d, &n), 0);
-	UK_ASSERT_EQ(demo_tar_find(img, 4 * 512 + 1, "/docs/b.txt", 11,
+	UK_TEST_EQ(demo_tar_find(img, 4 * 512 + 1, "/docs/b.txt", 11,
 				   &d, &n), -1);
-	UK_ASSERT_EQ(demo_tar_find(img, 4 * 512 + 3, "/docs/b.txt", 11,
+	UK_TEST_EQ(demo_tar_find(img, 4 * 512 + 3, "/docs/b.txt", 11,
 				   &d, &n), 0);
 	memset(img, 'x', 4096);
-	UK_ASSERT_EQ(find("/index.html", &d, &n), -1);
+	UK_TEST_EQ(find("/index.html", &d, &n), -1);
 }

@@ -28,14 +28,14 @@ UK_TEST(backtrace_chain)
 	int i;
 
 	chain(5);
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
 					    8), 5);
 	for (i = 0; i < 5; i++)
-		UK_ASSERT_EQ(pcs[i], 0x1000 + i);
+		UK_TEST_EQ(pcs[i], 0x1000 + i);
 	/* The output limit. */
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
 					    3), 3);
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
 					    0), 0);
 }
 
@@ -45,10 +45,10 @@ UK_TEST(backtrace_bounds)
 
 	chain(5);
 	/* hi just past frame 2: frames 0..2 are inside. */
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0,
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0,
 					    (uintptr_t)frames[3], pcs, 8), 3);
 	/* lo above the start: nothing. */
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0],
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0],
 					    (uintptr_t)frames[1], 0, pcs, 8),
 		     0);
 }
@@ -59,19 +59,19 @@ UK_TEST(backtrace_bad_links)
 
 	chain(4);
 	frames[1][0] = (uintptr_t)frames[0]; /* goes down: stop after it */
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
 					    8), 2);
 	chain(4);
 	frames[2][0] = (uintptr_t)frames[2]; /* a loop */
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
 					    8), 3);
 	chain(4);
 	frames[1][0] = (uintptr_t)frames[2] + 4; /* misaligned */
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
 					    8), 2);
 	chain(4);
 	frames[2][1] = 0; /* no return address: the end */
-	UK_ASSERT_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
+	UK_TEST_EQ(uk_arch_backtrace_walk((uintptr_t)frames[0], 0, 0, pcs,
 					    8), 2);
-	UK_ASSERT_EQ(uk_arch_backtrace_walk(0, 0, 0, pcs, 8), 0);
+	UK_TEST_EQ(uk_arch_backtrace_walk(0, 0, 0, pcs, 8), 0);
 }

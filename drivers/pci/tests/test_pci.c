@@ -100,14 +100,14 @@ UK_TEST(pci_scan_finds_all_functions_in_order)
 	struct seen s = { 0 };
 
 	setup();
-	UK_ASSERT_EQ(uk_pci_scan(&fake_ops, collect, &s), 0);
-	UK_ASSERT_EQ(s.n, 6);
-	UK_ASSERT_EQ(s.dids[0], 0x1237);
-	UK_ASSERT_EQ(s.dids[1], 0x1000);
-	UK_ASSERT_EQ(s.dids[2], 0x0001);
-	UK_ASSERT_EQ(s.dids[3], 0x0002); /* function 2 of the multi-fn */
-	UK_ASSERT_EQ(s.dids[4], 0x0001); /* the bridge */
-	UK_ASSERT_EQ(s.dids[5], 0x1001); /* behind the bridge */
+	UK_TEST_EQ(uk_pci_scan(&fake_ops, collect, &s), 0);
+	UK_TEST_EQ(s.n, 6);
+	UK_TEST_EQ(s.dids[0], 0x1237);
+	UK_TEST_EQ(s.dids[1], 0x1000);
+	UK_TEST_EQ(s.dids[2], 0x0001);
+	UK_TEST_EQ(s.dids[3], 0x0002); /* function 2 of the multi-fn */
+	UK_TEST_EQ(s.dids[4], 0x0001); /* the bridge */
+	UK_TEST_EQ(s.dids[5], 0x1001); /* behind the bridge */
 }
 
 UK_TEST(pci_scan_reads_bars_irq_and_ids)
@@ -116,12 +116,12 @@ UK_TEST(pci_scan_reads_bars_irq_and_ids)
 
 	setup();
 	uk_pci_scan(&fake_ops, collect, &s);
-	UK_ASSERT_EQ(s.net.class_code, 0x02);
-	UK_ASSERT_EQ(s.net.irq_line, 11);
-	UK_ASSERT_EQ(s.net.irq_pin, 1);
-	UK_ASSERT_EQ(s.net.subsys_id, 1);
-	UK_ASSERT_EQ(uk_pci_bar_io(s.net.bar[0]), 0xc040);
-	UK_ASSERT_EQ(uk_pci_bar_io(0xfebf0000), 0);
+	UK_TEST_EQ(s.net.class_code, 0x02);
+	UK_TEST_EQ(s.net.irq_line, 11);
+	UK_TEST_EQ(s.net.irq_pin, 1);
+	UK_TEST_EQ(s.net.subsys_id, 1);
+	UK_TEST_EQ(uk_pci_bar_io(s.net.bar[0]), 0xc040);
+	UK_TEST_EQ(uk_pci_bar_io(0xfebf0000), 0);
 }
 
 static int stop_at_net(void *arg, const struct uk_pci_dev *d)
@@ -135,9 +135,9 @@ UK_TEST(pci_scan_stops_on_callback_result)
 	int n = 0;
 
 	setup();
-	UK_ASSERT_EQ(uk_pci_scan(&fake_ops, stop_at_net, &n), 42);
-	UK_ASSERT_EQ(n, 2);
-	UK_ASSERT_EQ(uk_pci_scan(NULL, stop_at_net, &n), -22);
+	UK_TEST_EQ(uk_pci_scan(&fake_ops, stop_at_net, &n), 42);
+	UK_TEST_EQ(n, 2);
+	UK_TEST_EQ(uk_pci_scan(NULL, stop_at_net, &n), -22);
 }
 
 UK_TEST(pci_enable_sets_io_mem_and_master)
@@ -147,7 +147,7 @@ UK_TEST(pci_enable_sets_io_mem_and_master)
 	setup();
 	uk_pci_scan(&fake_ops, collect, &s);
 	uk_pci_enable(&s.net);
-	UK_ASSERT_EQ(find(0, 3, 0)->cfg[1] & 7, 7);
+	UK_TEST_EQ(find(0, 3, 0)->cfg[1] & 7, 7);
 }
 
 static int count_only(void *arg, const struct uk_pci_dev *d)
@@ -164,6 +164,6 @@ UK_TEST(pci_bridge_loop_terminates)
 	setup();
 	f = find(0, 5, 0);
 	f->cfg[6] = 0x00000000; /* secondary bus 0: points back at itself */
-	UK_ASSERT_EQ(uk_pci_scan(&fake_ops, count_only, &n), 0);
-	UK_ASSERT_EQ(n, 5);
+	UK_TEST_EQ(uk_pci_scan(&fake_ops, count_only, &n), 0);
+	UK_TEST_EQ(n, 5);
 }

@@ -146,18 +146,18 @@ UK_TEST(virtio_net_attach_negotiates_and_registers)
 {
 	struct uk_netdev *nd = attach();
 
-	UK_ASSERT_TRUE(nd != NULL);
+	UK_TEST_ASSERT(nd != NULL);
 	/* Only MAC and STATUS: no merged buffers, no checksum offload. */
-	UK_ASSERT_EQ(m.guest_features, (1u << 5) | (1u << 16));
-	UK_ASSERT_EQ(m.status, UK_VIRTIO_S_ACK | UK_VIRTIO_S_DRIVER |
+	UK_TEST_EQ(m.guest_features, (1u << 5) | (1u << 16));
+	UK_TEST_EQ(m.status, UK_VIRTIO_S_ACK | UK_VIRTIO_S_DRIVER |
 		     UK_VIRTIO_S_DRIVER_OK);
-	UK_ASSERT_EQ(memcmp(nd->hwaddr, "\x52\x54\x00\x12\x34\x56", 6), 0);
-	UK_ASSERT_EQ(nd->mtu, 1500);
+	UK_TEST_EQ(memcmp(nd->hwaddr, "\x52\x54\x00\x12\x34\x56", 6), 0);
+	UK_TEST_EQ(nd->mtu, 1500);
 	/* Every receive buffer is offered to the device up front. */
-	UK_ASSERT_EQ(m.q[0]->avail->idx, QSIZE);
-	UK_ASSERT_EQ(uk_netdev_link_up(nd), 1);
+	UK_TEST_EQ(m.q[0]->avail->idx, QSIZE);
+	UK_TEST_EQ(uk_netdev_link_up(nd), 1);
 	m.config[6] = 0;
-	UK_ASSERT_EQ(uk_netdev_link_up(nd), 0);
+	UK_TEST_EQ(uk_netdev_link_up(nd), 0);
 	uk_netdev_unregister(nd);
 }
 
@@ -166,15 +166,15 @@ UK_TEST(virtio_net_tx_prepends_header_and_counts)
 	struct uk_netdev *nd = attach();
 	uint8_t frame[60];
 
-	UK_ASSERT_TRUE(nd != NULL);
+	UK_TEST_ASSERT(nd != NULL);
 	memset(frame, 0xab, sizeof(frame));
-	UK_ASSERT_EQ(uk_netdev_tx(nd, frame, sizeof(frame)), 0);
-	UK_ASSERT_EQ(m.tx_len, 70);
-	UK_ASSERT_EQ(m.tx_frame[0], 0);
-	UK_ASSERT_EQ(m.tx_frame[10], 0xab);
-	UK_ASSERT_EQ(nd->stats.tx_packets, 1);
-	UK_ASSERT_EQ(nd->stats.tx_bytes, 60);
-	UK_ASSERT_EQ(uk_netdev_tx(nd, frame, 3000), -EMSGSIZE);
+	UK_TEST_EQ(uk_netdev_tx(nd, frame, sizeof(frame)), 0);
+	UK_TEST_EQ(m.tx_len, 70);
+	UK_TEST_EQ(m.tx_frame[0], 0);
+	UK_TEST_EQ(m.tx_frame[10], 0xab);
+	UK_TEST_EQ(nd->stats.tx_packets, 1);
+	UK_TEST_EQ(nd->stats.tx_bytes, 60);
+	UK_TEST_EQ(uk_netdev_tx(nd, frame, 3000), -EMSGSIZE);
 	uk_netdev_unregister(nd);
 }
 
@@ -184,16 +184,16 @@ UK_TEST(virtio_net_tx_full_queue_then_reclaim)
 	uint8_t frame[60] = { 1 };
 	int i;
 
-	UK_ASSERT_TRUE(nd != NULL);
+	UK_TEST_ASSERT(nd != NULL);
 	m.tx_consume = 0; /* a device that has stalled */
 	for (i = 0; i < QSIZE; i++)
-		UK_ASSERT_EQ(uk_netdev_tx(nd, frame, sizeof(frame)), 0);
-	UK_ASSERT_EQ(uk_netdev_tx(nd, frame, sizeof(frame)), -EAGAIN);
-	UK_ASSERT_EQ(nd->stats.tx_queue_full, 1);
+		UK_TEST_EQ(uk_netdev_tx(nd, frame, sizeof(frame)), 0);
+	UK_TEST_EQ(uk_netdev_tx(nd, frame, sizeof(frame)), -EAGAIN);
+	UK_TEST_EQ(nd->stats.tx_queue_full, 1);
 	/* The device catches up: buffers come back on the next transmit. */
 	while (dev_complete(&m, 1, NULL, 0) == 0)
 		;
-	UK_ASSERT_EQ(uk_netdev_tx(nd, frame, sizeof(frame)), 0);
+	UK_TEST_EQ(uk_netdev_tx(nd, frame, sizeof(frame)), 0);
 	uk_netdev_unregister(nd);
 }
 
@@ -204,26 +204,26 @@ UK_TEST(virtio_net_rx_interrupt_copy_and_repost)
 	uint16_t avail0;
 	int i;
 
-	UK_ASSERT_TRUE(nd != NULL);
+	UK_TEST_ASSERT(nd != NULL);
 	rx_cb_calls = 0;
 	uk_netdev_rx_cb_set(nd, rx_cb, NULL);
-	UK_ASSERT_EQ(uk_netdev_rx_intr_enable(nd, 1), 0);
+	UK_TEST_EQ(uk_netdev_rx_intr_enable(nd, 1), 0);
 	for (i = 0; i < 100; i++)
 		frame[i] = (uint8_t)i;
 	avail0 = m.q[0]->avail->idx;
-	UK_ASSERT_EQ(inject(frame, sizeof(frame)), 0);
-	UK_ASSERT_EQ(uk_virtio_net_irq(nd->priv), 1);
-	UK_ASSERT_EQ(rx_cb_calls, 1);
+	UK_TEST_EQ(inject(frame, sizeof(frame)), 0);
+	UK_TEST_EQ(uk_virtio_net_irq(nd->priv), 1);
+	UK_TEST_EQ(rx_cb_calls, 1);
 	/* A second interrupt with nothing pending is not ours. */
-	UK_ASSERT_EQ(uk_virtio_net_irq(nd->priv), 0);
-	UK_ASSERT_EQ(uk_netdev_rx(nd, out, sizeof(out)), 100);
-	UK_ASSERT_EQ(memcmp(out, frame, 100), 0);
-	UK_ASSERT_EQ(uk_netdev_rx(nd, out, sizeof(out)), 0);
+	UK_TEST_EQ(uk_virtio_net_irq(nd->priv), 0);
+	UK_TEST_EQ(uk_netdev_rx(nd, out, sizeof(out)), 100);
+	UK_TEST_EQ(memcmp(out, frame, 100), 0);
+	UK_TEST_EQ(uk_netdev_rx(nd, out, sizeof(out)), 0);
 	/* The buffer went straight back to the device. */
-	UK_ASSERT_EQ((uint16_t)(m.q[0]->avail->idx - avail0), 1);
-	UK_ASSERT_EQ(nd->stats.rx_packets, 1);
-	UK_ASSERT_EQ(nd->stats.rx_bytes, 100);
-	UK_ASSERT_TRUE(nd->stats.rx_queue_empty >= 1);
+	UK_TEST_EQ((uint16_t)(m.q[0]->avail->idx - avail0), 1);
+	UK_TEST_EQ(nd->stats.rx_packets, 1);
+	UK_TEST_EQ(nd->stats.rx_bytes, 100);
+	UK_TEST_ASSERT(nd->stats.rx_queue_empty >= 1);
 	uk_netdev_unregister(nd);
 }
 
@@ -233,14 +233,14 @@ UK_TEST(virtio_net_rx_many_frames_wrap_the_ring)
 	uint8_t frame[64], out[1600];
 	int i;
 
-	UK_ASSERT_TRUE(nd != NULL);
+	UK_TEST_ASSERT(nd != NULL);
 	for (i = 0; i < 5 * QSIZE; i++) {
 		memset(frame, i, sizeof(frame));
-		UK_ASSERT_EQ(inject(frame, sizeof(frame)), 0);
-		UK_ASSERT_EQ(uk_netdev_rx(nd, out, sizeof(out)), 64);
-		UK_ASSERT_EQ(out[63], (uint8_t)i);
+		UK_TEST_EQ(inject(frame, sizeof(frame)), 0);
+		UK_TEST_EQ(uk_netdev_rx(nd, out, sizeof(out)), 64);
+		UK_TEST_EQ(out[63], (uint8_t)i);
 	}
-	UK_ASSERT_EQ(nd->stats.rx_packets, 5 * QSIZE);
+	UK_TEST_EQ(nd->stats.rx_packets, 5 * QSIZE);
 	uk_netdev_unregister(nd);
 }
 
@@ -249,16 +249,16 @@ UK_TEST(virtio_net_rx_small_buffer_and_intr_pending)
 	struct uk_netdev *nd = attach();
 	uint8_t frame[200] = { 0 }, out[64];
 
-	UK_ASSERT_TRUE(nd != NULL);
+	UK_TEST_ASSERT(nd != NULL);
 	uk_netdev_rx_intr_enable(nd, 0);
-	UK_ASSERT_EQ(inject(frame, sizeof(frame)), 0);
+	UK_TEST_EQ(inject(frame, sizeof(frame)), 0);
 	/* Re-enabling finds the frame that arrived while it was off. */
-	UK_ASSERT_EQ(uk_netdev_rx_intr_enable(nd, 1), 1);
-	UK_ASSERT_EQ(uk_netdev_rx(nd, out, sizeof(out)), -EMSGSIZE);
-	UK_ASSERT_EQ(nd->stats.rx_errors, 1);
+	UK_TEST_EQ(uk_netdev_rx_intr_enable(nd, 1), 1);
+	UK_TEST_EQ(uk_netdev_rx(nd, out, sizeof(out)), -EMSGSIZE);
+	UK_TEST_EQ(nd->stats.rx_errors, 1);
 	/* The buffer was re-posted all the same. */
-	UK_ASSERT_EQ(inject(frame, 10), 0);
-	UK_ASSERT_EQ(uk_netdev_rx(nd, out, sizeof(out)), 10);
+	UK_TEST_EQ(inject(frame, 10), 0);
+	UK_TEST_EQ(uk_netdev_rx(nd, out, sizeof(out)), 10);
 	uk_netdev_unregister(nd);
 }
 
@@ -282,14 +282,14 @@ UK_TEST(virtio_net_attach_survives_allocation_failures)
 		if (rc == 0) {
 			ok = 1;
 		} else {
-			UK_ASSERT_EQ(rc, -ENOMEM);
-			UK_ASSERT_EQ(uk_netdev_count(), n0);
+			UK_TEST_EQ(rc, -ENOMEM);
+			UK_TEST_EQ(uk_netdev_count(), n0);
 			/* Untouched, or told that the driver gave up. */
-			UK_ASSERT_TRUE(m.status == 0 ||
+			UK_TEST_ASSERT(m.status == 0 ||
 				       m.status == UK_VIRTIO_S_FAILED);
 		}
 	}
-	UK_ASSERT_TRUE(ok);
-	UK_ASSERT_TRUE(nth > 2); /* some allocations did fail first */
+	UK_TEST_ASSERT(ok);
+	UK_TEST_ASSERT(nth > 2); /* some allocations did fail first */
 	uk_netdev_unregister(uk_netdev_get(n0));
 }

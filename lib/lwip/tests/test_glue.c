@@ -29,32 +29,32 @@ UK_TEST(mbox_fifo_full_and_empty)
 	void *m;
 	uintptr_t i;
 
-	UK_ASSERT_EQ(uk_lwip_mbox_init(&mb, 0), -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_mbox_init(&mb, 4), 0);
-	UK_ASSERT_EQ(uk_lwip_mbox_tryfetch(&mb, &m), -EAGAIN);
+	UK_TEST_EQ(uk_lwip_mbox_init(&mb, 0), -EINVAL);
+	UK_TEST_EQ(uk_lwip_mbox_init(&mb, 4), 0);
+	UK_TEST_EQ(uk_lwip_mbox_tryfetch(&mb, &m), -EAGAIN);
 	/* Wrap the ring several times. */
 	for (i = 1; i <= 10; i++) {
-		UK_ASSERT_EQ(uk_lwip_mbox_trypost(&mb, tag(i)), 0);
-		UK_ASSERT_EQ(uk_lwip_mbox_trypost(&mb, tag(100 + i)), 0);
-		UK_ASSERT_EQ(uk_lwip_mbox_tryfetch(&mb, &m), 0);
-		UK_ASSERT_TRUE(m == tag(i));
-		UK_ASSERT_EQ(uk_lwip_mbox_tryfetch(&mb, &m), 0);
-		UK_ASSERT_TRUE(m == tag(100 + i));
+		UK_TEST_EQ(uk_lwip_mbox_trypost(&mb, tag(i)), 0);
+		UK_TEST_EQ(uk_lwip_mbox_trypost(&mb, tag(100 + i)), 0);
+		UK_TEST_EQ(uk_lwip_mbox_tryfetch(&mb, &m), 0);
+		UK_TEST_ASSERT(m == tag(i));
+		UK_TEST_EQ(uk_lwip_mbox_tryfetch(&mb, &m), 0);
+		UK_TEST_ASSERT(m == tag(100 + i));
 	}
 	for (i = 0; i < 4; i++)
-		UK_ASSERT_EQ(uk_lwip_mbox_trypost(&mb, tag(i)), 0);
-	UK_ASSERT_EQ(uk_lwip_mbox_count(&mb), 4);
-	UK_ASSERT_EQ(uk_lwip_mbox_trypost(&mb, tag(9)), -EAGAIN);
-	UK_ASSERT_EQ(uk_lwip_mbox_trypost_fromisr(&mb, tag(9)), -EAGAIN);
+		UK_TEST_EQ(uk_lwip_mbox_trypost(&mb, tag(i)), 0);
+	UK_TEST_EQ(uk_lwip_mbox_count(&mb), 4);
+	UK_TEST_EQ(uk_lwip_mbox_trypost(&mb, tag(9)), -EAGAIN);
+	UK_TEST_EQ(uk_lwip_mbox_trypost_fromisr(&mb, tag(9)), -EAGAIN);
 	for (i = 0; i < 4; i++) {
-		UK_ASSERT_EQ(uk_lwip_mbox_fetch(&mb, &m, 0), 0);
-		UK_ASSERT_TRUE(m == tag(i));
+		UK_TEST_EQ(uk_lwip_mbox_fetch(&mb, &m, 0), 0);
+		UK_TEST_ASSERT(m == tag(i));
 	}
 	/* NULL messages are messages too (lwIP posts them), and a NULL
 	 * destination discards. */
-	UK_ASSERT_EQ(uk_lwip_mbox_trypost_fromisr(&mb, NULL), 0);
-	UK_ASSERT_EQ(uk_lwip_mbox_tryfetch(&mb, NULL), 0);
-	UK_ASSERT_EQ(uk_lwip_mbox_count(&mb), 0);
+	UK_TEST_EQ(uk_lwip_mbox_trypost_fromisr(&mb, NULL), 0);
+	UK_TEST_EQ(uk_lwip_mbox_tryfetch(&mb, NULL), 0);
+	UK_TEST_EQ(uk_lwip_mbox_count(&mb), 0);
 	uk_lwip_mbox_fini(&mb);
 }
 
@@ -64,13 +64,13 @@ UK_TEST(mbox_fetch_times_out)
 	uint64_t t0, dt;
 	void *m = tag(1);
 
-	UK_ASSERT_EQ(uk_lwip_mbox_init(&mb, 2), 0);
+	UK_TEST_EQ(uk_lwip_mbox_init(&mb, 2), 0);
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(uk_lwip_mbox_fetch(&mb, &m, t0 + 30 * MS), -ETIMEDOUT);
+	UK_TEST_EQ(uk_lwip_mbox_fetch(&mb, &m, t0 + 30 * MS), -ETIMEDOUT);
 	dt = uk_plat_time_mono_ns() - t0;
-	UK_EXPECT(dt >= 30 * MS);
-	UK_EXPECT(dt < 2000 * MS);
-	UK_ASSERT_TRUE(m == tag(1)); /* untouched on timeout */
+	UK_TEST_EXPECT(dt >= 30 * MS);
+	UK_TEST_EXPECT(dt < 2000 * MS);
+	UK_TEST_ASSERT(m == tag(1)); /* untouched on timeout */
 	uk_lwip_mbox_fini(&mb);
 }
 
@@ -78,12 +78,12 @@ UK_TEST(mbox_fromisr_never_waits_for_the_lock)
 {
 	struct uk_lwip_mbox mb;
 
-	UK_ASSERT_EQ(uk_lwip_mbox_init(&mb, 2), 0);
+	UK_TEST_EQ(uk_lwip_mbox_init(&mb, 2), 0);
 	uk_mutex_lock(&mb.lock); /* as if a thread were interrupted */
-	UK_ASSERT_EQ(uk_lwip_mbox_trypost_fromisr(&mb, tag(1)), -EAGAIN);
+	UK_TEST_EQ(uk_lwip_mbox_trypost_fromisr(&mb, tag(1)), -EAGAIN);
 	uk_mutex_unlock(&mb.lock);
-	UK_ASSERT_EQ(uk_lwip_mbox_trypost_fromisr(&mb, tag(1)), 0);
-	UK_ASSERT_EQ(uk_lwip_mbox_count(&mb), 1);
+	UK_TEST_EQ(uk_lwip_mbox_trypost_fromisr(&mb, tag(1)), 0);
+	UK_TEST_EQ(uk_lwip_mbox_count(&mb), 1);
 	uk_lwip_mbox_fini(&mb);
 }
 
@@ -122,11 +122,11 @@ UK_TEST(mbox_many_producers_one_consumer)
 	unsigned int i, got = 0, timeouts = 0;
 
 	/* A small ring, so producers block often. */
-	UK_ASSERT_EQ(uk_lwip_mbox_init(&mb, 8), 0);
+	UK_TEST_EQ(uk_lwip_mbox_init(&mb, 8), 0);
 	for (i = 0; i < PRODUCERS; i++) {
 		p[i].mb = &mb;
 		p[i].id = i;
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "prod", producer, &p[i],
+		UK_TEST_EQ(uk_thread_create(&t[i], "prod", producer, &p[i],
 					      0), 0);
 	}
 	while (got < PRODUCERS * PER_PRODUCER) {
@@ -142,17 +142,17 @@ UK_TEST(mbox_many_producers_one_consumer)
 		v = (uintptr_t)m;
 		id = v >> 32;
 		seq = v & 0xffffffffu;
-		UK_ASSERT_TRUE(id < PRODUCERS);
+		UK_TEST_ASSERT(id < PRODUCERS);
 		/* Each producer's messages arrive in its order. */
-		UK_ASSERT_EQ(seq, last[id] + 1);
+		UK_TEST_EQ(seq, last[id] + 1);
 		last[id] = seq;
 		got++;
 	}
 	for (i = 0; i < PRODUCERS; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_EQ(timeouts, 0);
-	UK_ASSERT_EQ(got, PRODUCERS * PER_PRODUCER);
-	UK_ASSERT_EQ(uk_lwip_mbox_count(&mb), 0);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_EQ(timeouts, 0);
+	UK_TEST_EQ(got, PRODUCERS * PER_PRODUCER);
+	UK_TEST_EQ(uk_lwip_mbox_count(&mb), 0);
 	uk_lwip_mbox_fini(&mb);
 }
 
@@ -168,36 +168,36 @@ UK_TEST(mbox_fetch_wakes_on_post)
 	struct uk_thread *t;
 	void *m = NULL;
 
-	UK_ASSERT_EQ(uk_lwip_mbox_init(&mb, 1), 0);
-	UK_ASSERT_EQ(uk_thread_create(&t, "poster", slow_poster, &mb, 0), 0);
-	UK_ASSERT_EQ(uk_lwip_mbox_fetch(&mb, &m, 0), 0);
-	UK_ASSERT_TRUE(m == tag(42));
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(uk_lwip_mbox_init(&mb, 1), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "poster", slow_poster, &mb, 0), 0);
+	UK_TEST_EQ(uk_lwip_mbox_fetch(&mb, &m, 0), 0);
+	UK_TEST_ASSERT(m == tag(42));
+	UK_TEST_EQ(uk_thread_join(t), 0);
 	uk_lwip_mbox_fini(&mb);
 }
 
 UK_TEST(err_to_errno_table)
 {
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(0), 0);          /* ERR_OK */
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-1), -ENOMEM);   /* ERR_MEM */
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-2), -ENOBUFS);  /* ERR_BUF */
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-3), -ETIMEDOUT);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-4), -EHOSTUNREACH);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-5), -EINPROGRESS);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-6), -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-7), -EWOULDBLOCK);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-8), -EADDRINUSE);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-9), -EALREADY);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-10), -EISCONN);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-11), -ENOTCONN);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-12), -EIO);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-13), -ECONNABORTED);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-14), -ECONNRESET);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-15), -ENOTCONN);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-16), -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-17), -EIO);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(-128), -EIO);
-	UK_ASSERT_EQ(uk_lwip_err_to_errno(1), -EIO);
+	UK_TEST_EQ(uk_lwip_err_to_errno(0), 0);          /* ERR_OK */
+	UK_TEST_EQ(uk_lwip_err_to_errno(-1), -ENOMEM);   /* ERR_MEM */
+	UK_TEST_EQ(uk_lwip_err_to_errno(-2), -ENOBUFS);  /* ERR_BUF */
+	UK_TEST_EQ(uk_lwip_err_to_errno(-3), -ETIMEDOUT);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-4), -EHOSTUNREACH);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-5), -EINPROGRESS);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-6), -EINVAL);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-7), -EWOULDBLOCK);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-8), -EADDRINUSE);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-9), -EALREADY);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-10), -EISCONN);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-11), -ENOTCONN);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-12), -EIO);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-13), -ECONNABORTED);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-14), -ECONNRESET);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-15), -ENOTCONN);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-16), -EINVAL);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-17), -EIO);
+	UK_TEST_EQ(uk_lwip_err_to_errno(-128), -EIO);
+	UK_TEST_EQ(uk_lwip_err_to_errno(1), -EIO);
 }
 
 UK_TEST(ipv4_parse_strict)
@@ -210,63 +210,63 @@ UK_TEST(ipv4_parse_strict)
 	uint32_t a = 7;
 	unsigned int i;
 
-	UK_ASSERT_EQ(uk_lwip_ipv4_parse("10.0.2.15", &a), 0);
-	UK_ASSERT_EQ(a, 0x0a00020f);
-	UK_ASSERT_EQ(uk_lwip_ipv4_parse("0.0.0.0", &a), 0);
-	UK_ASSERT_EQ(a, 0);
-	UK_ASSERT_EQ(uk_lwip_ipv4_parse("255.255.255.255", &a), 0);
-	UK_ASSERT_EQ(a, 0xffffffffu);
+	UK_TEST_EQ(uk_lwip_ipv4_parse("10.0.2.15", &a), 0);
+	UK_TEST_EQ(a, 0x0a00020f);
+	UK_TEST_EQ(uk_lwip_ipv4_parse("0.0.0.0", &a), 0);
+	UK_TEST_EQ(a, 0);
+	UK_TEST_EQ(uk_lwip_ipv4_parse("255.255.255.255", &a), 0);
+	UK_TEST_EQ(a, 0xffffffffu);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		a = 7;
 		if (uk_lwip_ipv4_parse(bad[i], &a) != -EINVAL || a != 7) {
 			uk_test_log("accepted \"%s\"", bad[i]);
-			UK_ASSERT_TRUE(0);
+			UK_TEST_ASSERT(0);
 		}
 	}
-	UK_ASSERT_EQ(uk_lwip_ipv4_parse(NULL, &a), -EINVAL);
+	UK_TEST_EQ(uk_lwip_ipv4_parse(NULL, &a), -EINVAL);
 }
 
 UK_TEST(ipcfg_from_options)
 {
 	struct uk_lwip_ipcfg c;
 
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, NULL, "10.0.2.2", NULL), 0);
-	UK_ASSERT_EQ(c.dhcp, 1);
-	UK_ASSERT_EQ(c.addr, 0);
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, NULL, "10.0.2.2", NULL), 0);
+	UK_TEST_EQ(c.dhcp, 1);
+	UK_TEST_EQ(c.addr, 0);
 
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "10.0.2.15/24", "10.0.2.2",
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "10.0.2.15/24", "10.0.2.2",
 					 "10.0.2.3"), 0);
-	UK_ASSERT_EQ(c.dhcp, 0);
-	UK_ASSERT_EQ(c.addr, 0x0a00020f);
-	UK_ASSERT_EQ(c.prefix, 24);
-	UK_ASSERT_EQ(c.netmask, 0xffffff00u);
-	UK_ASSERT_EQ(c.gw, 0x0a000202);
-	UK_ASSERT_EQ(c.dns, 0x0a000203);
+	UK_TEST_EQ(c.dhcp, 0);
+	UK_TEST_EQ(c.addr, 0x0a00020f);
+	UK_TEST_EQ(c.prefix, 24);
+	UK_TEST_EQ(c.netmask, 0xffffff00u);
+	UK_TEST_EQ(c.gw, 0x0a000202);
+	UK_TEST_EQ(c.dns, 0x0a000203);
 
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "192.168.1.9", NULL, NULL), 0);
-	UK_ASSERT_EQ(c.prefix, 24);
-	UK_ASSERT_EQ(c.gw, 0);
-	UK_ASSERT_EQ(c.dns, 0);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "172.16.0.1/12", NULL, NULL), 0);
-	UK_ASSERT_EQ(c.netmask, 0xfff00000u);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/32", NULL, NULL), 0);
-	UK_ASSERT_EQ(c.netmask, 0xffffffffu);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/0", NULL, NULL), 0);
-	UK_ASSERT_EQ(c.netmask, 0);
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "192.168.1.9", NULL, NULL), 0);
+	UK_TEST_EQ(c.prefix, 24);
+	UK_TEST_EQ(c.gw, 0);
+	UK_TEST_EQ(c.dns, 0);
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "172.16.0.1/12", NULL, NULL), 0);
+	UK_TEST_EQ(c.netmask, 0xfff00000u);
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/32", NULL, NULL), 0);
+	UK_TEST_EQ(c.netmask, 0xffffffffu);
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/0", NULL, NULL), 0);
+	UK_TEST_EQ(c.netmask, 0);
 
 	/* Errors leave cfg alone. */
 	c.addr = 99;
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/33", NULL, NULL),
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/33", NULL, NULL),
 		     -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/", NULL, NULL), -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/024", NULL, NULL),
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/", NULL, NULL), -EINVAL);
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/024", NULL, NULL),
 		     -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/24x", NULL, NULL),
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/24x", NULL, NULL),
 		     -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/24", "gw", NULL),
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/24", "gw", NULL),
 		     -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/24", NULL, "1.2.3"),
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&c, "1.2.3.4/24", NULL, "1.2.3"),
 		     -EINVAL);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(NULL, NULL, NULL, NULL), -EINVAL);
-	UK_ASSERT_EQ(c.addr, 99);
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(NULL, NULL, NULL, NULL), -EINVAL);
+	UK_TEST_EQ(c.addr, 99);
 }

@@ -50,41 +50,41 @@ UK_TEST(lwip_sys_arch_timeouts)
 	uint64_t t0;
 	u32_t w;
 
-	UK_ASSERT_EQ(uk_lwip_init(), 0);
-	UK_ASSERT_EQ(sys_sem_new(&s, 0), ERR_OK);
+	UK_TEST_EQ(uk_lwip_init(), 0);
+	UK_TEST_EQ(sys_sem_new(&s, 0), ERR_OK);
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(sys_arch_sem_wait(&s, 20), SYS_ARCH_TIMEOUT);
-	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 20 * MS);
+	UK_TEST_EQ(sys_arch_sem_wait(&s, 20), SYS_ARCH_TIMEOUT);
+	UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 >= 20 * MS);
 	sys_sem_signal(&s);
 	w = sys_arch_sem_wait(&s, 100);
-	UK_EXPECT(w < 100);
+	UK_TEST_EXPECT(w < 100);
 	sys_sem_free(&s);
 
-	UK_ASSERT_EQ(sys_mbox_new(&m, 2), ERR_OK);
-	UK_ASSERT_EQ(sys_mbox_trypost(&m, &s), ERR_OK);
-	UK_ASSERT_EQ(sys_mbox_trypost_fromisr(&m, &m), ERR_OK);
-	UK_ASSERT_EQ(sys_mbox_trypost(&m, &s), ERR_MEM);
-	UK_EXPECT(sys_arch_mbox_fetch(&m, &msg, 0) != SYS_ARCH_TIMEOUT);
-	UK_ASSERT_TRUE(msg == &s);
-	UK_ASSERT_EQ(sys_arch_mbox_tryfetch(&m, &msg), 0);
-	UK_ASSERT_TRUE(msg == &m);
-	UK_ASSERT_EQ(sys_arch_mbox_tryfetch(&m, &msg), SYS_MBOX_EMPTY);
+	UK_TEST_EQ(sys_mbox_new(&m, 2), ERR_OK);
+	UK_TEST_EQ(sys_mbox_trypost(&m, &s), ERR_OK);
+	UK_TEST_EQ(sys_mbox_trypost_fromisr(&m, &m), ERR_OK);
+	UK_TEST_EQ(sys_mbox_trypost(&m, &s), ERR_MEM);
+	UK_TEST_EXPECT(sys_arch_mbox_fetch(&m, &msg, 0) != SYS_ARCH_TIMEOUT);
+	UK_TEST_ASSERT(msg == &s);
+	UK_TEST_EQ(sys_arch_mbox_tryfetch(&m, &msg), 0);
+	UK_TEST_ASSERT(msg == &m);
+	UK_TEST_EQ(sys_arch_mbox_tryfetch(&m, &msg), SYS_MBOX_EMPTY);
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(sys_arch_mbox_fetch(&m, &msg, 10), SYS_ARCH_TIMEOUT);
-	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 10 * MS);
+	UK_TEST_EQ(sys_arch_mbox_fetch(&m, &msg, 10), SYS_ARCH_TIMEOUT);
+	UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 >= 10 * MS);
 	sys_mbox_free(&m);
 }
 
 UK_TEST(lwip_stats_in_store)
 {
-	UK_ASSERT_EQ(uk_lwip_init(), 0);
-	UK_ASSERT_TRUE(read_u("lwip/tcp/xmit") >= 0);
-	UK_ASSERT_TRUE(read_u("lwip/link/recv") >= 0);
-	UK_ASSERT_TRUE(read_u("lwip/etharp/cachehit") >= 0);
-	UK_ASSERT_TRUE(read_u("lwip/heap/pool_avail") > 0);
-	UK_ASSERT_EQ(read_u("lwip/tcp_pcb/pool_avail"), MEMP_NUM_TCP_PCB);
-	UK_ASSERT_TRUE(read_u("lwip/pbuf_pool/pool_avail") > 0);
-	UK_ASSERT_EQ(read_u("lwip/nosuch/xmit"), -ENOENT);
+	UK_TEST_EQ(uk_lwip_init(), 0);
+	UK_TEST_ASSERT(read_u("lwip/tcp/xmit") >= 0);
+	UK_TEST_ASSERT(read_u("lwip/link/recv") >= 0);
+	UK_TEST_ASSERT(read_u("lwip/etharp/cachehit") >= 0);
+	UK_TEST_ASSERT(read_u("lwip/heap/pool_avail") > 0);
+	UK_TEST_EQ(read_u("lwip/tcp_pcb/pool_avail"), MEMP_NUM_TCP_PCB);
+	UK_TEST_ASSERT(read_u("lwip/pbuf_pool/pool_avail") > 0);
+	UK_TEST_EQ(read_u("lwip/nosuch/xmit"), -ENOENT);
 }
 
 /* ---- TCP over the loopback interface ---- */
@@ -131,38 +131,38 @@ UK_TEST(lwip_tcp_loopback_sockets)
 	long long xmit0, opens0;
 	int lfd, fd, one = 1, bad = 0;
 
-	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	UK_TEST_EQ(uk_lwip_init(), 0);
 	xmit0 = read_u("lwip/tcp/xmit");
 	opens0 = read_u("lwip/tcp_passive_opens");
-	UK_ASSERT_TRUE(opens0 >= 0);
+	UK_TEST_ASSERT(opens0 >= 0);
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	UK_ASSERT_TRUE(lfd >= 3);
-	UK_ASSERT_EQ(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+	UK_TEST_ASSERT(lfd >= 3);
+	UK_TEST_EQ(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one,
 				sizeof(one)), 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons(TCP_PORT);
-	UK_ASSERT_EQ(inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr), 1);
-	UK_ASSERT_EQ(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	UK_ASSERT_EQ(listen(lfd, 4), 0);
-	UK_ASSERT_EQ(uk_thread_create(&t, "echo", echo_server, &lfd, 0), 0);
+	UK_TEST_EQ(inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr), 1);
+	UK_TEST_EQ(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	UK_TEST_EQ(listen(lfd, 4), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "echo", echo_server, &lfd, 0), 0);
 
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	UK_ASSERT_TRUE(fd >= 3);
-	UK_ASSERT_EQ(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	UK_ASSERT_EQ(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK),
+	UK_TEST_ASSERT(fd >= 3);
+	UK_TEST_EQ(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	UK_TEST_EQ(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK),
 		     0);
-	UK_ASSERT_TRUE(read_u("lwip/tcp_listening") >= 1);
+	UK_TEST_ASSERT(read_u("lwip/tcp_listening") >= 1);
 	/* Both ends of the connection, once the server has accepted. */
 	uk_thread_sleep_ns(10 * MS);
-	UK_ASSERT_TRUE(read_u("lwip/tcp_established") >= 2);
+	UK_TEST_ASSERT(read_u("lwip/tcp_established") >= 2);
 	while (got < TCP_BYTES) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
 
 		if (sent < TCP_BYTES)
 			p.events |= POLLOUT;
-		UK_ASSERT_TRUE(poll(&p, 1, 5000) > 0);
+		UK_TEST_ASSERT(poll(&p, 1, 5000) > 0);
 		if ((p.revents & POLLOUT) && sent < TCP_BYTES) {
 			size_t len = TCP_BYTES - sent < sizeof(wbuf) ?
 				     TCP_BYTES - sent : sizeof(wbuf);
@@ -173,28 +173,28 @@ UK_TEST(lwip_tcp_loopback_sockets)
 			if (n > 0)
 				sent += (size_t)n;
 			else
-				UK_ASSERT_EQ(errno, EWOULDBLOCK);
+				UK_TEST_EQ(errno, EWOULDBLOCK);
 		}
 		if (p.revents & POLLIN) {
 			n = recv(fd, rbuf, sizeof(rbuf), 0);
-			UK_ASSERT_TRUE(n > 0 || errno == EWOULDBLOCK);
+			UK_TEST_ASSERT(n > 0 || errno == EWOULDBLOCK);
 			for (i = 0; n > 0 && i < (size_t)n; i++)
 				bad += rbuf[i] != pattern(got + i);
 			if (n > 0)
 				got += (size_t)n;
 		}
 	}
-	UK_ASSERT_EQ(bad, 0);
-	UK_ASSERT_EQ(got, TCP_BYTES);
+	UK_TEST_EQ(bad, 0);
+	UK_TEST_EQ(got, TCP_BYTES);
 	close(fd);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
 	close(lfd);
 	/* Both directions went through lwIP's TCP: > 2 x 256 KiB / MSS. */
-	UK_ASSERT_TRUE(read_u("lwip/tcp/xmit") - xmit0 >
+	UK_TEST_ASSERT(read_u("lwip/tcp/xmit") - xmit0 >
 		       2 * TCP_BYTES / TCP_MSS);
-	UK_ASSERT_EQ(read_u("lwip/tcp_passive_opens") - opens0, 1);
-	UK_ASSERT_TRUE(read_u("lwip/tcp_out_segs") > 2 * TCP_BYTES / TCP_MSS);
-	UK_ASSERT_TRUE(read_u("lwip/tcp_time_wait") >= 1);
+	UK_TEST_EQ(read_u("lwip/tcp_passive_opens") - opens0, 1);
+	UK_TEST_ASSERT(read_u("lwip/tcp_out_segs") > 2 * TCP_BYTES / TCP_MSS);
+	UK_TEST_ASSERT(read_u("lwip/tcp_time_wait") >= 1);
 }
 
 /* ---- the netif glue over a fake device with a peer on the wire ---- */
@@ -212,19 +212,19 @@ UK_TEST(lwip_netif_udp_echo_over_netdev)
 	long long udp0, link0;
 	int fd, i;
 
-	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	UK_TEST_EQ(uk_lwip_init(), 0);
 	peer_init(&wire, 1);
-	UK_ASSERT_EQ(uk_netdev_register(&wire.dev), 0);
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&cfg, "10.0.0.1/24", NULL, NULL), 0);
+	UK_TEST_EQ(uk_netdev_register(&wire.dev), 0);
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&cfg, "10.0.0.1/24", NULL, NULL), 0);
 	n = uk_lwip_netif_add(&wire.dev, &cfg);
-	UK_ASSERT_TRUE(!uk_is_err(n));
-	UK_ASSERT_EQ(uk_lwip_netif_wait_up(n, 1000), 0);
+	UK_TEST_ASSERT(!uk_is_err(n));
+	UK_TEST_EQ(uk_lwip_netif_wait_up(n, 1000), 0);
 	udp0 = read_u("lwip/udp/recv");
 	link0 = read_u("lwip/link/recv");
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	UK_ASSERT_TRUE(fd >= 3);
-	UK_ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	UK_TEST_ASSERT(fd >= 3);
+	UK_TEST_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
 				sizeof(tv)), 0);
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
@@ -233,27 +233,27 @@ UK_TEST(lwip_netif_udp_echo_over_netdev)
 	for (i = 0; i < 5; i++) {
 		int len = snprintf(msg, sizeof(msg), "hello %d", i);
 
-		UK_ASSERT_EQ(sendto(fd, msg, (size_t)len, 0,
+		UK_TEST_EQ(sendto(fd, msg, (size_t)len, 0,
 				    (struct sockaddr *)&to, sizeof(to)), len);
 		fl = sizeof(from);
-		UK_ASSERT_EQ(recvfrom(fd, in, sizeof(in), 0,
+		UK_TEST_EQ(recvfrom(fd, in, sizeof(in), 0,
 				      (struct sockaddr *)&from, &fl), len);
-		UK_ASSERT_EQ(memcmp(in, msg, (size_t)len), 0);
-		UK_ASSERT_EQ(ntohl(from.sin_addr.s_addr), PEER_IP);
-		UK_ASSERT_EQ(ntohs(from.sin_port), 9999);
+		UK_TEST_EQ(memcmp(in, msg, (size_t)len), 0);
+		UK_TEST_EQ(ntohl(from.sin_addr.s_addr), PEER_IP);
+		UK_TEST_EQ(ntohs(from.sin_port), 9999);
 	}
 	close(fd);
-	UK_ASSERT_TRUE(wire.arp_replies >= 1);
-	UK_ASSERT_EQ(wire.udp_echoes, 5);
+	UK_TEST_ASSERT(wire.arp_replies >= 1);
+	UK_TEST_EQ(wire.udp_echoes, 5);
 	snprintf(path, sizeof(path), "netdev/%s/rx_packets", wire.dev.name);
-	UK_ASSERT_TRUE(read_u(path) >= 6);
+	UK_TEST_ASSERT(read_u(path) >= 6);
 	snprintf(path, sizeof(path), "netdev/%s/tx_packets", wire.dev.name);
-	UK_ASSERT_TRUE(read_u(path) >= 6);
+	UK_TEST_ASSERT(read_u(path) >= 6);
 	snprintf(path, sizeof(path), "netdev/%s/rx_irqs", wire.dev.name);
-	UK_ASSERT_TRUE(read_u(path) >= 1);
-	UK_ASSERT_EQ(read_u("lwip/udp/recv") - udp0, 5);
-	UK_ASSERT_TRUE(read_u("lwip/link/recv") - link0 >= 5);
-	UK_ASSERT_TRUE(read_u("lwip/etharp/recv") >= 1);
+	UK_TEST_ASSERT(read_u(path) >= 1);
+	UK_TEST_EQ(read_u("lwip/udp/recv") - udp0, 5);
+	UK_TEST_ASSERT(read_u("lwip/link/recv") - link0 >= 5);
+	UK_TEST_ASSERT(read_u("lwip/etharp/recv") >= 1);
 }
 
 static struct peer mute;
@@ -263,16 +263,16 @@ UK_TEST(lwip_netif_dhcp_wait_times_out)
 	struct netif *n;
 	uint64_t t0;
 
-	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	UK_TEST_EQ(uk_lwip_init(), 0);
 	peer_init(&mute, 3);
 	mute.mute = 1;
-	UK_ASSERT_EQ(uk_netdev_register(&mute.dev), 0);
+	UK_TEST_EQ(uk_netdev_register(&mute.dev), 0);
 	n = uk_lwip_netif_add(&mute.dev, NULL);
-	UK_ASSERT_TRUE(!uk_is_err(n));
+	UK_TEST_ASSERT(!uk_is_err(n));
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(uk_lwip_netif_wait_up(n, 300), -ETIMEDOUT);
-	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 300 * MS);
-	UK_ASSERT_TRUE(mute.dev.stats.tx_packets >= 1); /* a DISCOVER */
+	UK_TEST_EQ(uk_lwip_netif_wait_up(n, 300), -ETIMEDOUT);
+	UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 >= 300 * MS);
+	UK_TEST_ASSERT(mute.dev.stats.tx_packets >= 1); /* a DISCOVER */
 }
 
 static struct peer dhcpd;
@@ -282,21 +282,21 @@ UK_TEST(lwip_netif_dhcp_binds)
 	struct netif *n;
 	uint64_t t0;
 
-	UK_ASSERT_EQ(uk_lwip_init(), 0);
+	UK_TEST_EQ(uk_lwip_init(), 0);
 	peer_init(&dhcpd, 5);
 	dhcpd.dhcpd = 1;
-	UK_ASSERT_EQ(uk_netdev_register(&dhcpd.dev), 0);
+	UK_TEST_EQ(uk_netdev_register(&dhcpd.dev), 0);
 	n = uk_lwip_netif_add(&dhcpd.dev, NULL);
-	UK_ASSERT_TRUE(!uk_is_err(n));
+	UK_TEST_ASSERT(!uk_is_err(n));
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(uk_lwip_netif_wait_up(n, 5000), 0);
+	UK_TEST_EQ(uk_lwip_netif_wait_up(n, 5000), 0);
 	uk_test_log("DHCP bound in %llu us",
 		    (unsigned long long)(uk_plat_time_mono_ns() - t0) / 1000);
-	UK_ASSERT_EQ(dhcpd.dhcp_replies, 2); /* OFFER, ACK */
-	UK_ASSERT_EQ(ntohl(ip4_addr_get_u32(netif_ip4_addr(n))), DHCP_YIADDR);
-	UK_ASSERT_EQ(ntohl(ip4_addr_get_u32(netif_ip4_netmask(n))),
+	UK_TEST_EQ(dhcpd.dhcp_replies, 2); /* OFFER, ACK */
+	UK_TEST_EQ(ntohl(ip4_addr_get_u32(netif_ip4_addr(n))), DHCP_YIADDR);
+	UK_TEST_EQ(ntohl(ip4_addr_get_u32(netif_ip4_netmask(n))),
 		     0xffffff00u);
-	UK_ASSERT_EQ(ntohl(ip4_addr_get_u32(netif_ip4_gw(n))), DHCP_SERVER);
+	UK_TEST_EQ(ntohl(ip4_addr_get_u32(netif_ip4_gw(n))), DHCP_SERVER);
 }
 
 /*
@@ -319,32 +319,32 @@ UK_TEST(lwip_net_init_from_options)
 		uk_test_log("nothing to check without test.net_init=");
 		return;
 	}
-	UK_ASSERT_EQ(uk_netdev_count(), 0);
+	UK_TEST_EQ(uk_netdev_count(), 0);
 	peer_init(&first, 4);
-	UK_ASSERT_EQ(uk_netdev_register(&first.dev), 0);
+	UK_TEST_EQ(uk_netdev_register(&first.dev), 0);
 	rc = uk_lwip_net_init(500);
-	UK_ASSERT_EQ(rc, atoi(want));
+	UK_TEST_EQ(rc, atoi(want));
 	if (rc)
 		return;
-	UK_ASSERT_EQ(uk_lwip_ipcfg_parse(&cfg, uk_plat_option("net.ip"),
+	UK_TEST_EQ(uk_lwip_ipcfg_parse(&cfg, uk_plat_option("net.ip"),
 					 NULL, NULL), 0);
 	/* The stack answers from the configured address. */
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	UK_ASSERT_TRUE(fd >= 3);
+	UK_TEST_ASSERT(fd >= 3);
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
 	to.sin_port = htons(7);
 	to.sin_addr.s_addr = htonl(PEER_IP);
-	UK_ASSERT_EQ(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
-	UK_ASSERT_EQ(send(fd, "ping", 4, 0), 4);
-	UK_ASSERT_EQ(recv(fd, &me, sizeof(me), 0), 4);
+	UK_TEST_EQ(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	UK_TEST_EQ(send(fd, "ping", 4, 0), 4);
+	UK_TEST_EQ(recv(fd, &me, sizeof(me), 0), 4);
 	close(fd);
-	UK_ASSERT_EQ(first.last_src, cfg.addr);
+	UK_TEST_EQ(first.last_src, cfg.addr);
 	if (dns) {
 		uint32_t d;
 
-		UK_ASSERT_EQ(uk_lwip_ipv4_parse(dns, &d), 0);
-		UK_ASSERT_EQ(ntohl(ip4_addr_get_u32(
+		UK_TEST_EQ(uk_lwip_ipv4_parse(dns, &d), 0);
+		UK_TEST_EQ(ntohl(ip4_addr_get_u32(
 				     ip_2_ip4(dns_getserver(0)))), d);
 	}
 }

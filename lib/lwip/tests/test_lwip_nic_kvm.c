@@ -36,15 +36,15 @@ UK_TEST(lwip_nic_exporter)
 	uint64_t t0, deadline;
 	int rc;
 
-	UK_ASSERT_TRUE(uk_virtio_net_probe() >= 1);
-	UK_ASSERT_TRUE(uk_netdev_count() >= 1);
+	UK_TEST_ASSERT(uk_virtio_net_probe() >= 1);
+	UK_TEST_ASSERT(uk_netdev_count() >= 1);
 	t0 = uk_plat_time_mono_ns();
 	rc = uk_lwip_net_init(20000);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	uk_test_log("network up in %llu ms",
 		    (unsigned long long)(uk_plat_time_mono_ns() - t0) /
 		    UK_NSEC_PER_MSEC);
-	UK_ASSERT_EQ(uk_prom_server_start(&cfg, &s), 0);
+	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), 0);
 	uk_test_log("serving on port %u", uk_prom_server_port(s));
 	deadline = uk_plat_time_mono_ns() + SERVE_LIMIT_S * UK_NSEC_PER_SEC;
 	while (read_u("ukprom/404/http_errors") < 1 &&
@@ -57,6 +57,6 @@ UK_TEST(lwip_nic_exporter)
 		    read_u("netdev/eth0/rx_packets"),
 		    read_u("netdev/eth0/tx_packets"),
 		    read_u("netdev/eth0/rx_irqs"));
-	UK_ASSERT_TRUE(read_u("ukprom/404/http_errors") >= 1);
+	UK_TEST_ASSERT(read_u("ukprom/404/http_errors") >= 1);
 	uk_prom_server_stop(s);
 }

@@ -61,24 +61,24 @@ UK_TEST(lwip_prom_exporter_over_loopback)
 	uint64_t t0;
 	long n;
 
-	UK_ASSERT_EQ(uk_lwip_init(), 0);
-	UK_ASSERT_EQ(uk_prom_server_start(&cfg, &s), 0);
-	UK_ASSERT_EQ(uk_prom_server_port(s), 9100);
+	UK_TEST_EQ(uk_lwip_init(), 0);
+	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), 0);
+	UK_TEST_EQ(uk_prom_server_port(s), 9100);
 	t0 = uk_plat_time_mono_ns();
 	n = scrape(9100, "/metrics");
 	uk_test_log("scrape: %ld bytes in %llu us", n,
 		    (unsigned long long)(uk_plat_time_mono_ns() - t0) / 1000);
-	UK_ASSERT_TRUE(n > 0);
-	UK_ASSERT_TRUE(strncmp(resp, "HTTP/1.", 7) == 0);
-	UK_ASSERT_TRUE(strstr(resp, " 200 ") != NULL);
-	UK_ASSERT_TRUE(strstr(resp, "lwip_xmit_total{proto=\"tcp\"}") !=
+	UK_TEST_ASSERT(n > 0);
+	UK_TEST_ASSERT(strncmp(resp, "HTTP/1.", 7) == 0);
+	UK_TEST_ASSERT(strstr(resp, " 200 ") != NULL);
+	UK_TEST_ASSERT(strstr(resp, "lwip_xmit_total{proto=\"tcp\"}") !=
 		       NULL);
-	UK_ASSERT_TRUE(strstr(resp, "lwip_pool_avail{pool=\"tcp_pcb\"} ") !=
+	UK_TEST_ASSERT(strstr(resp, "lwip_pool_avail{pool=\"tcp_pcb\"} ") !=
 		       NULL);
-	UK_ASSERT_TRUE(strstr(resp, "# TYPE lwip_recv_total counter") !=
+	UK_TEST_ASSERT(strstr(resp, "# TYPE lwip_recv_total counter") !=
 		       NULL);
 	n = scrape(9100, "/store/lwip/tcp/recv");
-	UK_ASSERT_TRUE(n > 0);
-	UK_ASSERT_TRUE(strstr(resp, " 200 ") != NULL);
+	UK_TEST_ASSERT(n > 0);
+	UK_TEST_ASSERT(strstr(resp, " 200 ") != NULL);
 	uk_prom_server_stop(s);
 }

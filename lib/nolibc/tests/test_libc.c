@@ -20,8 +20,8 @@
 
 #define SNP_EQ(expect, ...) do { char _b[256]; \
 	int _n = snprintf(_b, sizeof(_b), __VA_ARGS__); \
-	UK_ASSERT_STREQ(_b, expect); \
-	UK_ASSERT_EQ(_n, (int)strlen(expect)); } while (0)
+	UK_TEST_STREQ(_b, expect); \
+	UK_TEST_EQ(_n, (int)strlen(expect)); } while (0)
 
 UK_TEST(libc_snprintf_ints)
 {
@@ -95,17 +95,17 @@ UK_TEST(libc_snprintf_truncation)
 
 	memset(b, 'x', sizeof(b));
 	n = snprintf(b, four, "%s", "abcdef");
-	UK_ASSERT_EQ(n, 6);
-	UK_ASSERT_STREQ(b, "abc");
-	UK_ASSERT_EQ(b[4], 'x');
+	UK_TEST_EQ(n, 6);
+	UK_TEST_STREQ(b, "abc");
+	UK_TEST_EQ(b[4], 'x');
 	n = snprintf(b, one, "%d", 12345);
-	UK_ASSERT_EQ(n, 5);
-	UK_ASSERT_EQ(b[0], 0);
+	UK_TEST_EQ(n, 5);
+	UK_TEST_EQ(b[0], 0);
 	n = snprintf(NULL, 0, "%d-%s", 12, "ab");
-	UK_ASSERT_EQ(n, 5);
+	UK_TEST_EQ(n, 5);
 	n = sprintf(b, "%03d", 7);
-	UK_ASSERT_EQ(n, 3);
-	UK_ASSERT_STREQ(b, "007");
+	UK_TEST_EQ(n, 3);
+	UK_TEST_STREQ(b, "007");
 }
 
 UK_TEST(libc_strtol)
@@ -114,41 +114,41 @@ UK_TEST(libc_strtol)
 	const char *s;
 
 	errno = 0;
-	UK_ASSERT_EQ(strtol("  -123xyz", &end, 10), -123);
-	UK_ASSERT_STREQ(end, "xyz");
-	UK_ASSERT_EQ(strtol("0x1f", &end, 0), 31);
-	UK_ASSERT_EQ(*end, 0);
-	UK_ASSERT_EQ(strtol("0755", NULL, 0), 0755);
-	UK_ASSERT_EQ(strtol("z", NULL, 36), 35);
-	UK_ASSERT_EQ(strtol("1010", NULL, 2), 10);
-	UK_ASSERT_EQ(errno, 0);
+	UK_TEST_EQ(strtol("  -123xyz", &end, 10), -123);
+	UK_TEST_STREQ(end, "xyz");
+	UK_TEST_EQ(strtol("0x1f", &end, 0), 31);
+	UK_TEST_EQ(*end, 0);
+	UK_TEST_EQ(strtol("0755", NULL, 0), 0755);
+	UK_TEST_EQ(strtol("z", NULL, 36), 35);
+	UK_TEST_EQ(strtol("1010", NULL, 2), 10);
+	UK_TEST_EQ(errno, 0);
 	s = "0xg";
-	UK_ASSERT_EQ(strtol(s, &end, 16), 0);
-	UK_ASSERT_TRUE(end == s + 1);
+	UK_TEST_EQ(strtol(s, &end, 16), 0);
+	UK_TEST_ASSERT(end == s + 1);
 	s = "  +";
-	UK_ASSERT_EQ(strtol(s, &end, 10), 0);
-	UK_ASSERT_TRUE(end == s);
-	UK_ASSERT_EQ(strtol("9223372036854775807", NULL, 10), LONG_MAX);
-	UK_ASSERT_EQ(errno, 0);
-	UK_ASSERT_EQ(strtol("9223372036854775808", &end, 10), LONG_MAX);
-	UK_ASSERT_EQ(errno, ERANGE);
-	UK_ASSERT_EQ(*end, 0);
+	UK_TEST_EQ(strtol(s, &end, 10), 0);
+	UK_TEST_ASSERT(end == s);
+	UK_TEST_EQ(strtol("9223372036854775807", NULL, 10), LONG_MAX);
+	UK_TEST_EQ(errno, 0);
+	UK_TEST_EQ(strtol("9223372036854775808", &end, 10), LONG_MAX);
+	UK_TEST_EQ(errno, ERANGE);
+	UK_TEST_EQ(*end, 0);
 	errno = 0;
-	UK_ASSERT_EQ(strtol("-9223372036854775808", NULL, 10), LONG_MIN);
-	UK_ASSERT_EQ(errno, 0);
-	UK_ASSERT_EQ(strtol("-9223372036854775809", NULL, 10), LONG_MIN);
-	UK_ASSERT_EQ(errno, ERANGE);
+	UK_TEST_EQ(strtol("-9223372036854775808", NULL, 10), LONG_MIN);
+	UK_TEST_EQ(errno, 0);
+	UK_TEST_EQ(strtol("-9223372036854775809", NULL, 10), LONG_MIN);
+	UK_TEST_EQ(errno, ERANGE);
 	errno = 0;
-	UK_ASSERT_TRUE(strtoul("-1", NULL, 10) == ULONG_MAX);
-	UK_ASSERT_EQ(errno, 0);
-	UK_ASSERT_TRUE(strtoul("18446744073709551616", NULL, 10) ==
+	UK_TEST_ASSERT(strtoul("-1", NULL, 10) == ULONG_MAX);
+	UK_TEST_EQ(errno, 0);
+	UK_TEST_ASSERT(strtoul("18446744073709551616", NULL, 10) ==
 		       ULONG_MAX);
-	UK_ASSERT_EQ(errno, ERANGE);
+	UK_TEST_EQ(errno, ERANGE);
 	errno = 0;
-	UK_ASSERT_TRUE(strtoull("ffffffffffffffff", NULL, 16) == ULLONG_MAX);
-	UK_ASSERT_EQ(errno, 0);
-	UK_ASSERT_EQ(strtoll("-0x10", NULL, 16), -16);
-	UK_ASSERT_EQ(atoi(" 42abc"), 42);
+	UK_TEST_ASSERT(strtoull("ffffffffffffffff", NULL, 16) == ULLONG_MAX);
+	UK_TEST_EQ(errno, 0);
+	UK_TEST_EQ(strtoll("-0x10", NULL, 16), -16);
+	UK_TEST_EQ(atoi(" 42abc"), 42);
 }
 
 UK_TEST(libc_string)
@@ -157,46 +157,46 @@ UK_TEST(libc_string)
 	char *save, *tok;
 	char *d;
 
-	UK_ASSERT_EQ(strlen("hello"), 5);
-	UK_ASSERT_EQ(strnlen("hello", 3), 3);
-	UK_EXPECT(strcmp("a", "b") < 0);
-	UK_EXPECT(strcmp("b", "a") > 0);
-	UK_EXPECT(strcmp("\xff", "a") > 0);
-	UK_EXPECT(strncmp("abcx", "abcy", 3) == 0);
-	UK_EXPECT(strcasecmp("HeLLo", "hello") == 0);
-	UK_EXPECT(strncasecmp("ABx", "aby", 2) == 0);
-	UK_ASSERT_STREQ(strchr("hello", 'l'), "llo");
-	UK_ASSERT_STREQ(strrchr("hello", 'l'), "lo");
-	UK_ASSERT_TRUE(strchr("hello", 'z') == NULL);
-	UK_ASSERT_STREQ(strstr("a needle in", "needle"), "needle in");
-	UK_ASSERT_TRUE(strstr("abc", "abd") == NULL);
-	UK_ASSERT_EQ(strspn("aabbc", "ab"), 4);
-	UK_ASSERT_EQ(strcspn("hello world", " "), 5);
+	UK_TEST_EQ(strlen("hello"), 5);
+	UK_TEST_EQ(strnlen("hello", 3), 3);
+	UK_TEST_EXPECT(strcmp("a", "b") < 0);
+	UK_TEST_EXPECT(strcmp("b", "a") > 0);
+	UK_TEST_EXPECT(strcmp("\xff", "a") > 0);
+	UK_TEST_EXPECT(strncmp("abcx", "abcy", 3) == 0);
+	UK_TEST_EXPECT(strcasecmp("HeLLo", "hello") == 0);
+	UK_TEST_EXPECT(strncasecmp("ABx", "aby", 2) == 0);
+	UK_TEST_STREQ(strchr("hello", 'l'), "llo");
+	UK_TEST_STREQ(strrchr("hello", 'l'), "lo");
+	UK_TEST_ASSERT(strchr("hello", 'z') == NULL);
+	UK_TEST_STREQ(strstr("a needle in", "needle"), "needle in");
+	UK_TEST_ASSERT(strstr("abc", "abd") == NULL);
+	UK_TEST_EQ(strspn("aabbc", "ab"), 4);
+	UK_TEST_EQ(strcspn("hello world", " "), 5);
 	strcpy(b, "foo");
 	strcat(b, "bar");
-	UK_ASSERT_STREQ(b, "foobar");
+	UK_TEST_STREQ(b, "foobar");
 	memset(b, 'x', sizeof(b));
 	strncpy(b, "ab", 5);
-	UK_ASSERT_EQ(memcmp(b, "ab\0\0\0x", 6), 0);
+	UK_TEST_EQ(memcmp(b, "ab\0\0\0x", 6), 0);
 	memcpy(b, "0123456789", 11);
 	memmove(b + 2, b, 5);
-	UK_ASSERT_STREQ(b, "0101234789");
+	UK_TEST_STREQ(b, "0101234789");
 	memmove(b, b + 2, 5);
-	UK_ASSERT_STREQ(b, "0123434789");
-	UK_ASSERT_TRUE(memchr(b, '4', 10) == b + 4);
+	UK_TEST_STREQ(b, "0123434789");
+	UK_TEST_ASSERT(memchr(b, '4', 10) == b + 4);
 	strcpy(b, ",a,,b,");
 	tok = strtok_r(b, ",", &save);
-	UK_ASSERT_STREQ(tok, "a");
+	UK_TEST_STREQ(tok, "a");
 	tok = strtok_r(NULL, ",", &save);
-	UK_ASSERT_STREQ(tok, "b");
-	UK_ASSERT_TRUE(strtok_r(NULL, ",", &save) == NULL);
+	UK_TEST_STREQ(tok, "b");
+	UK_TEST_ASSERT(strtok_r(NULL, ",", &save) == NULL);
 	d = strdup("copy");
-	UK_ASSERT_STREQ(d, "copy");
+	UK_TEST_STREQ(d, "copy");
 	free(d);
 	d = strndup("copy", 2);
-	UK_ASSERT_STREQ(d, "co");
+	UK_TEST_STREQ(d, "co");
 	free(d);
-	UK_ASSERT_STREQ(strerror(ENOMEM), "Cannot allocate memory");
+	UK_TEST_STREQ(strerror(ENOMEM), "Cannot allocate memory");
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -214,24 +214,24 @@ UK_TEST(libc_stdlib)
 
 	qsort(v, 8, sizeof(int), cmp_int);
 	for (i = 1; i < 8; i++)
-		UK_ASSERT_TRUE(v[i - 1] <= v[i]);
+		UK_TEST_ASSERT(v[i - 1] <= v[i]);
 	hit = bsearch(&key, v, 8, sizeof(int), cmp_int);
-	UK_ASSERT_TRUE(hit && *hit == 7);
-	UK_ASSERT_EQ(abs(-3), 3);
-	UK_ASSERT_EQ(labs(-3L), 3);
-	UK_ASSERT_EQ(posix_memalign(&p, 64, 100), 0);
-	UK_ASSERT_EQ((uintptr_t)p % 64, 0);
+	UK_TEST_ASSERT(hit && *hit == 7);
+	UK_TEST_EQ(abs(-3), 3);
+	UK_TEST_EQ(labs(-3L), 3);
+	UK_TEST_EQ(posix_memalign(&p, 64, 100), 0);
+	UK_TEST_EQ((uintptr_t)p % 64, 0);
 	free(p);
 	q = calloc(10, 10);
-	UK_ASSERT_TRUE(q != NULL);
+	UK_TEST_ASSERT(q != NULL);
 	for (i = 0; i < 100; i++)
-		UK_ASSERT_EQ(q[i], 0);
+		UK_TEST_EQ(q[i], 0);
 	q = realloc(q, 1000);
-	UK_ASSERT_TRUE(q != NULL);
-	UK_ASSERT_EQ(q[99], 0);
+	UK_TEST_ASSERT(q != NULL);
+	UK_TEST_EQ(q[99], 0);
 	free(q);
 	p = aligned_alloc(4096, 4096);
-	UK_ASSERT_TRUE(p && (uintptr_t)p % 4096 == 0);
+	UK_TEST_ASSERT(p && (uintptr_t)p % 4096 == 0);
 	free(p);
 }
 
@@ -249,7 +249,7 @@ UK_TEST(libc_malloc_junk_on_heap)
 	unsigned char *volatile q = p;
 	size_t i;
 
-	UK_ASSERT_TRUE(p != NULL);
+	UK_TEST_ASSERT(p != NULL);
 	memset(p, 0x3c, 200);
 	if (!uk_alloc_is_region(a)) {
 		free(p);
@@ -258,8 +258,8 @@ UK_TEST(libc_malloc_junk_on_heap)
 	uk_alloc_region_set_junk(a, 1);
 	free(p);
 	for (i = 0; i < 200; i++)
-		UK_ASSERT_EQ(q[i], UK_ALLOC_JUNK);
-	UK_ASSERT_EQ(uk_alloc_region_check(a), 0);
+		UK_TEST_EQ(q[i], UK_ALLOC_JUNK);
+	UK_TEST_EQ(uk_alloc_region_check(a), 0);
 }
 
 UK_TEST(libc_headers)
@@ -271,19 +271,19 @@ UK_TEST(libc_headers)
 
 	/* assert() evaluates its argument (nolibc ignores NDEBUG). */
 	assert(++checked == 1);
-	UK_ASSERT_EQ(checked, 1);
+	UK_TEST_EQ(checked, 1);
 	snprintf(b, sizeof(b), "%" PRIu64 " %" PRId64 " %" PRIx32, v, s,
 		 (uint32_t)0xbeef);
-	UK_ASSERT_STREQ(b, "18446744073709551615 -5 beef");
-	UK_ASSERT_EQ(htobe16(0x1234), 0x3412);
-	UK_ASSERT_EQ(be32toh(htobe32(0xdeadbeef)), 0xdeadbeef);
-	UK_ASSERT_TRUE(isdigit('7') && !isdigit('a') && isxdigit('F'));
-	UK_ASSERT_TRUE(isspace('\v') && !isspace(0) && isalpha('q'));
-	UK_ASSERT_EQ(toupper('a'), 'A');
-	UK_ASSERT_EQ(tolower('Z'), 'z');
-	UK_ASSERT_EQ(tolower('1'), '1');
-	UK_ASSERT_TRUE(INT_MAX == 2147483647 && CHAR_BIT == 8);
-	UK_ASSERT_TRUE(LLONG_MIN < 0 && ULONG_MAX == 18446744073709551615UL);
+	UK_TEST_STREQ(b, "18446744073709551615 -5 beef");
+	UK_TEST_EQ(htobe16(0x1234), 0x3412);
+	UK_TEST_EQ(be32toh(htobe32(0xdeadbeef)), 0xdeadbeef);
+	UK_TEST_ASSERT(isdigit('7') && !isdigit('a') && isxdigit('F'));
+	UK_TEST_ASSERT(isspace('\v') && !isspace(0) && isalpha('q'));
+	UK_TEST_EQ(toupper('a'), 'A');
+	UK_TEST_EQ(tolower('Z'), 'z');
+	UK_TEST_EQ(tolower('1'), '1');
+	UK_TEST_ASSERT(INT_MAX == 2147483647 && CHAR_BIT == 8);
+	UK_TEST_ASSERT(LLONG_MIN < 0 && ULONG_MAX == 18446744073709551615UL);
 }
 
 /*
@@ -300,8 +300,8 @@ UK_TEST(libc_console_output)
 		return;
 	memset(line, '=', sizeof(line) - 1);
 	line[sizeof(line) - 1] = 0;
-	UK_ASSERT_EQ(printf("  printf %d %s\n", 42, "ok"), 15);
-	UK_ASSERT_EQ(printf("  %s\n", line), (int)sizeof(line) + 2);
-	UK_ASSERT_TRUE(puts("  puts ok") >= 0);
-	UK_ASSERT_EQ(putchar('\n'), '\n');
+	UK_TEST_EQ(printf("  printf %d %s\n", 42, "ok"), 15);
+	UK_TEST_EQ(printf("  %s\n", line), (int)sizeof(line) + 2);
+	UK_TEST_ASSERT(puts("  puts ok") >= 0);
+	UK_TEST_EQ(putchar('\n'), '\n');
 }

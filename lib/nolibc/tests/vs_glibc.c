@@ -290,9 +290,9 @@ UK_TEST(nolibc_snprintf_count)
 	snprintf(b, sizeof(b), "abc%n%5d%hhn%s%ln", &n1, 42, &hh1, "xy", &l1);
 	nolibc_snprintf(b, sizeof(b), "abc%n%5d%hhn%s%ln", &n2, 42, &hh2,
 			"xy", &l2);
-	UK_ASSERT_EQ(n2, n1);
-	UK_ASSERT_EQ(hh2, hh1);
-	UK_ASSERT_EQ(l2, l1);
+	UK_TEST_EQ(n2, n1);
+	UK_TEST_EQ(hh2, hh1);
+	UK_TEST_EQ(l2, l1);
 }
 
 /* ---- strto* -------------------------------------------------------- */

@@ -177,7 +177,7 @@ UK_TEST(nolibc_ctype_strerror_vs_glibc)
 			CHECK(!strcmp(m, strerror(e)), "strerror(%d): %s / %s",
 			      e, m, strerror(e));
 	}
-	UK_ASSERT_EQ(bad, 0);
+	UK_TEST_EQ(bad, 0);
 }
 
 /* ---- qsort ---------------------------------------------------------- */
@@ -279,7 +279,7 @@ UK_TEST(nolibc_qsort_vs_glibc)
 	}
 	uk_test_log("qsort: 9000 arrays (%ld elements) compared, %ld differ",
 		    elems, bad);
-	UK_ASSERT_EQ(bad, 0);
+	UK_TEST_EQ(bad, 0);
 }
 
 /*
@@ -324,10 +324,10 @@ UK_TEST(nolibc_qsort_adversary)
 	}
 	nolibc_qsort(idx, KILLER_N, sizeof(int), cmp_killer);
 	for (i = 1; i < KILLER_N; i++)
-		UK_ASSERT_TRUE(kval[idx[i - 1]] <= kval[idx[i]]);
+		UK_TEST_ASSERT(kval[idx[i - 1]] <= kval[idx[i]]);
 	/* n log2 n is about 286000; quadratic would be 2e8. */
 	limit = 20L * KILLER_N * 15;
 	uk_test_log("adversarial input of %d: %ld comparisons", KILLER_N,
 		    kcmps);
-	UK_ASSERT_TRUE(kcmps < limit);
+	UK_TEST_ASSERT(kcmps < limit);
 }

@@ -109,26 +109,26 @@ UK_TEST(region_threads)
 	unsigned i;
 
 	ra = uk_alloc_region_create(smem, sizeof(smem));
-	UK_ASSERT_TRUE(ra != NULL);
-	UK_ASSERT_EQ(uk_thread_create(&ct, "checker", checker, NULL, 0), 0);
+	UK_TEST_ASSERT(ra != NULL);
+	UK_TEST_EQ(uk_thread_create(&ct, "checker", checker, NULL, 0), 0);
 	for (i = 0; i < NTHREADS; i++) {
 		w[i].id = i;
 		w[i].rng = 0x9e3779b97f4a7c15ULL * (i + 1);
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "worker", work, &w[i], 0),
+		UK_TEST_EQ(uk_thread_create(&t[i], "worker", work, &w[i], 0),
 			     0);
 	}
 	for (i = 0; i < NTHREADS; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
 	__atomic_store_n(&stop_checker, 1, __ATOMIC_RELEASE);
-	UK_ASSERT_EQ(uk_thread_join(ct), 0);
+	UK_TEST_EQ(uk_thread_join(ct), 0);
 	for (i = 0; i < NTHREADS; i++)
 		uk_free(ra, handoff[i]);
-	UK_ASSERT_EQ(bad, 0);
-	UK_ASSERT_EQ(uk_alloc_region_check(ra), 0);
-	UK_ASSERT_EQ(ra->stats.bytes_in_use, 0);
-	UK_ASSERT_EQ(ra->stats.allocs, ra->stats.frees);
-	UK_ASSERT_EQ(uk_alloc_region_pages(ra, &total, &nfree), 0);
-	UK_ASSERT_EQ(nfree, total);
+	UK_TEST_EQ(bad, 0);
+	UK_TEST_EQ(uk_alloc_region_check(ra), 0);
+	UK_TEST_EQ(ra->stats.bytes_in_use, 0);
+	UK_TEST_EQ(ra->stats.allocs, ra->stats.frees);
+	UK_TEST_EQ(uk_alloc_region_pages(ra, &total, &nfree), 0);
+	UK_TEST_EQ(nfree, total);
 	uk_test_log("%d threads x %d operations, %llu allocations",
 		    NTHREADS, OPS, (unsigned long long)ra->stats.allocs);
 }

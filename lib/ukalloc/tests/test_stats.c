@@ -29,24 +29,24 @@ UK_TEST(alloc_stats_in_store)
 	uint64_t total, nfree;
 	void *p, *q;
 
-	UK_ASSERT_TRUE(a != NULL);
+	UK_TEST_ASSERT(a != NULL);
 	old = uk_alloc_set_default(a);
 	p = uk_malloc(a, 100);
 	q = uk_malloc(a, 3 * 4096);
 	uk_free(a, p);
-	UK_ASSERT_TRUE(uk_malloc(a, 4u << 20) == NULL);
-	UK_ASSERT_EQ(read_u64("ukalloc/allocs"), 2);
-	UK_ASSERT_EQ(read_u64("ukalloc/frees"), 1);
-	UK_ASSERT_EQ(read_u64("ukalloc/failures"), 1);
-	UK_ASSERT_EQ(read_u64("ukalloc/in_use_bytes"), 3 * 4096);
-	UK_ASSERT_EQ(read_u64("ukalloc/peak_bytes"), 3 * 4096 + 112);
-	UK_ASSERT_EQ(uk_alloc_region_pages(a, &total, &nfree), 0);
-	UK_ASSERT_EQ(read_u64("ukalloc/pages"), total);
-	UK_ASSERT_EQ(read_u64("ukalloc/pages_free"), nfree);
-	UK_ASSERT_EQ(nfree, total - 3);
+	UK_TEST_ASSERT(uk_malloc(a, 4u << 20) == NULL);
+	UK_TEST_EQ(read_u64("ukalloc/allocs"), 2);
+	UK_TEST_EQ(read_u64("ukalloc/frees"), 1);
+	UK_TEST_EQ(read_u64("ukalloc/failures"), 1);
+	UK_TEST_EQ(read_u64("ukalloc/in_use_bytes"), 3 * 4096);
+	UK_TEST_EQ(read_u64("ukalloc/peak_bytes"), 3 * 4096 + 112);
+	UK_TEST_EQ(uk_alloc_region_pages(a, &total, &nfree), 0);
+	UK_TEST_EQ(read_u64("ukalloc/pages"), total);
+	UK_TEST_EQ(read_u64("ukalloc/pages_free"), nfree);
+	UK_TEST_EQ(nfree, total - 3);
 	uk_free(a, q);
-	UK_ASSERT_EQ(read_u64("ukalloc/pages_free"), total);
+	UK_TEST_EQ(read_u64("ukalloc/pages_free"), total);
 	uk_alloc_set_default(old);
 	/* A default that is not page-based reads as 0 pages. */
-	UK_ASSERT_EQ(read_u64("ukalloc/pages"), 0);
+	UK_TEST_EQ(read_u64("ukalloc/pages"), 0);
 }

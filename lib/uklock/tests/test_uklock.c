@@ -45,14 +45,14 @@ UK_TEST(uklock_mutex_exclusion)
 	int i;
 
 	for (i = 0; i < NTHREADS; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "incr", incr_fn, &s, 0),
+		UK_TEST_EQ(uk_thread_create(&t[i], "incr", incr_fn, &s, 0),
 			     0);
 	for (i = 0; i < NTHREADS; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_EQ(s.counter, NTHREADS * 20000);
-	UK_ASSERT_EQ(s.m.stats.acquisitions, NTHREADS * 20000);
-	UK_EXPECT(s.m.stats.contended <= s.m.stats.acquisitions);
-	UK_EXPECT(s.m.stats.wait.count == s.m.stats.contended);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_EQ(s.counter, NTHREADS * 20000);
+	UK_TEST_EQ(s.m.stats.acquisitions, NTHREADS * 20000);
+	UK_TEST_EXPECT(s.m.stats.contended <= s.m.stats.acquisitions);
+	UK_TEST_EXPECT(s.m.stats.wait.count == s.m.stats.contended);
 	uk_test_log("contended %llu of %d",
 		    (unsigned long long)s.m.stats.contended, NTHREADS * 20000);
 }
@@ -78,16 +78,16 @@ UK_TEST(uklock_trylock)
 	struct holder h = { &m, 99, 0 };
 	struct uk_thread *t;
 
-	UK_ASSERT_EQ(uk_mutex_trylock(&m), 0);
-	UK_ASSERT_EQ(uk_thread_create(&t, "try", try_fn, &h, 0), 0);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(h.rc, -EBUSY);
+	UK_TEST_EQ(uk_mutex_trylock(&m), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "try", try_fn, &h, 0), 0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(h.rc, -EBUSY);
 	uk_mutex_unlock(&m);
-	UK_ASSERT_EQ(uk_thread_create(&t, "try", try_fn, &h, 0), 0);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(h.rc, 0);
-	UK_ASSERT_EQ(m.stats.acquisitions, 2);
-	UK_ASSERT_EQ(m.stats.contended, 0);
+	UK_TEST_EQ(uk_thread_create(&t, "try", try_fn, &h, 0), 0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(h.rc, 0);
+	UK_TEST_EQ(m.stats.acquisitions, 2);
+	UK_TEST_EQ(m.stats.contended, 0);
 }
 
 static void lock_fn(void *arg)
@@ -112,42 +112,42 @@ UK_TEST(uklock_stats_and_folder)
 	struct uk_thread *t;
 	unsigned int i;
 
-	UK_ASSERT_EQ(uk_mutex_init(&m, "test_mutex"), 0);
+	UK_TEST_EQ(uk_mutex_init(&m, "test_mutex"), 0);
 	/* A second lock of the same name works, unnamed. */
-	UK_ASSERT_EQ(uk_mutex_init(&dup, "test_mutex"), -EEXIST);
-	UK_ASSERT_TRUE(dup.stats.folder == NULL);
+	UK_TEST_EQ(uk_mutex_init(&dup, "test_mutex"), -EEXIST);
+	UK_TEST_ASSERT(dup.stats.folder == NULL);
 	uk_mutex_lock(&dup);
 	uk_mutex_unlock(&dup);
 	uk_mutex_fini(&dup);
 
 	uk_mutex_lock(&m);
-	UK_ASSERT_EQ(uk_thread_create(&t, "locker", lock_fn, &h, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "locker", lock_fn, &h, 0), 0);
 	/* State 2: the locker is waiting; make it wait 20 ms more. */
 	while (__atomic_load_n(&m.state, __ATOMIC_ACQUIRE) != 2)
 		uk_thread_sleep_ns(100 * UK_NSEC_PER_USEC);
 	uk_thread_sleep_ns(20 * UK_NSEC_PER_MSEC);
-	UK_ASSERT_EQ(__atomic_load_n(&h.locked, __ATOMIC_ACQUIRE), 0);
+	UK_TEST_EQ(__atomic_load_n(&h.locked, __ATOMIC_ACQUIRE), 0);
 	uk_mutex_unlock(&m);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(h.locked, 1);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(h.locked, 1);
 
-	UK_ASSERT_EQ(read_ref("uklock/test_mutex/acquisitions", &v), 0);
-	UK_ASSERT_EQ(v.u, 2);
-	UK_ASSERT_EQ(read_ref("uklock/test_mutex/contended", &v), 0);
-	UK_ASSERT_EQ(v.u, 1);
-	UK_ASSERT_EQ(read_ref("uklock/test_mutex/wait_seconds", &v), 0);
-	UK_ASSERT_EQ(v.type, UK_STORE_HIST);
-	UK_ASSERT_EQ(v.hist.count, 1);
-	UK_EXPECT(v.hist.sum >= 0.02 && v.hist.sum < 1.0);
+	UK_TEST_EQ(read_ref("uklock/test_mutex/acquisitions", &v), 0);
+	UK_TEST_EQ(v.u, 2);
+	UK_TEST_EQ(read_ref("uklock/test_mutex/contended", &v), 0);
+	UK_TEST_EQ(v.u, 1);
+	UK_TEST_EQ(read_ref("uklock/test_mutex/wait_seconds", &v), 0);
+	UK_TEST_EQ(v.type, UK_STORE_HIST);
+	UK_TEST_EQ(v.hist.count, 1);
+	UK_TEST_EXPECT(v.hist.sum >= 0.02 && v.hist.sum < 1.0);
 	/* The one wait (>= 20 ms) lies above 10 ms and within 100 ms... */
-	UK_ASSERT_EQ(v.hist.nbuckets, 7);
+	UK_TEST_EQ(v.hist.nbuckets, 7);
 	for (i = 0; i < v.hist.nbuckets; i++)
-		UK_EXPECT(v.hist.cum[i] ==
+		UK_TEST_EXPECT(v.hist.cum[i] ==
 			  (v.hist.le[i] >= v.hist.sum ? 1u : 0u));
 	uk_mutex_fini(&m);
-	UK_ASSERT_EQ(read_ref("uklock/test_mutex/acquisitions", &v), -ENOENT);
+	UK_TEST_EQ(read_ref("uklock/test_mutex/acquisitions", &v), -ENOENT);
 	/* ...and the name is free again. */
-	UK_ASSERT_EQ(uk_mutex_init(&m, "test_mutex"), 0);
+	UK_TEST_EQ(uk_mutex_init(&m, "test_mutex"), 0);
 	uk_mutex_fini(&m);
 }
 
@@ -193,36 +193,36 @@ UK_TEST(uklock_semaphore)
 	uint64_t t0, el;
 	int i;
 
-	UK_ASSERT_EQ(uk_semaphore_init(&p.items, "test_sem", 0), 0);
-	UK_ASSERT_EQ(uk_semaphore_trydown(&p.items), -EAGAIN);
+	UK_TEST_EQ(uk_semaphore_init(&p.items, "test_sem", 0), 0);
+	UK_TEST_EQ(uk_semaphore_trydown(&p.items), -EAGAIN);
 	/*
 	 * Producers and consumers in parallel: several consumers pass the
 	 * semaphore at once, and its statistics must still count exactly.
 	 */
 	for (i = 0; i < NTHREADS; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "pc", i % 2 ? producer_fn
+		UK_TEST_EQ(uk_thread_create(&t[i], "pc", i % 2 ? producer_fn
 					      : consumer_fn, &p, 0), 0);
 	for (i = 0; i < NTHREADS; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_EQ(p.produced, NTHREADS / 2 * 5000);
-	UK_ASSERT_EQ(p.consumed, NTHREADS / 2 * 5000);
-	UK_ASSERT_EQ(p.items.count, 0);
-	UK_ASSERT_EQ(p.items.waiters, 0);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_EQ(p.produced, NTHREADS / 2 * 5000);
+	UK_TEST_EQ(p.consumed, NTHREADS / 2 * 5000);
+	UK_TEST_EQ(p.items.count, 0);
+	UK_TEST_EQ(p.items.waiters, 0);
 
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(uk_semaphore_down_until(&p.items,
+	UK_TEST_EQ(uk_semaphore_down_until(&p.items,
 					     t0 + 30 * UK_NSEC_PER_MSEC),
 		     -ETIMEDOUT);
 	el = uk_plat_time_mono_ns() - t0;
-	UK_EXPECT(el >= 30 * UK_NSEC_PER_MSEC);
-	UK_EXPECT(el < 500 * UK_NSEC_PER_MSEC);
-	UK_ASSERT_EQ(p.items.waiters, 0);
+	UK_TEST_EXPECT(el >= 30 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(el < 500 * UK_NSEC_PER_MSEC);
+	UK_TEST_EQ(p.items.waiters, 0);
 	uk_semaphore_up(&p.items);
-	UK_ASSERT_EQ(uk_semaphore_down_until(&p.items, t0 + 1), 0);
-	UK_ASSERT_EQ(uk_semaphore_trydown(&p.items), -EAGAIN);
+	UK_TEST_EQ(uk_semaphore_down_until(&p.items, t0 + 1), 0);
+	UK_TEST_EQ(uk_semaphore_trydown(&p.items), -EAGAIN);
 
-	UK_ASSERT_EQ(read_ref("uklock/test_sem/acquisitions", &v), 0);
-	UK_ASSERT_EQ(v.u, NTHREADS / 2 * 5000 + 1);
+	UK_TEST_EQ(read_ref("uklock/test_sem/acquisitions", &v), 0);
+	UK_TEST_EQ(v.u, NTHREADS / 2 * 5000 + 1);
 	uk_semaphore_fini(&p.items);
 }
 
@@ -251,39 +251,39 @@ UK_TEST(uklock_condvar)
 	uint64_t t0;
 	int i, rc;
 
-	UK_ASSERT_EQ(uk_mutex_init(&c.m, NULL), 0);
-	UK_ASSERT_EQ(uk_condvar_init(&c.c, "test_cv"), 0);
+	UK_TEST_EQ(uk_mutex_init(&c.m, NULL), 0);
+	UK_TEST_EQ(uk_condvar_init(&c.c, "test_cv"), 0);
 	for (i = 0; i < NTHREADS; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "cv", cv_waiter, &c, 0),
+		UK_TEST_EQ(uk_thread_create(&t[i], "cv", cv_waiter, &c, 0),
 			     0);
 	uk_thread_sleep_ns(10 * UK_NSEC_PER_MSEC);
 	uk_mutex_lock(&c.m);
-	UK_ASSERT_EQ(c.seen, 0);
+	UK_TEST_EQ(c.seen, 0);
 	c.ready = 1;
 	uk_condvar_broadcast(&c.c);
 	uk_mutex_unlock(&c.m);
 	for (i = 0; i < NTHREADS; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_EQ(c.seen, NTHREADS);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_EQ(c.seen, NTHREADS);
 
 	/* Signal wakes (at least) one. */
 	c.ready = 0;
-	UK_ASSERT_EQ(uk_thread_create(&t[0], "cv", cv_waiter, &c, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t[0], "cv", cv_waiter, &c, 0), 0);
 	uk_thread_sleep_ns(5 * UK_NSEC_PER_MSEC);
 	uk_mutex_lock(&c.m);
 	c.ready = 1;
 	uk_condvar_signal(&c.c);
 	uk_mutex_unlock(&c.m);
-	UK_ASSERT_EQ(uk_thread_join(t[0]), 0);
-	UK_ASSERT_EQ(c.seen, NTHREADS + 1);
+	UK_TEST_EQ(uk_thread_join(t[0]), 0);
+	UK_TEST_EQ(c.seen, NTHREADS + 1);
 
 	uk_mutex_lock(&c.m);
 	t0 = uk_plat_time_mono_ns();
 	rc = uk_condvar_wait_until(&c.c, &c.m, t0 + 20 * UK_NSEC_PER_MSEC);
-	UK_ASSERT_EQ(rc, -ETIMEDOUT);
-	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 20 * UK_NSEC_PER_MSEC);
+	UK_TEST_EQ(rc, -ETIMEDOUT);
+	UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 >= 20 * UK_NSEC_PER_MSEC);
 	/* The mutex is held again on return. */
-	UK_ASSERT_EQ(uk_mutex_trylock(&c.m), -EBUSY);
+	UK_TEST_EQ(uk_mutex_trylock(&c.m), -EBUSY);
 	uk_mutex_unlock(&c.m);
 	uk_condvar_fini(&c.c);
 	uk_mutex_fini(&c.m);
@@ -295,16 +295,16 @@ UK_TEST(uklock_unlock_free_mutex_crashes)
 	int status = 0;
 	pid_t pid = fork();
 
-	UK_ASSERT_TRUE(pid >= 0);
+	UK_TEST_ASSERT(pid >= 0);
 	if (pid == 0) {
 		/* The console is stderr: keep the expected panic quiet. */
 		close(2);
 		uk_mutex_unlock(&m);
 		_exit(0);
 	}
-	UK_ASSERT_EQ(waitpid(pid, &status, 0), pid);
-	UK_ASSERT_TRUE(WIFEXITED(status));
-	UK_ASSERT_EQ(WEXITSTATUS(status), UK_PLAT_CRASH_STATUS);
+	UK_TEST_EQ(waitpid(pid, &status, 0), pid);
+	UK_TEST_ASSERT(WIFEXITED(status));
+	UK_TEST_EQ(WEXITSTATUS(status), UK_PLAT_CRASH_STATUS);
 }
 
 /* The totals over all locks are static entries, there before any lock. */
@@ -315,13 +315,13 @@ UK_TEST(uklock_totals_static)
 	uint64_t acq0, named0;
 	int i;
 
-	UK_ASSERT_EQ(read_ref("uklock/all_acquisitions", &v), 0);
+	UK_TEST_EQ(read_ref("uklock/all_acquisitions", &v), 0);
 	acq0 = v.u;
-	UK_ASSERT_EQ(read_ref("uklock/named_locks", &v), 0);
+	UK_TEST_EQ(read_ref("uklock/named_locks", &v), 0);
 	named0 = v.u;
-	UK_ASSERT_EQ(uk_mutex_init(&b, "test_totals"), 0);
-	UK_ASSERT_EQ(read_ref("uklock/named_locks", &v), 0);
-	UK_ASSERT_EQ(v.u, named0 + 1);
+	UK_TEST_EQ(uk_mutex_init(&b, "test_totals"), 0);
+	UK_TEST_EQ(read_ref("uklock/named_locks", &v), 0);
+	UK_TEST_EQ(v.u, named0 + 1);
 	for (i = 0; i < 10; i++) {
 		uk_mutex_lock(&a);
 		uk_mutex_unlock(&a);
@@ -333,10 +333,10 @@ UK_TEST(uklock_totals_static)
 	 * plus the store's own (unnamed) lock, taken by each lookup and by
 	 * the folder add, which count too.
 	 */
-	UK_ASSERT_EQ(read_ref("uklock/all_acquisitions", &v), 0);
-	UK_EXPECT(v.u >= acq0 + 20 && v.u <= acq0 + 30);
-	UK_ASSERT_EQ(read_ref("uklock/all_contended", &v), 0);
+	UK_TEST_EQ(read_ref("uklock/all_acquisitions", &v), 0);
+	UK_TEST_EXPECT(v.u >= acq0 + 20 && v.u <= acq0 + 30);
+	UK_TEST_EQ(read_ref("uklock/all_contended", &v), 0);
 	uk_mutex_fini(&b);
-	UK_ASSERT_EQ(read_ref("uklock/named_locks", &v), 0);
-	UK_ASSERT_EQ(v.u, named0);
+	UK_TEST_EQ(read_ref("uklock/named_locks", &v), 0);
+	UK_TEST_EQ(v.u, named0);
 }

@@ -104,42 +104,42 @@ UK_TEST(netdev_register_names_and_lookup)
 
 	fake_init(&a);
 	fake_init(&b);
-	UK_ASSERT_EQ(uk_netdev_count(), 0);
-	UK_ASSERT_EQ(uk_netdev_register(&a.dev), 0);
-	UK_ASSERT_EQ(uk_netdev_register(&b.dev), 0);
-	UK_ASSERT_EQ(uk_netdev_register(&a.dev), -EINVAL);
-	UK_ASSERT_EQ(uk_netdev_count(), 2);
+	UK_TEST_EQ(uk_netdev_count(), 0);
+	UK_TEST_EQ(uk_netdev_register(&a.dev), 0);
+	UK_TEST_EQ(uk_netdev_register(&b.dev), 0);
+	UK_TEST_EQ(uk_netdev_register(&a.dev), -EINVAL);
+	UK_TEST_EQ(uk_netdev_count(), 2);
 	/* Other cases may have used names before: only the order counts. */
-	UK_ASSERT_EQ(strncmp(a.dev.name, "eth", 3), 0);
+	UK_TEST_EQ(strncmp(a.dev.name, "eth", 3), 0);
 	base = atoi(a.dev.name + 3);
 	snprintf(name, sizeof(name), "eth%d", base + 1);
-	UK_ASSERT_STREQ(b.dev.name, name);
-	UK_ASSERT_TRUE(uk_netdev_get(0) == &a.dev);
-	UK_ASSERT_TRUE(uk_netdev_get(1) == &b.dev);
-	UK_ASSERT_TRUE(uk_netdev_get(2) == NULL);
-	UK_ASSERT_TRUE(uk_netdev_find(name) == &b.dev);
-	UK_ASSERT_TRUE(uk_netdev_find("eth7") == NULL);
+	UK_TEST_STREQ(b.dev.name, name);
+	UK_TEST_ASSERT(uk_netdev_get(0) == &a.dev);
+	UK_TEST_ASSERT(uk_netdev_get(1) == &b.dev);
+	UK_TEST_ASSERT(uk_netdev_get(2) == NULL);
+	UK_TEST_ASSERT(uk_netdev_find(name) == &b.dev);
+	UK_TEST_ASSERT(uk_netdev_find("eth7") == NULL);
 	snprintf(path, sizeof(path), "netdev/%s/mtu", a.dev.name);
-	UK_ASSERT_EQ(read_u(path), 46);
+	UK_TEST_EQ(read_u(path), 46);
 	snprintf(path, sizeof(path), "netdev/%s/link_up", b.dev.name);
-	UK_ASSERT_EQ(read_u(path), 1);
+	UK_TEST_EQ(read_u(path), 1);
 
-	UK_ASSERT_EQ(uk_netdev_unregister(&a.dev), 0);
-	UK_ASSERT_EQ(a.released, 1);
-	UK_ASSERT_EQ(uk_netdev_unregister(&a.dev), -ENOENT);
-	UK_ASSERT_EQ(uk_netdev_count(), 1);
-	UK_ASSERT_TRUE(uk_netdev_get(0) == &b.dev);
-	UK_ASSERT_EQ(b.dev.index, 0);
+	UK_TEST_EQ(uk_netdev_unregister(&a.dev), 0);
+	UK_TEST_EQ(a.released, 1);
+	UK_TEST_EQ(uk_netdev_unregister(&a.dev), -ENOENT);
+	UK_TEST_EQ(uk_netdev_count(), 1);
+	UK_TEST_ASSERT(uk_netdev_get(0) == &b.dev);
+	UK_TEST_EQ(b.dev.index, 0);
 	snprintf(path, sizeof(path), "netdev/eth%d/mtu", base);
-	UK_ASSERT_EQ(read_u(path), -ENOENT);
+	UK_TEST_EQ(read_u(path), -ENOENT);
 	/* Names are never reused. */
-	UK_ASSERT_EQ(uk_netdev_register(&a.dev), 0);
+	UK_TEST_EQ(uk_netdev_register(&a.dev), 0);
 	snprintf(name, sizeof(name), "eth%d", base + 2);
-	UK_ASSERT_STREQ(a.dev.name, name);
-	UK_ASSERT_EQ(uk_netdev_unregister(&a.dev), 0);
-	UK_ASSERT_EQ(uk_netdev_unregister(&b.dev), 0);
-	UK_ASSERT_EQ(b.released, 1);
-	UK_ASSERT_EQ(uk_netdev_count(), 0);
+	UK_TEST_STREQ(a.dev.name, name);
+	UK_TEST_EQ(uk_netdev_unregister(&a.dev), 0);
+	UK_TEST_EQ(uk_netdev_unregister(&b.dev), 0);
+	UK_TEST_EQ(b.released, 1);
+	UK_TEST_EQ(uk_netdev_count(), 0);
 }
 
 UK_TEST(netdev_register_rejects_bad_devices)
@@ -152,21 +152,21 @@ UK_TEST(netdev_register_rejects_bad_devices)
 
 	fake_init(&f[0]);
 	f[0].dev.mtu = 0;
-	UK_ASSERT_EQ(uk_netdev_register(&f[0].dev), -EINVAL);
+	UK_TEST_EQ(uk_netdev_register(&f[0].dev), -EINVAL);
 	fake_init(&f[0]);
 	f[0].dev.ops = &no_rx;
-	UK_ASSERT_EQ(uk_netdev_register(&f[0].dev), -EINVAL);
-	UK_ASSERT_EQ(uk_netdev_register(NULL), -EINVAL);
+	UK_TEST_EQ(uk_netdev_register(&f[0].dev), -EINVAL);
+	UK_TEST_EQ(uk_netdev_register(NULL), -EINVAL);
 
 	for (i = 0; i <= UK_NETDEV_MAX; i++)
 		fake_init(&f[i]);
 	for (i = 0; i < UK_NETDEV_MAX; i++)
-		UK_ASSERT_EQ(uk_netdev_register(&f[i].dev), 0);
-	UK_ASSERT_EQ(uk_netdev_register(&f[UK_NETDEV_MAX].dev), -ENOSPC);
-	UK_ASSERT_EQ(uk_netdev_count(), UK_NETDEV_MAX);
+		UK_TEST_EQ(uk_netdev_register(&f[i].dev), 0);
+	UK_TEST_EQ(uk_netdev_register(&f[UK_NETDEV_MAX].dev), -ENOSPC);
+	UK_TEST_EQ(uk_netdev_count(), UK_NETDEV_MAX);
 	for (i = 0; i < UK_NETDEV_MAX; i++)
-		UK_ASSERT_EQ(uk_netdev_unregister(&f[i].dev), 0);
-	UK_ASSERT_EQ(uk_netdev_count(), 0);
+		UK_TEST_EQ(uk_netdev_unregister(&f[i].dev), 0);
+	UK_TEST_EQ(uk_netdev_count(), 0);
 }
 
 UK_TEST(netdev_counters_in_store)
@@ -177,39 +177,39 @@ UK_TEST(netdev_counters_in_store)
 	int rc;
 
 	fake_init(&f);
-	UK_ASSERT_EQ(uk_netdev_register(&f.dev), 0);
-	UK_ASSERT_EQ(uk_netdev_tx(&f.dev, buf, 60), 0);
-	UK_ASSERT_EQ(uk_netdev_tx(&f.dev, buf, 42), 0);
-	UK_ASSERT_EQ(uk_netdev_tx(&f.dev, buf, 0), -EINVAL);
-	UK_ASSERT_EQ(uk_netdev_tx(&f.dev, buf, 65), -EMSGSIZE);
+	UK_TEST_EQ(uk_netdev_register(&f.dev), 0);
+	UK_TEST_EQ(uk_netdev_tx(&f.dev, buf, 60), 0);
+	UK_TEST_EQ(uk_netdev_tx(&f.dev, buf, 42), 0);
+	UK_TEST_EQ(uk_netdev_tx(&f.dev, buf, 0), -EINVAL);
+	UK_TEST_EQ(uk_netdev_tx(&f.dev, buf, 65), -EMSGSIZE);
 	f.tx_full = 1;
-	UK_ASSERT_EQ(uk_netdev_tx(&f.dev, buf, 42), -EAGAIN);
-	UK_ASSERT_EQ(uk_netdev_tx(&f.dev, buf, 42), -EAGAIN);
+	UK_TEST_EQ(uk_netdev_tx(&f.dev, buf, 42), -EAGAIN);
+	UK_TEST_EQ(uk_netdev_tx(&f.dev, buf, 42), -EAGAIN);
 	uk_netdev_tx_drop(&f.dev); /* the stack gives up on that frame */
 
 	fake_queue(&f, 50);
 	fake_queue(&f, 64);
-	UK_ASSERT_EQ(uk_netdev_rx(&f.dev, buf, sizeof(buf)), 50);
-	UK_ASSERT_EQ(buf[0], 0xab);
-	UK_ASSERT_EQ(uk_netdev_rx(&f.dev, buf, 32), -EMSGSIZE);
-	UK_ASSERT_EQ(uk_netdev_rx(&f.dev, buf, sizeof(buf)), 0);
+	UK_TEST_EQ(uk_netdev_rx(&f.dev, buf, sizeof(buf)), 50);
+	UK_TEST_EQ(buf[0], 0xab);
+	UK_TEST_EQ(uk_netdev_rx(&f.dev, buf, 32), -EMSGSIZE);
+	UK_TEST_EQ(uk_netdev_rx(&f.dev, buf, sizeof(buf)), 0);
 	uk_netdev_rx_drop(&f.dev);
 
 #define P(e) (snprintf(path, sizeof(path), "netdev/%s/" #e, f.dev.name), \
 	      path)
-	UK_ASSERT_EQ(read_u(P(tx_packets)), 2);
-	UK_ASSERT_EQ(read_u(P(tx_bytes)), 102);
-	UK_ASSERT_EQ(read_u(P(tx_errors)), 1);
-	UK_ASSERT_EQ(read_u(P(tx_drops)), 1);
-	UK_ASSERT_EQ(read_u(P(tx_queue_full)), 2);
-	UK_ASSERT_EQ(read_u(P(rx_packets)), 1);
-	UK_ASSERT_EQ(read_u(P(rx_bytes)), 50);
-	UK_ASSERT_EQ(read_u(P(rx_errors)), 1);
-	UK_ASSERT_EQ(read_u(P(rx_drops)), 2);
-	UK_ASSERT_EQ(read_u(P(rx_queue_empty)), 1);
+	UK_TEST_EQ(read_u(P(tx_packets)), 2);
+	UK_TEST_EQ(read_u(P(tx_bytes)), 102);
+	UK_TEST_EQ(read_u(P(tx_errors)), 1);
+	UK_TEST_EQ(read_u(P(tx_drops)), 1);
+	UK_TEST_EQ(read_u(P(tx_queue_full)), 2);
+	UK_TEST_EQ(read_u(P(rx_packets)), 1);
+	UK_TEST_EQ(read_u(P(rx_bytes)), 50);
+	UK_TEST_EQ(read_u(P(rx_errors)), 1);
+	UK_TEST_EQ(read_u(P(rx_drops)), 2);
+	UK_TEST_EQ(read_u(P(rx_queue_empty)), 1);
 #undef P
 	rc = uk_netdev_unregister(&f.dev);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 }
 
 static void on_rx(struct uk_netdev *dev, void *arg)
@@ -223,22 +223,22 @@ UK_TEST(netdev_rx_notify_and_interrupts)
 	int hits = 0;
 
 	fake_init(&f);
-	UK_ASSERT_EQ(uk_netdev_register(&f.dev), 0);
+	UK_TEST_EQ(uk_netdev_register(&f.dev), 0);
 	uk_netdev_rx_notify(&f.dev); /* no callback yet: only counted */
 	uk_netdev_rx_cb_set(&f.dev, on_rx, &hits);
 	uk_netdev_rx_notify(&f.dev);
 	uk_netdev_rx_notify(&f.dev);
-	UK_ASSERT_EQ(hits, 2);
-	UK_ASSERT_EQ(f.dev.stats.rx_irqs, 3);
-	UK_ASSERT_EQ(uk_netdev_rx_intr_enable(&f.dev, 1), 0);
-	UK_ASSERT_EQ(f.intr_on, 1);
+	UK_TEST_EQ(hits, 2);
+	UK_TEST_EQ(f.dev.stats.rx_irqs, 3);
+	UK_TEST_EQ(uk_netdev_rx_intr_enable(&f.dev, 1), 0);
+	UK_TEST_EQ(f.intr_on, 1);
 	fake_queue(&f, 20);
-	UK_ASSERT_EQ(uk_netdev_rx_intr_enable(&f.dev, 1), 1);
-	UK_ASSERT_EQ(uk_netdev_rx_intr_enable(&f.dev, 0), 0);
-	UK_ASSERT_EQ(f.intr_on, 0);
+	UK_TEST_EQ(uk_netdev_rx_intr_enable(&f.dev, 1), 1);
+	UK_TEST_EQ(uk_netdev_rx_intr_enable(&f.dev, 0), 0);
+	UK_TEST_EQ(f.intr_on, 0);
 	uk_netdev_rx_cb_set(&f.dev, NULL, NULL);
 	uk_netdev_rx_notify(&f.dev);
-	UK_ASSERT_EQ(hits, 2);
-	UK_ASSERT_EQ(uk_netdev_link_up(&f.dev), 1);
-	UK_ASSERT_EQ(uk_netdev_unregister(&f.dev), 0);
+	UK_TEST_EQ(hits, 2);
+	UK_TEST_EQ(uk_netdev_link_up(&f.dev), 1);
+	UK_TEST_EQ(uk_netdev_unregister(&f.dev), 0);
 }

@@ -173,15 +173,15 @@ UK_TEST(dtoa_specials)
 	char b[32];
 
 	uk_prom_fmt_double(NAN, b);
-	UK_ASSERT_STREQ(b, "NaN");
+	UK_TEST_STREQ(b, "NaN");
 	uk_prom_fmt_double(INFINITY, b);
-	UK_ASSERT_STREQ(b, "+Inf");
+	UK_TEST_STREQ(b, "+Inf");
 	uk_prom_fmt_double(-INFINITY, b);
-	UK_ASSERT_STREQ(b, "-Inf");
+	UK_TEST_STREQ(b, "-Inf");
 	uk_prom_fmt_double(0.0, b);
-	UK_ASSERT_STREQ(b, "0");
+	UK_TEST_STREQ(b, "0");
 	uk_prom_fmt_double(-0.0, b);
-	UK_ASSERT_STREQ(b, "-0");
+	UK_TEST_STREQ(b, "-0");
 }
 
 UK_TEST(dtoa_layout)
@@ -210,7 +210,7 @@ UK_TEST(dtoa_layout)
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		uk_prom_fmt_double(c[i].v, b);
-		UK_ASSERT_STREQ(b, c[i].s);
+		UK_TEST_STREQ(b, c[i].s);
 	}
 }
 
@@ -221,16 +221,16 @@ UK_TEST(dtoa_integers)
 
 	n = _uk_prom_fmt_u64(UINT64_MAX, b);
 	b[n] = 0;
-	UK_ASSERT_STREQ(b, "18446744073709551615");
+	UK_TEST_STREQ(b, "18446744073709551615");
 	n = _uk_prom_fmt_s64(INT64_MIN, b);
 	b[n] = 0;
-	UK_ASSERT_STREQ(b, "-9223372036854775808");
+	UK_TEST_STREQ(b, "-9223372036854775808");
 	n = _uk_prom_fmt_s64(INT64_MAX, b);
 	b[n] = 0;
-	UK_ASSERT_STREQ(b, "9223372036854775807");
+	UK_TEST_STREQ(b, "9223372036854775807");
 	n = _uk_prom_fmt_u64(0, b);
 	b[n] = 0;
-	UK_ASSERT_STREQ(b, "0");
+	UK_TEST_STREQ(b, "0");
 	for (int i = 0; i < 200000; i++) {
 		uint64_t v = rnd() >> (rnd() & 63);
 		char ref[32];
@@ -238,12 +238,12 @@ UK_TEST(dtoa_integers)
 		n = _uk_prom_fmt_u64(v, b);
 		b[n] = 0;
 		snprintf(ref, sizeof(ref), "%llu", (unsigned long long)v);
-		UK_ASSERT_STREQ(b, ref);
+		UK_TEST_STREQ(b, ref);
 		n = _uk_prom_fmt_s64((int64_t)v * ((v & 1) ? -1 : 1), b);
 		b[n] = 0;
 		snprintf(ref, sizeof(ref), "%lld",
 			 (long long)((int64_t)v * ((v & 1) ? -1 : 1)));
-		UK_ASSERT_STREQ(b, ref);
+		UK_TEST_STREQ(b, ref);
 	}
 }
 
@@ -267,7 +267,7 @@ UK_TEST(dtoa_eighths)
 			*--e = '\0';
 		if (!strcmp(ref, "-0"))
 			strcpy(ref, "0");
-		UK_ASSERT_STREQ(b, ref);
+		UK_TEST_STREQ(b, ref);
 	}
 }
 
@@ -358,7 +358,7 @@ UK_TEST(dtoa_table)
 		table_entry(e, g);
 		if (g[0] != _uk_prom_pow10[e - UK_PROM_POW10_MIN][0] ||
 		    g[1] != _uk_prom_pow10[e - UK_PROM_POW10_MIN][1]) {
-			UK_ASSERT_EQ(e, 99999);
+			UK_TEST_EQ(e, 99999);
 		}
 	}
 }
@@ -377,7 +377,7 @@ UK_TEST(dtoa_random_bits)
 			continue;
 		check_one(v, (i & 15) == 0);
 	}
-	UK_ASSERT_EQ(failures, 0);
+	UK_TEST_EQ(failures, 0);
 	report();
 }
 
@@ -399,7 +399,7 @@ UK_TEST(dtoa_short_decimals)
 		snprintf(s, sizeof(s), "%llue%d", (unsigned long long)m, e);
 		check_one(strtod(s, NULL), (i & 7) == 0);
 	}
-	UK_ASSERT_EQ(failures, 0);
+	UK_TEST_EQ(failures, 0);
 	report();
 }
 
@@ -415,7 +415,7 @@ UK_TEST(dtoa_integer_values)
 		check_one((double)(int64_t)m, 0);
 		check_one((double)(m & 0xffffff) * 0.25, (i & 15) == 0);
 	}
-	UK_ASSERT_EQ(failures, 0);
+	UK_TEST_EQ(failures, 0);
 	report();
 }
 
@@ -441,7 +441,7 @@ UK_TEST(dtoa_powers_and_boundaries)
 	check_around(from_bits(0x000fffffffffffffULL), 1);
 	check_around(9007199254740992.0, 1);
 	check_around(18446744073709551616.0, 1);
-	UK_ASSERT_EQ(failures, 0);
+	UK_TEST_EQ(failures, 0);
 	report();
 }
 
@@ -453,7 +453,7 @@ UK_TEST(dtoa_subnormals)
 	for (i = 0; i < 200000; i++)
 		check_one(from_bits(rnd() >> (12 + (rnd() % 52))),
 			  (i & 15) == 0);
-	UK_ASSERT_EQ(failures, 0);
+	UK_TEST_EQ(failures, 0);
 	report();
 }
 
@@ -470,7 +470,7 @@ UK_TEST(dtoa_binade_edges)
 			check_one(from_bits(b + (uint64_t)j), (j & 3) == 0);
 			check_one(from_bits(b - 1 - (uint64_t)j), 0);
 		}
-	UK_ASSERT_EQ(failures, 0);
+	UK_TEST_EQ(failures, 0);
 	report();
 }
 

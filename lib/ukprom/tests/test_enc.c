@@ -210,28 +210,28 @@ UK_TEST(enc_static_text)
 {
 	enc_fixture_setup();
 	encode(UK_PROM_FMT_TEXT, lib_int, BUFSZ - 1, out);
-	UK_ASSERT_STREQ(out, int_text);
+	UK_TEST_STREQ(out, int_text);
 }
 
 UK_TEST(enc_static_openmetrics)
 {
 	enc_fixture_setup();
 	encode(UK_PROM_FMT_OPENMETRICS, lib_int, BUFSZ - 1, out);
-	UK_ASSERT_STREQ(out, int_om);
+	UK_TEST_STREQ(out, int_om);
 }
 
 UK_TEST(enc_folders_text)
 {
 	enc_fixture_setup();
 	encode(UK_PROM_FMT_TEXT, lib_dyn, BUFSZ - 1, out);
-	UK_ASSERT_STREQ(out, dyn_text);
+	UK_TEST_STREQ(out, dyn_text);
 }
 
 UK_TEST(enc_folders_openmetrics)
 {
 	enc_fixture_setup();
 	encode(UK_PROM_FMT_OPENMETRICS, lib_dyn, BUFSZ - 1, out);
-	UK_ASSERT_STREQ(out, dyn_om);
+	UK_TEST_STREQ(out, dyn_om);
 }
 
 UK_TEST(enc_empty)
@@ -239,11 +239,11 @@ UK_TEST(enc_empty)
 	static const char *const none[] = { "no_such_library", NULL };
 	static const char *const nothing[] = { NULL };
 
-	UK_ASSERT_EQ(encode(UK_PROM_FMT_TEXT, none, 100, out), 0);
-	UK_ASSERT_EQ(encode(UK_PROM_FMT_OPENMETRICS, none, 100, out), 6);
-	UK_ASSERT_STREQ(out, "# EOF\n");
-	UK_ASSERT_EQ(encode(UK_PROM_FMT_OPENMETRICS, nothing, 1, out), 6);
-	UK_ASSERT_STREQ(out, "# EOF\n");
+	UK_TEST_EQ(encode(UK_PROM_FMT_TEXT, none, 100, out), 0);
+	UK_TEST_EQ(encode(UK_PROM_FMT_OPENMETRICS, none, 100, out), 6);
+	UK_TEST_STREQ(out, "# EOF\n");
+	UK_TEST_EQ(encode(UK_PROM_FMT_OPENMETRICS, nothing, 1, out), 6);
+	UK_TEST_STREQ(out, "# EOF\n");
 }
 
 /* Both libraries, each chunk size, both formats: always the same bytes. */
@@ -258,12 +258,12 @@ UK_TEST(enc_chunks)
 	for (f = 0; f < 2; f++) {
 		size_t len = encode(f, both, BUFSZ - 1, out);
 
-		UK_ASSERT_TRUE(len > 2000);
+		UK_TEST_ASSERT(len > 2000);
 		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			size_t l2 = encode(f, both, sizes[i], out2);
 
-			UK_ASSERT_EQ(l2, len);
-			UK_ASSERT_TRUE(!memcmp(out, out2, len));
+			UK_TEST_EQ(l2, len);
+			UK_TEST_ASSERT(!memcmp(out, out2, len));
 		}
 	}
 }
@@ -385,11 +385,11 @@ UK_TEST(enc_getter_failures)
 	while ((n = uk_prom_enc_read(&e, out + len, 100)) > 0)
 		len += n;
 	out[len] = '\0';
-	UK_ASSERT_STREQ(out, expect);
+	UK_TEST_STREQ(out, expect);
 	/* The store reads a NULL string as "", so that is no failure. */
-	UK_ASSERT_EQ(e.getter_errors, 5);
-	UK_ASSERT_EQ(e.bytes, len);
-	UK_ASSERT_EQ(errors_total() - before, 5);
+	UK_TEST_EQ(e.getter_errors, 5);
+	UK_TEST_EQ(e.bytes, len);
+	UK_TEST_EQ(errors_total() - before, 5);
 	uk_prom_enc_fini(&e);
 }
 
@@ -421,18 +421,18 @@ UK_TEST(enc_long_records)
 		long_str[i] = "ab\"\n"[i % 4];
 	len = encode(UK_PROM_FMT_TEXT, libs, BUFSZ - 1, out);
 	/* HELP: 700 chars, 70 backslashes doubled. */
-	UK_ASSERT_TRUE(!strncmp(out, "# HELP enclong_big_info help text\\\\",
+	UK_TEST_ASSERT(!strncmp(out, "# HELP enclong_big_info help text\\\\",
 				35));
 	p = strchr(out, '\n');
-	UK_ASSERT_TRUE(p != NULL);
-	UK_ASSERT_EQ(p - out, 7 + 16 + 1 + 770);
+	UK_TEST_ASSERT(p != NULL);
+	UK_TEST_EQ(p - out, 7 + 16 + 1 + 770);
 	/* HELP, TYPE, then the sample with 1500 escapes in 2999 chars. */
-	UK_ASSERT_EQ(len, 795 + 30 + 24 + 2999 + 1499 + 5);
+	UK_TEST_EQ(len, 795 + 30 + 24 + 2999 + 1499 + 5);
 	for (i = 1; i < 600; i += 37) {
 		size_t l2 = encode(UK_PROM_FMT_TEXT, libs, i, out2);
 
-		UK_ASSERT_EQ(l2, len);
-		UK_ASSERT_TRUE(!memcmp(out, out2, len));
+		UK_TEST_EQ(l2, len);
+		UK_TEST_ASSERT(!memcmp(out, out2, len));
 	}
 }
 
@@ -463,14 +463,14 @@ UK_TEST(enc_utf8)
 	unsigned int i;
 
 	for (i = 0; i < 6; i++)
-		UK_ASSERT_EQ(uk_store_folder_add(&uk_store_lib_encutf, "k",
+		UK_TEST_EQ(uk_store_folder_add(&uk_store_lib_encutf, "k",
 						 names[i], utf_tmpl, 1,
 						 (void *)"x\xc3\xa9\xfe", NULL,
 						 &f[i]), 0);
 	encode(UK_PROM_FMT_TEXT, libs, BUFSZ - 1, out);
 	for (i = 0; i < 6; i++)
 		uk_store_folder_remove(f[i]);
-	UK_ASSERT_STREQ(out,
+	UK_TEST_STREQ(out,
 		"# HELP encutf_s_info H\xc3\xa9lp \xef\xbf\xbd\n"
 		"# TYPE encutf_s_info gauge\n"
 		"encutf_s_info{k=\"a_caf\xc3\xa9\",value=\"x\xc3\xa9\xef\xbf\xbd\"} 1\n"
@@ -501,8 +501,8 @@ UK_TEST(enc_no_alloc)
 	a = encode(UK_PROM_FMT_TEXT, libs, 4096, out);
 	b = encode(UK_PROM_FMT_OPENMETRICS, libs, 7, out2);
 	uk_alloc_set_default(old);
-	UK_ASSERT_TRUE(a > 1000 && b > 1000);
-	UK_ASSERT_EQ(fa.calls, 0);
+	UK_TEST_ASSERT(a > 1000 && b > 1000);
+	UK_TEST_EQ(fa.calls, 0);
 }
 
 /* Stopping early releases the folder the cursor holds. */
@@ -513,9 +513,9 @@ UK_TEST(enc_stop_early)
 
 	enc_fixture_setup();
 	uk_prom_enc_init_filter(&e, UK_PROM_FMT_TEXT, lib_dyn);
-	UK_ASSERT_EQ(uk_prom_enc_read(&e, b, sizeof(b)), 10);
+	UK_TEST_EQ(uk_prom_enc_read(&e, b, sizeof(b)), 10);
 	uk_prom_enc_fini(&e);
-	UK_ASSERT_EQ(uk_prom_enc_read(&e, b, sizeof(b)), 0);
+	UK_TEST_EQ(uk_prom_enc_read(&e, b, sizeof(b)), 0);
 	uk_prom_enc_fini(&e);
 }
 
@@ -539,8 +539,8 @@ UK_TEST(enc_fmt_double)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		UK_ASSERT_EQ(uk_prom_fmt_double(c[i].v, b), strlen(c[i].s));
-		UK_ASSERT_STREQ(b, c[i].s);
+		UK_TEST_EQ(uk_prom_fmt_double(c[i].v, b), strlen(c[i].s));
+		UK_TEST_STREQ(b, c[i].s);
 	}
 }
 
@@ -593,6 +593,6 @@ UK_TEST(enc_negotiate)
 		if (got != c[i].om)
 			uk_test_log("case %u: \"%s\"", i,
 				    c[i].accept ? c[i].accept : "(null)");
-		UK_ASSERT_EQ(got, c[i].om);
+		UK_TEST_EQ(got, c[i].om);
 	}
 }

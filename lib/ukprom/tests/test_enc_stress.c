@@ -186,20 +186,20 @@ UK_TEST(enc_stress_churn)
 	struct uk_thread *t[4];
 	int i;
 
-	UK_ASSERT_EQ(uk_thread_create(&t[0], "churn0", churn, &c[0], 0), 0);
-	UK_ASSERT_EQ(uk_thread_create(&t[1], "churn1", churn, &c[1], 0), 0);
-	UK_ASSERT_EQ(uk_thread_create(&t[2], "enc7", encoder,
+	UK_TEST_EQ(uk_thread_create(&t[0], "churn0", churn, &c[0], 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t[1], "churn1", churn, &c[1], 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t[2], "enc7", encoder,
 				      (void *)(uintptr_t)7, 0), 0);
-	UK_ASSERT_EQ(uk_thread_create(&t[3], "enc4k", encoder,
+	UK_TEST_EQ(uk_thread_create(&t[3], "enc4k", encoder,
 				      (void *)(uintptr_t)4096, 0), 0);
 	uk_thread_sleep_ns(2000000000ULL);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < 4; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
 	uk_test_log("%llu bodies encoded during %llu folder changes",
 		    (unsigned long long)bodies, (unsigned long long)churns);
 	if (bad_line)
 		uk_test_log("bad line: %s", bad_line);
-	UK_ASSERT_TRUE(bad_line == NULL);
-	UK_ASSERT_TRUE(bodies > 10);
+	UK_TEST_ASSERT(bad_line == NULL);
+	UK_TEST_ASSERT(bodies > 10);
 }

@@ -31,79 +31,79 @@ UK_TEST(http_get_11)
 	const char *s = "GET /metrics HTTP/1.1\r\nHost: x\r\n"
 			"Accept: text/plain;q=0.5 \r\n\r\n";
 
-	UK_ASSERT_EQ(parse(s), 1);
-	UK_ASSERT_EQ(req.method, UK_PROM_HTTP_GET);
-	UK_ASSERT_EQ(req.minor, 1);
-	UK_ASSERT_EQ(req.keep_alive, 1);
-	UK_ASSERT_EQ(req.head_len, strlen(s));
-	UK_EXPECT(field_is(req.path, req.path_len, "/metrics"));
-	UK_EXPECT(field_is(req.target, req.target_len, "/metrics"));
-	UK_EXPECT(field_is(req.accept, req.accept_len, "text/plain;q=0.5"));
-	UK_EXPECT(field_is(req.mname, req.mname_len, "GET"));
+	UK_TEST_EQ(parse(s), 1);
+	UK_TEST_EQ(req.method, UK_PROM_HTTP_GET);
+	UK_TEST_EQ(req.minor, 1);
+	UK_TEST_EQ(req.keep_alive, 1);
+	UK_TEST_EQ(req.head_len, strlen(s));
+	UK_TEST_EXPECT(field_is(req.path, req.path_len, "/metrics"));
+	UK_TEST_EXPECT(field_is(req.target, req.target_len, "/metrics"));
+	UK_TEST_EXPECT(field_is(req.accept, req.accept_len, "text/plain;q=0.5"));
+	UK_TEST_EXPECT(field_is(req.mname, req.mname_len, "GET"));
 }
 
 UK_TEST(http_head_query_and_bare_lf)
 {
 	const char *s = "HEAD /metrics?x=1&y HTTP/1.1\nhost:\n\n";
 
-	UK_ASSERT_EQ(parse(s), 1);
-	UK_ASSERT_EQ(req.method, UK_PROM_HTTP_HEAD);
-	UK_EXPECT(field_is(req.path, req.path_len, "/metrics"));
-	UK_EXPECT(field_is(req.target, req.target_len, "/metrics?x=1&y"));
-	UK_EXPECT(req.accept == NULL);
-	UK_ASSERT_EQ(req.head_len, strlen(s));
+	UK_TEST_EQ(parse(s), 1);
+	UK_TEST_EQ(req.method, UK_PROM_HTTP_HEAD);
+	UK_TEST_EXPECT(field_is(req.path, req.path_len, "/metrics"));
+	UK_TEST_EXPECT(field_is(req.target, req.target_len, "/metrics?x=1&y"));
+	UK_TEST_EXPECT(req.accept == NULL);
+	UK_TEST_EQ(req.head_len, strlen(s));
 }
 
 UK_TEST(http_10_and_connection)
 {
-	UK_ASSERT_EQ(parse("GET / HTTP/1.0\r\n\r\n"), 1);
-	UK_ASSERT_EQ(req.minor, 0);
-	UK_ASSERT_EQ(req.keep_alive, 0);
-	UK_ASSERT_EQ(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"),
+	UK_TEST_EQ(parse("GET / HTTP/1.0\r\n\r\n"), 1);
+	UK_TEST_EQ(req.minor, 0);
+	UK_TEST_EQ(req.keep_alive, 0);
+	UK_TEST_EQ(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"),
 		     1);
-	UK_ASSERT_EQ(req.keep_alive, 1);
-	UK_ASSERT_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\n"
+	UK_TEST_EQ(req.keep_alive, 1);
+	UK_TEST_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\n"
 			   "Connection: foo, CLOSE\r\n\r\n"), 1);
-	UK_ASSERT_EQ(req.keep_alive, 0);
-	UK_ASSERT_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\n"
+	UK_TEST_EQ(req.keep_alive, 0);
+	UK_TEST_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\n"
 			   "Connection: keep-alive,close\r\n\r\n"), 1);
-	UK_ASSERT_EQ(req.keep_alive, 0);
+	UK_TEST_EQ(req.keep_alive, 0);
 	/* 1.2 .. 1.9 act as 1.1 */
-	UK_ASSERT_EQ(parse("GET / HTTP/1.7\r\nHost: a\r\n\r\n"), 1);
-	UK_ASSERT_EQ(req.minor, 1);
+	UK_TEST_EQ(parse("GET / HTTP/1.7\r\nHost: a\r\n\r\n"), 1);
+	UK_TEST_EQ(req.minor, 1);
 }
 
 UK_TEST(http_other_methods_and_forms)
 {
-	UK_ASSERT_EQ(parse("POST /metrics HTTP/1.1\r\nHost: a\r\n"
+	UK_TEST_EQ(parse("POST /metrics HTTP/1.1\r\nHost: a\r\n"
 			   "Content-Length: 12\r\n\r\n"), 1);
-	UK_ASSERT_EQ(req.method, UK_PROM_HTTP_OTHER);
-	UK_ASSERT_EQ(req.has_cl, 1);
-	UK_ASSERT_EQ(req.content_length, 12);
-	UK_ASSERT_EQ(parse("get / HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
-	UK_ASSERT_EQ(req.method, UK_PROM_HTTP_OTHER);
-	UK_ASSERT_EQ(parse("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
-	UK_EXPECT(field_is(req.path, req.path_len, "*"));
-	UK_ASSERT_EQ(parse("GET http://h:9100/metrics?q HTTP/1.1\r\n"
+	UK_TEST_EQ(req.method, UK_PROM_HTTP_OTHER);
+	UK_TEST_EQ(req.has_cl, 1);
+	UK_TEST_EQ(req.content_length, 12);
+	UK_TEST_EQ(parse("get / HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
+	UK_TEST_EQ(req.method, UK_PROM_HTTP_OTHER);
+	UK_TEST_EQ(parse("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
+	UK_TEST_EXPECT(field_is(req.path, req.path_len, "*"));
+	UK_TEST_EQ(parse("GET http://h:9100/metrics?q HTTP/1.1\r\n"
 			   "Host: h\r\n\r\n"), 1);
-	UK_EXPECT(field_is(req.path, req.path_len, "/metrics"));
-	UK_ASSERT_EQ(parse("GET HTTPS://h HTTP/1.1\r\nHost: h\r\n\r\n"), 1);
-	UK_EXPECT(field_is(req.path, req.path_len, "/"));
-	UK_ASSERT_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\n"
+	UK_TEST_EXPECT(field_is(req.path, req.path_len, "/metrics"));
+	UK_TEST_EQ(parse("GET HTTPS://h HTTP/1.1\r\nHost: h\r\n\r\n"), 1);
+	UK_TEST_EXPECT(field_is(req.path, req.path_len, "/"));
+	UK_TEST_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\n"
 			   "Transfer-Encoding: chunked\r\n\r\n"), 1);
-	UK_ASSERT_EQ(req.has_te, 1);
+	UK_TEST_EQ(req.has_te, 1);
 }
 
 UK_TEST(http_leading_empty_lines)
 {
-	UK_ASSERT_EQ(parse("\r\n\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
-	UK_ASSERT_EQ(req.method, UK_PROM_HTTP_GET);
-	UK_ASSERT_EQ(parse("\r\n\r\n"), 0);
+	UK_TEST_EQ(parse("\r\n\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
+	UK_TEST_EQ(req.method, UK_PROM_HTTP_GET);
+	UK_TEST_EQ(parse("\r\n\r\n"), 0);
 }
 
 UK_TEST(http_obs_text_and_tabs_in_values)
 {
-	UK_ASSERT_EQ(parse("GET / HTTP/1.1\r\nHost:\ta\r\n"
+	UK_TEST_EQ(parse("GET / HTTP/1.1\r\nHost:\ta\r\n"
 			   "X-Y: caf\xc3\xa9\t v \t\r\n\r\n"), 1);
 }
 
@@ -156,7 +156,7 @@ UK_TEST(http_malformed)
 		int r = parse(bad[i].s);
 
 		if (r != -EINVAL || req.status != bad[i].status) {
-			UK_EXPECT(0);
+			UK_TEST_EXPECT(0);
 			uk_test_log("case %u: r=%d status=%u\n", i, r,
 				    req.status);
 		}
@@ -179,18 +179,18 @@ UK_TEST(http_limits_target)
 	char *s;
 
 	s = long_target(UK_PROM_HTTP_TARGET_MAX, 1);
-	UK_EXPECT(parse(s) == 1);
-	UK_EXPECT(req.target_len == UK_PROM_HTTP_TARGET_MAX);
+	UK_TEST_EXPECT(parse(s) == 1);
+	UK_TEST_EXPECT(req.target_len == UK_PROM_HTTP_TARGET_MAX);
 	free(s);
 	s = long_target(UK_PROM_HTTP_TARGET_MAX + 1, 1);
-	UK_EXPECT(parse(s) == -EINVAL && req.status == 414);
+	UK_TEST_EXPECT(parse(s) == -EINVAL && req.status == 414);
 	free(s);
 	/* Detected while the line is still arriving. */
 	s = long_target(UK_PROM_HTTP_TARGET_MAX + 1, 0);
-	UK_EXPECT(parse(s) == -EINVAL && req.status == 414);
+	UK_TEST_EXPECT(parse(s) == -EINVAL && req.status == 414);
 	free(s);
 	s = long_target(UK_PROM_HTTP_TARGET_MAX, 0);
-	UK_EXPECT(parse(s) == 0);
+	UK_TEST_EXPECT(parse(s) == 0);
 	free(s);
 }
 
@@ -220,26 +220,26 @@ UK_TEST(http_limits_head)
 		}
 	}
 	memcpy(s + i, "\r\n", 2);
-	UK_ASSERT_EQ(uk_prom_http_parse(s, UK_PROM_HTTP_HEAD_MAX, &req), 1);
-	UK_ASSERT_EQ(req.head_len, UK_PROM_HTTP_HEAD_MAX);
+	UK_TEST_EQ(uk_prom_http_parse(s, UK_PROM_HTTP_HEAD_MAX, &req), 1);
+	UK_TEST_EQ(req.head_len, UK_PROM_HTTP_HEAD_MAX);
 	/* One byte more and the head is too large. */
 	memmove(s + 1, s, UK_PROM_HTTP_HEAD_MAX);
 	s[0] = '\n';
 	memset(s + UK_PROM_HTTP_HEAD_MAX + 1, 'z',
 	       n - UK_PROM_HTTP_HEAD_MAX - 1);
-	UK_ASSERT_EQ(uk_prom_http_parse(s, UK_PROM_HTTP_HEAD_MAX + 1, &req),
+	UK_TEST_EQ(uk_prom_http_parse(s, UK_PROM_HTTP_HEAD_MAX + 1, &req),
 		     -EINVAL);
-	UK_ASSERT_EQ(req.status, 431);
+	UK_TEST_EQ(req.status, 431);
 	/* A buffer full of one unfinished field line is 431 as well. */
 	strcpy(s, pre);
 	memset(s + strlen(pre), 'h', n - strlen(pre));
-	UK_ASSERT_EQ(uk_prom_http_parse(s, n, &req), -EINVAL);
-	UK_ASSERT_EQ(req.status, 431);
-	UK_ASSERT_EQ(uk_prom_http_parse(s, UK_PROM_HTTP_HEAD_MAX - 1, &req), 0);
+	UK_TEST_EQ(uk_prom_http_parse(s, n, &req), -EINVAL);
+	UK_TEST_EQ(req.status, 431);
+	UK_TEST_EQ(uk_prom_http_parse(s, UK_PROM_HTTP_HEAD_MAX - 1, &req), 0);
 	/* A buffer full of leading empty lines never ends the request line. */
 	memset(s, '\n', n);
-	UK_ASSERT_EQ(uk_prom_http_parse(s, n, &req), -EINVAL);
-	UK_ASSERT_EQ(req.status, 414);
+	UK_TEST_EQ(uk_prom_http_parse(s, n, &req), -EINVAL);
+	UK_TEST_EQ(req.status, 414);
 	free(s);
 }
 
@@ -252,15 +252,15 @@ UK_TEST(http_pipelined)
 	size_t off;
 
 	snprintf(buf, sizeof(buf), "%s%sGET /x", a, b);
-	UK_ASSERT_EQ(parse(buf), 1);
-	UK_ASSERT_EQ(req.method, UK_PROM_HTTP_GET);
-	UK_ASSERT_EQ(req.head_len, strlen(a));
+	UK_TEST_EQ(parse(buf), 1);
+	UK_TEST_EQ(req.method, UK_PROM_HTTP_GET);
+	UK_TEST_EQ(req.head_len, strlen(a));
 	off = req.head_len;
-	UK_ASSERT_EQ(parse(buf + off), 1);
-	UK_ASSERT_EQ(req.method, UK_PROM_HTTP_HEAD);
-	UK_ASSERT_EQ(req.keep_alive, 0);
+	UK_TEST_EQ(parse(buf + off), 1);
+	UK_TEST_EQ(req.method, UK_PROM_HTTP_HEAD);
+	UK_TEST_EQ(req.keep_alive, 0);
 	off += req.head_len;
-	UK_ASSERT_EQ(parse(buf + off), 0);
+	UK_TEST_EQ(parse(buf + off), 0);
 }
 
 /* Every strict prefix of a good request is "need more"; of a bad one,
@@ -278,9 +278,9 @@ UK_TEST(http_every_prefix)
 		for (n = 0; n < strlen(good[g]); n++)
 			if (uk_prom_http_parse(good[g], n, &req) != 0) {
 				uk_test_log("good %u prefix %zu\n", g, n);
-				UK_ASSERT_TRUE(0);
+				UK_TEST_ASSERT(0);
 			}
-		UK_ASSERT_EQ(parse(good[g]), 1);
+		UK_TEST_EQ(parse(good[g]), 1);
 	}
 	for (bi = 0; bi < sizeof(bad) / sizeof(bad[0]); bi++) {
 		const char *s = bad[bi].s;
@@ -290,11 +290,11 @@ UK_TEST(http_every_prefix)
 			r = uk_prom_http_parse(s, n, &req);
 			if (r == 1) {
 				uk_test_log("bad %u accepted at %zu\n", bi, n);
-				UK_ASSERT_TRUE(0);
+				UK_TEST_ASSERT(0);
 			}
 			if (seen_err && r != -EINVAL) {
 				uk_test_log("bad %u flips at %zu\n", bi, n);
-				UK_ASSERT_TRUE(0);
+				UK_TEST_ASSERT(0);
 			}
 			if (r == -EINVAL)
 				seen_err = 1;
@@ -306,25 +306,25 @@ UK_TEST(http_pct_decode)
 {
 	char buf[64];
 
-	UK_ASSERT_EQ(uk_prom_http_pct_decode("a%2Fb%20c%e9", 12, buf), 6);
-	UK_EXPECT(!memcmp(buf, "a/b c\xe9", 7));
-	UK_ASSERT_EQ(uk_prom_http_pct_decode("plain", 5, buf), 5);
-	UK_ASSERT_STREQ(buf, "plain");
-	UK_ASSERT_EQ(uk_prom_http_pct_decode("", 0, buf), 0);
-	UK_ASSERT_EQ(uk_prom_http_pct_decode("%4", 2, buf), -EINVAL);
-	UK_ASSERT_EQ(uk_prom_http_pct_decode("%", 1, buf), -EINVAL);
-	UK_ASSERT_EQ(uk_prom_http_pct_decode("%zz", 3, buf), -EINVAL);
-	UK_ASSERT_EQ(uk_prom_http_pct_decode("a%00", 4, buf), -EINVAL);
+	UK_TEST_EQ(uk_prom_http_pct_decode("a%2Fb%20c%e9", 12, buf), 6);
+	UK_TEST_EXPECT(!memcmp(buf, "a/b c\xe9", 7));
+	UK_TEST_EQ(uk_prom_http_pct_decode("plain", 5, buf), 5);
+	UK_TEST_STREQ(buf, "plain");
+	UK_TEST_EQ(uk_prom_http_pct_decode("", 0, buf), 0);
+	UK_TEST_EQ(uk_prom_http_pct_decode("%4", 2, buf), -EINVAL);
+	UK_TEST_EQ(uk_prom_http_pct_decode("%", 1, buf), -EINVAL);
+	UK_TEST_EQ(uk_prom_http_pct_decode("%zz", 3, buf), -EINVAL);
+	UK_TEST_EQ(uk_prom_http_pct_decode("a%00", 4, buf), -EINVAL);
 	/* In place. */
 	strcpy(buf, "x%41y");
-	UK_ASSERT_EQ(uk_prom_http_pct_decode(buf, 5, buf), 3);
-	UK_ASSERT_STREQ(buf, "xAy");
+	UK_TEST_EQ(uk_prom_http_pct_decode(buf, 5, buf), 3);
+	UK_TEST_STREQ(buf, "xAy");
 }
 
 UK_TEST(http_reasons)
 {
-	UK_ASSERT_STREQ(uk_prom_http_reason(431),
+	UK_TEST_STREQ(uk_prom_http_reason(431),
 			"Request Header Fields Too Large");
-	UK_ASSERT_STREQ(uk_prom_http_reason(414), "URI Too Long");
-	UK_ASSERT_STREQ(uk_prom_http_reason(999), "Unknown");
+	UK_TEST_STREQ(uk_prom_http_reason(414), "URI Too Long");
+	UK_TEST_STREQ(uk_prom_http_reason(999), "Unknown");
 }

@@ -31,17 +31,17 @@ UK_TEST(server_metrics_text)
 	struct tc_resp r;
 	char *want, *got;
 
-	UK_ASSERT_TRUE(s);
-	UK_ASSERT_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strcmp(tc_header(&r, "Content-Type"), UK_PROM_CT_TEXT));
-	UK_EXPECT(r.chunked && r.nchunks > 2);
+	UK_TEST_ASSERT(s);
+	UK_TEST_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Content-Type"), UK_PROM_CT_TEXT));
+	UK_TEST_EXPECT(r.chunked && r.nchunks > 2);
 	want = ts_direct(UK_PROM_FMT_TEXT);
 	got = ts_tsrv_lines(r.body);
-	UK_EXPECT(strlen(want) > 16384);
-	UK_EXPECT(!strcmp(want, got));
-	UK_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
-	UK_EXPECT(strstr(r.body, "tsrv_hits_total{dev=\"x y\"} 7\n") != NULL);
+	UK_TEST_EXPECT(strlen(want) > 16384);
+	UK_TEST_EXPECT(!strcmp(want, got));
+	UK_TEST_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
+	UK_TEST_EXPECT(strstr(r.body, "tsrv_hits_total{dev=\"x y\"} 7\n") != NULL);
 	uk_test_log("text body %zu bytes in %d chunks\n", r.body_len,
 		    r.nchunks);
 	free(want);
@@ -57,29 +57,29 @@ UK_TEST(server_metrics_openmetrics_and_negotiation)
 	char *want, *got;
 	uint16_t port;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
-	UK_ASSERT_EQ(tc_get(port, "GET /metrics?x=1 HTTP/1.1\r\nHost: t\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /metrics?x=1 HTTP/1.1\r\nHost: t\r\n"
 			    "Accept: application/openmetrics-text;"
 			    "version=1.0.0,text/plain;version=0.0.4;q=0.5,"
 			    "*/*;q=0.1\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strcmp(tc_header(&r, "Content-Type"),
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Content-Type"),
 			  UK_PROM_CT_OPENMETRICS));
-	UK_EXPECT(r.body_len > 6 &&
+	UK_TEST_EXPECT(r.body_len > 6 &&
 		  !strcmp(r.body + r.body_len - 6, "# EOF\n"));
 	want = ts_direct(UK_PROM_FMT_OPENMETRICS);
 	got = ts_tsrv_lines(r.body);
-	UK_EXPECT(!strcmp(want, got));
+	UK_TEST_EXPECT(!strcmp(want, got));
 	free(want);
 	free(got);
 	tc_resp_free(&r);
 	/* Text preferred by q-value: text. */
-	UK_ASSERT_EQ(tc_get(port, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
 			    "Accept: application/openmetrics-text;"
 			    "version=1.0.0;q=0.2,text/plain;q=0.9\r\n\r\n",
 			    &r, 0), 0);
-	UK_EXPECT(!strcmp(tc_header(&r, "Content-Type"), UK_PROM_CT_TEXT));
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Content-Type"), UK_PROM_CT_TEXT));
 	tc_resp_free(&r);
 	uk_prom_server_stop(s);
 }
@@ -91,46 +91,46 @@ UK_TEST(server_metrics_head_and_http10)
 	struct tc t;
 	long cl;
 
-	UK_ASSERT_TRUE(s);
-	UK_ASSERT_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
+	UK_TEST_ASSERT(s);
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
 	/* HEAD then GET on one connection: HEAD must send no body. */
-	UK_ASSERT_EQ(tc_sends(&t, "HEAD /metrics HTTP/1.1\r\nHost: t\r\n"
+	UK_TEST_EQ(tc_sends(&t, "HEAD /metrics HTTP/1.1\r\nHost: t\r\n"
 			      "Accept: application/openmetrics-text\r\n\r\n"),
 		     0);
-	UK_ASSERT_EQ(tc_read(&t, &r, 1, 5000), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strcmp(tc_header(&r, "Content-Type"),
+	UK_TEST_EQ(tc_read(&t, &r, 1, 5000), 0);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Content-Type"),
 			  UK_PROM_CT_OPENMETRICS));
-	UK_ASSERT_TRUE(tc_header(&r, "Content-Length"));
+	UK_TEST_ASSERT(tc_header(&r, "Content-Length"));
 	cl = atol(tc_header(&r, "Content-Length"));
-	UK_EXPECT(!tc_header(&r, "Transfer-Encoding"));
-	UK_ASSERT_EQ(tc_sends(&t, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
+	UK_TEST_EXPECT(!tc_header(&r, "Transfer-Encoding"));
+	UK_TEST_EQ(tc_sends(&t, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
 			      "Accept: application/openmetrics-text\r\n\r\n"),
 		     0);
-	UK_ASSERT_EQ(tc_read(&t, &g, 0, 5000), 0);
-	UK_EXPECT(g.status == 200);
+	UK_TEST_EQ(tc_read(&t, &g, 0, 5000), 0);
+	UK_TEST_EXPECT(g.status == 200);
 	/* The self-metrics move between the two; the rest is equal. */
 	uk_test_log("HEAD length %ld, GET body %zu\n", cl, g.body_len);
-	UK_EXPECT(labs(cl - (long)g.body_len) < 200);
+	UK_TEST_EXPECT(labs(cl - (long)g.body_len) < 200);
 	tc_resp_free(&r);
 	tc_resp_free(&g);
 	/* HEAD without Accept: text. */
-	UK_ASSERT_EQ(tc_sends(&t, "HEAD /metrics HTTP/1.1\r\nHost: t\r\n\r\n"),
+	UK_TEST_EQ(tc_sends(&t, "HEAD /metrics HTTP/1.1\r\nHost: t\r\n\r\n"),
 		     0);
-	UK_ASSERT_EQ(tc_read(&t, &r, 1, 5000), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strcmp(tc_header(&r, "Content-Type"), UK_PROM_CT_TEXT));
-	UK_EXPECT(atol(tc_header(&r, "Content-Length")) > 16384);
+	UK_TEST_EQ(tc_read(&t, &r, 1, 5000), 0);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Content-Type"), UK_PROM_CT_TEXT));
+	UK_TEST_EXPECT(atol(tc_header(&r, "Content-Length")) > 16384);
 	tc_resp_free(&r);
 	tc_close(&t);
 
 	/* HTTP/1.0: close-delimited body, no chunking, then close. */
-	UK_ASSERT_EQ(tc_get(uk_prom_server_port(s),
+	UK_TEST_EQ(tc_get(uk_prom_server_port(s),
 			    "GET /metrics HTTP/1.0\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!r.chunked && r.closed);
-	UK_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
-	UK_EXPECT(!strcmp(tc_header(&r, "Connection"), "close"));
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!r.chunked && r.closed);
+	UK_TEST_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Connection"), "close"));
 	tc_resp_free(&r);
 	uk_prom_server_stop(s);
 }
@@ -144,96 +144,96 @@ UK_TEST(server_index_and_store)
 	char *p;
 	long cl;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
-	UK_ASSERT_EQ(tc_get(port, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", &r, 0),
+	UK_TEST_EQ(tc_get(port, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", &r, 0),
 		     0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strncmp(tc_header(&r, "Content-Type"), "text/html", 9));
-	UK_EXPECT(strstr(r.body, "href=\"/metrics\"") != NULL);
-	UK_EXPECT(strstr(r.body, "href=\"/store/\"") != NULL);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strncmp(tc_header(&r, "Content-Type"), "text/html", 9));
+	UK_TEST_EXPECT(strstr(r.body, "href=\"/metrics\"") != NULL);
+	UK_TEST_EXPECT(strstr(r.body, "href=\"/store/\"") != NULL);
 	tc_resp_free(&r);
 
-	UK_ASSERT_EQ(tc_get(port, "GET /store HTTP/1.1\r\nHost: t\r\n\r\n",
+	UK_TEST_EQ(tc_get(port, "GET /store HTTP/1.1\r\nHost: t\r\n\r\n",
 			    &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(strstr(r.body, "tsrv/\n") != NULL);
-	UK_EXPECT(strstr(r.body, "ukprom/\n") != NULL);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(strstr(r.body, "tsrv/\n") != NULL);
+	UK_TEST_EXPECT(strstr(r.body, "ukprom/\n") != NULL);
 	tc_resp_free(&r);
 
 	/* A listing bigger than the window, resumed across refills. */
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/ HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/ HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n",
 			    &r, 0), 0);
-	UK_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(r.status == 200);
 	for (p = r.body; (p = strchr(p, '\n')); p++)
 		lines++;
-	UK_EXPECT(lines == TS_NFOLDERS + 5);
+	UK_TEST_EXPECT(lines == TS_NFOLDERS + 5);
 	/* Names are escaped so that each stays on its line. */
-	UK_EXPECT(strstr(r.body, "\ntwo%0Alines/\n") != NULL);
-	UK_EXPECT(strstr(r.body, "\nq\"%25\xc3\xa9?/\n") != NULL);
+	UK_TEST_EXPECT(strstr(r.body, "\ntwo%0Alines/\n") != NULL);
+	UK_TEST_EXPECT(strstr(r.body, "\nq\"%25\xc3\xa9?/\n") != NULL);
 	/* Static entries first (in link order), then the folders. */
-	UK_EXPECT(!strncmp(r.body, "answer\nratio\n", 13) ||
+	UK_TEST_EXPECT(!strncmp(r.body, "answer\nratio\n", 13) ||
 		  !strncmp(r.body, "ratio\nanswer\n", 13));
-	UK_EXPECT(strstr(r.body, "\nx y/\n") != NULL);
-	UK_EXPECT(strstr(r.body, "\nf2999/\n") != NULL);
-	UK_EXPECT(r.body_len > 16384);
+	UK_TEST_EXPECT(strstr(r.body, "\nx y/\n") != NULL);
+	UK_TEST_EXPECT(strstr(r.body, "\nf2999/\n") != NULL);
+	UK_TEST_EXPECT(r.body_len > 16384);
 	cl = (long)r.body_len;
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "HEAD /store/tsrv HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "HEAD /store/tsrv HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n",
 			    &r, 1), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(atol(tc_header(&r, "Content-Length")) == cl);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(atol(tc_header(&r, "Content-Length")) == cl);
 	tc_resp_free(&r);
 
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/x%20y HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/x%20y HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strcmp(r.body, "hits\n"));
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(r.body, "hits\n"));
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/x%20y/hits HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/x%20y/hits HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strcmp(r.body, "7\n"));
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(r.body, "7\n"));
 	tc_resp_free(&r);
 	/* The listing's escaped form is a path to request. */
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/two%0Alines/hits HTTP/1.1"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/two%0Alines/hits HTTP/1.1"
 			    "\r\nHost: t\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 200 && !strcmp(r.body, "11\n"));
+	UK_TEST_EXPECT(r.status == 200 && !strcmp(r.body, "11\n"));
 	tc_resp_free(&r);
 	/* A folder name with bytes that must be escaped in a URL. */
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/q%22%25%C3%A9%3F/hits?x "
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/q%22%25%C3%A9%3F/hits?x "
 			    "HTTP/1.1\r\nHost: t\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strcmp(r.body, "9\n"));
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(r.body, "9\n"));
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/answer?q HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/answer?q HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(!strcmp(r.body, "42\n"));
-	UK_EXPECT(!strcmp(tc_header(&r, "Content-Length"), "3"));
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(r.body, "42\n"));
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Content-Length"), "3"));
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/ratio HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/ratio HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(!strcmp(r.body, "0.125\n"));
+	UK_TEST_EXPECT(!strcmp(r.body, "0.125\n"));
 	tc_resp_free(&r);
 
-	UK_ASSERT_EQ(tc_get(port, "GET /store/nope HTTP/1.1\r\nHost: t\r\n\r\n",
+	UK_TEST_EQ(tc_get(port, "GET /store/nope HTTP/1.1\r\nHost: t\r\n\r\n",
 			    &r, 0), 0);
-	UK_EXPECT(r.status == 404);
+	UK_TEST_EXPECT(r.status == 404);
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/answer/x HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/answer/x HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 404);
+	UK_TEST_EXPECT(r.status == 404);
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/f0001/nope HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/f0001/nope HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n", &r, 0), 0);
-	UK_EXPECT(r.status == 404);
+	UK_TEST_EXPECT(r.status == 404);
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /store/a%zz HTTP/1.1\r\nHost: t\r\n\r\n",
+	UK_TEST_EQ(tc_get(port, "GET /store/a%zz HTTP/1.1\r\nHost: t\r\n\r\n",
 			    &r, 0), 0);
-	UK_EXPECT(r.status == 400);
+	UK_TEST_EXPECT(r.status == 400);
 	tc_resp_free(&r);
 	uk_prom_server_stop(s);
 }
@@ -262,7 +262,7 @@ static int expect_status(uint16_t port, const char *req, size_t len,
 }
 
 #define EXPECT_STATUS(port, req, st, cl) \
-	UK_EXPECT(expect_status(port, req, strlen(req), st, cl))
+	UK_TEST_EXPECT(expect_status(port, req, strlen(req), st, cl))
 
 UK_TEST(server_errors)
 {
@@ -274,7 +274,7 @@ UK_TEST(server_errors)
 	char *big;
 	size_t n;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
 	EXPECT_STATUS(port, "GET /metrics\r\n\r\n", 400, 1);
 	EXPECT_STATUS(port, "GET /metrics HTTP/1.1\r\n\r\n", 400, 1);
@@ -289,16 +289,16 @@ UK_TEST(server_errors)
 		      0);
 	EXPECT_STATUS(port, "POST /metrics HTTP/1.1\r\nHost: t\r\n"
 		      "Content-Length: 2\r\n\r\nhi", 405, 1);
-	UK_EXPECT(ts_sval("ukprom/400/http_errors") >= e400 + 6);
-	UK_EXPECT(ts_sval("ukprom/404/http_errors") >= e404 + 2);
+	UK_TEST_EXPECT(ts_sval("ukprom/400/http_errors") >= e400 + 6);
+	UK_TEST_EXPECT(ts_sval("ukprom/404/http_errors") >= e404 + 2);
 
 	/* 405 carries Allow; without a body the connection lives on. */
-	UK_ASSERT_EQ(tc_get(port, "DELETE /metrics HTTP/1.1\r\nHost: t\r\n\r\n",
+	UK_TEST_EQ(tc_get(port, "DELETE /metrics HTTP/1.1\r\nHost: t\r\n\r\n",
 			    &r, 0), 0);
-	UK_EXPECT(r.status == 405);
-	UK_EXPECT(!strcmp(tc_header(&r, "Allow"), "GET, HEAD"));
-	UK_EXPECT(!tc_header(&r, "Connection"));
-	UK_EXPECT(strstr(r.head, "405 Method Not Allowed") != NULL);
+	UK_TEST_EXPECT(r.status == 405);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Allow"), "GET, HEAD"));
+	UK_TEST_EXPECT(!tc_header(&r, "Connection"));
+	UK_TEST_EXPECT(strstr(r.head, "405 Method Not Allowed") != NULL);
 	tc_resp_free(&r);
 
 	/* 414: a 3000-byte target. */
@@ -307,18 +307,18 @@ UK_TEST(server_errors)
 	memset(big + n, 'a', 3000);
 	n += 3000;
 	n += (size_t)sprintf(big + n, " HTTP/1.1\r\nHost: t\r\n\r\n");
-	UK_EXPECT(expect_status(port, big, n, 414, 1));
+	UK_TEST_EXPECT(expect_status(port, big, n, 414, 1));
 	/* 431: 10 KiB of header fields. */
 	n = (size_t)sprintf(big, "GET / HTTP/1.1\r\nHost: t\r\n");
 	while (n < 10240)
 		n += (size_t)sprintf(big + n, "X-Filler-%05zu: %s\r\n", n,
 				     "0123456789abcdef0123456789abcdef");
 	n += (size_t)sprintf(big + n, "\r\n");
-	UK_EXPECT(expect_status(port, big, n, 431, 1));
+	UK_TEST_EXPECT(expect_status(port, big, n, 431, 1));
 	free(big);
-	UK_ASSERT_EQ(tc_get(port, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", &r, 0),
+	UK_TEST_EQ(tc_get(port, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", &r, 0),
 		     0);
-	UK_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(r.status == 200);
 	tc_resp_free(&r);
 	uk_prom_server_stop(s);
 }
@@ -329,42 +329,42 @@ UK_TEST(server_keepalive_pipelining)
 	struct tc_resp r1, r2, r3;
 	struct tc t;
 
-	UK_ASSERT_TRUE(s);
-	UK_ASSERT_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
-	UK_ASSERT_EQ(tc_sends(&t, "GET /store/tsrv/answer HTTP/1.1\r\n"
+	UK_TEST_ASSERT(s);
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
+	UK_TEST_EQ(tc_sends(&t, "GET /store/tsrv/answer HTTP/1.1\r\n"
 			      "Host: t\r\n\r\nGET /nope HTTP/1.1\r\nHost: t\r\n"
 			      "\r\nGET /metrics HTTP/1.1\r\nHost: t\r\n\r\n"),
 		     0);
-	UK_ASSERT_EQ(tc_read(&t, &r1, 0, 5000), 0);
-	UK_ASSERT_EQ(tc_read(&t, &r2, 0, 5000), 0);
-	UK_ASSERT_EQ(tc_read(&t, &r3, 0, 5000), 0);
-	UK_EXPECT(r1.status == 200 && !strcmp(r1.body, "42\n"));
-	UK_EXPECT(r2.status == 404);
-	UK_EXPECT(r3.status == 200 && strstr(r3.body, "tsrv_answer 42\n"));
+	UK_TEST_EQ(tc_read(&t, &r1, 0, 5000), 0);
+	UK_TEST_EQ(tc_read(&t, &r2, 0, 5000), 0);
+	UK_TEST_EQ(tc_read(&t, &r3, 0, 5000), 0);
+	UK_TEST_EXPECT(r1.status == 200 && !strcmp(r1.body, "42\n"));
+	UK_TEST_EXPECT(r2.status == 404);
+	UK_TEST_EXPECT(r3.status == 200 && strstr(r3.body, "tsrv_answer 42\n"));
 	tc_resp_free(&r1);
 	tc_resp_free(&r2);
 	tc_resp_free(&r3);
 	/* Still open: one more, then Connection: close ends it. */
-	UK_ASSERT_EQ(tc_sends(&t, "GET / HTTP/1.1\r\nHost: t\r\n"
+	UK_TEST_EQ(tc_sends(&t, "GET / HTTP/1.1\r\nHost: t\r\n"
 			      "Connection: close\r\n\r\n"), 0);
-	UK_ASSERT_EQ(tc_read(&t, &r1, 0, 5000), 0);
-	UK_EXPECT(r1.status == 200);
-	UK_EXPECT(!strcmp(tc_header(&r1, "Connection"), "close"));
-	UK_EXPECT(tc_wait_closed(&t, 3000));
+	UK_TEST_EQ(tc_read(&t, &r1, 0, 5000), 0);
+	UK_TEST_EXPECT(r1.status == 200);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r1, "Connection"), "close"));
+	UK_TEST_EXPECT(tc_wait_closed(&t, 3000));
 	tc_resp_free(&r1);
 	tc_close(&t);
 
 	/* HTTP/1.0 keep-alive on a fixed-length response. */
-	UK_ASSERT_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
-	UK_ASSERT_EQ(tc_sends(&t, "GET /store/tsrv/answer HTTP/1.0\r\n"
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
+	UK_TEST_EQ(tc_sends(&t, "GET /store/tsrv/answer HTTP/1.0\r\n"
 			      "Connection: keep-alive\r\n\r\n"), 0);
-	UK_ASSERT_EQ(tc_read(&t, &r1, 0, 5000), 0);
-	UK_EXPECT(!strcmp(tc_header(&r1, "Connection"), "keep-alive"));
-	UK_ASSERT_EQ(tc_sends(&t, "GET /store/tsrv/answer HTTP/1.0\r\n\r\n"),
+	UK_TEST_EQ(tc_read(&t, &r1, 0, 5000), 0);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r1, "Connection"), "keep-alive"));
+	UK_TEST_EQ(tc_sends(&t, "GET /store/tsrv/answer HTTP/1.0\r\n\r\n"),
 		     0);
-	UK_ASSERT_EQ(tc_read(&t, &r2, 0, 5000), 0);
-	UK_EXPECT(!strcmp(r2.body, "42\n"));
-	UK_EXPECT(tc_wait_closed(&t, 3000));
+	UK_TEST_EQ(tc_read(&t, &r2, 0, 5000), 0);
+	UK_TEST_EXPECT(!strcmp(r2.body, "42\n"));
+	UK_TEST_EXPECT(tc_wait_closed(&t, 3000));
 	tc_resp_free(&r1);
 	tc_resp_free(&r2);
 	tc_close(&t);
@@ -379,7 +379,7 @@ UK_TEST(server_self_metrics_move)
 	struct tc_resp r;
 	uint16_t port;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
 	text = ts_sval("ukprom/text/scrapes");
 	om = ts_sval("ukprom/openmetrics/scrapes");
@@ -389,42 +389,42 @@ UK_TEST(server_self_metrics_move)
 		struct uk_store_ref ref;
 		struct uk_store_value v;
 
-		UK_ASSERT_EQ(uk_store_lookup("ukprom/scrape_duration_seconds",
+		UK_TEST_EQ(uk_store_lookup("ukprom/scrape_duration_seconds",
 					     &ref), 0);
-		UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
+		UK_TEST_EQ(uk_store_read(&ref, &v), 0);
 		cnt = v.hist.count;
 		sum = v.hist.sum;
 		uk_store_ref_put(&ref);
 	}
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
 			    "Accept: application/openmetrics-text\r\n\r\n",
 			    &r, 0), 0);
-	UK_EXPECT(strstr(r.body, "ukprom_scrapes_total{format=\"text\"}"));
-	UK_EXPECT(strstr(r.body, "ukprom_http_errors_total{code=\"404\"}"));
-	UK_EXPECT(strstr(r.body, "ukprom_sent_bytes_total"));
-	UK_EXPECT(strstr(r.body, "ukprom_scrape_duration_seconds_bucket"));
-	UK_EXPECT(strstr(r.body, "ukprom_connections 1"));
+	UK_TEST_EXPECT(strstr(r.body, "ukprom_scrapes_total{format=\"text\"}"));
+	UK_TEST_EXPECT(strstr(r.body, "ukprom_http_errors_total{code=\"404\"}"));
+	UK_TEST_EXPECT(strstr(r.body, "ukprom_sent_bytes_total"));
+	UK_TEST_EXPECT(strstr(r.body, "ukprom_scrape_duration_seconds_bucket"));
+	UK_TEST_EXPECT(strstr(r.body, "ukprom_connections 1"));
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /x HTTP/1.1\r\nHost: t\r\n\r\n", &r, 0),
+	UK_TEST_EQ(tc_get(port, "GET /x HTTP/1.1\r\nHost: t\r\n\r\n", &r, 0),
 		     0);
 	tc_resp_free(&r);
-	UK_EXPECT(ts_conns_settle(0));
-	UK_EXPECT(ts_sval("ukprom/text/scrapes") == text + 1);
-	UK_EXPECT(ts_sval("ukprom/openmetrics/scrapes") == om + 1);
-	UK_EXPECT(ts_sval("ukprom/404/http_errors") == e404 + 1);
-	UK_EXPECT(ts_sval("ukprom/sent_bytes") > sent + 2 * 16384);
+	UK_TEST_EXPECT(ts_conns_settle(0));
+	UK_TEST_EXPECT(ts_sval("ukprom/text/scrapes") == text + 1);
+	UK_TEST_EXPECT(ts_sval("ukprom/openmetrics/scrapes") == om + 1);
+	UK_TEST_EXPECT(ts_sval("ukprom/404/http_errors") == e404 + 1);
+	UK_TEST_EXPECT(ts_sval("ukprom/sent_bytes") > sent + 2 * 16384);
 	{
 		struct uk_store_ref ref;
 		struct uk_store_value v;
 
-		UK_ASSERT_EQ(uk_store_lookup("ukprom/scrape_duration_seconds",
+		UK_TEST_EQ(uk_store_lookup("ukprom/scrape_duration_seconds",
 					     &ref), 0);
-		UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
-		UK_EXPECT(v.hist.count == cnt + 2);
+		UK_TEST_EQ(uk_store_read(&ref, &v), 0);
+		UK_TEST_EXPECT(v.hist.count == cnt + 2);
 		/* Each scrape takes a measurable time. */
-		UK_EXPECT(v.hist.sum > sum);
+		UK_TEST_EXPECT(v.hist.sum > sum);
 		uk_store_ref_put(&ref);
 	}
 	uk_prom_server_stop(s);
@@ -438,31 +438,31 @@ UK_TEST(server_scrape_allocates_nothing)
 	struct tc_resp r;
 	uint16_t port;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
 	/* Warm up: first scrape, first listing. */
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
 	tc_resp_free(&r);
 	uk_alloc_failing_init(&f, uk_alloc_get_default(), 0, 0);
 	old = uk_alloc_set_default(&f.a);
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 200);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 200);
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
 			    "Accept: application/openmetrics-text\r\n\r\n",
 			    &r, 0), 0);
-	UK_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(r.status == 200);
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv HTTP/1.1\r\nHost: t\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv HTTP/1.1\r\nHost: t\r\n"
 			    "\r\n", &r, 0), 0);
 	tc_resp_free(&r);
-	UK_ASSERT_EQ(tc_get(port, "GET /store/tsrv/x%20y/hits HTTP/1.1\r\n"
+	UK_TEST_EQ(tc_get(port, "GET /store/tsrv/x%20y/hits HTTP/1.1\r\n"
 			    "Host: t\r\n\r\n", &r, 0), 0);
 	tc_resp_free(&r);
 	uk_alloc_set_default(old);
 	uk_test_log("allocations during scrapes: %llu\n",
 		    (unsigned long long)f.calls);
-	UK_EXPECT(f.calls == 0);
+	UK_TEST_EXPECT(f.calls == 0);
 	uk_prom_server_stop(s);
 }
 

@@ -30,16 +30,16 @@ UK_TEST(server_request_timeout_408)
 	struct tc t;
 	uint64_t t0;
 
-	UK_ASSERT_TRUE(s);
-	UK_ASSERT_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
+	UK_TEST_ASSERT(s);
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(tc_sends(&t, "GET /metrics HTTP/1.1\r\nHo"), 0);
-	UK_ASSERT_EQ(tc_read(&t, &r, 0, 3000), 0);
-	UK_EXPECT(r.status == 408);
-	UK_EXPECT(strstr(r.head, "408 Request Timeout") != NULL);
-	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 250 * UK_NSEC_PER_MSEC);
-	UK_EXPECT(tc_wait_closed(&t, 3000));
-	UK_EXPECT(ts_sval("ukprom/408/http_errors") == e408 + 1);
+	UK_TEST_EQ(tc_sends(&t, "GET /metrics HTTP/1.1\r\nHo"), 0);
+	UK_TEST_EQ(tc_read(&t, &r, 0, 3000), 0);
+	UK_TEST_EXPECT(r.status == 408);
+	UK_TEST_EXPECT(strstr(r.head, "408 Request Timeout") != NULL);
+	UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 >= 250 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(tc_wait_closed(&t, 3000));
+	UK_TEST_EXPECT(ts_sval("ukprom/408/http_errors") == e408 + 1);
 	tc_resp_free(&r);
 	tc_close(&t);
 	uk_prom_server_stop(s);
@@ -52,17 +52,17 @@ UK_TEST(server_idle_timeout)
 	struct tc t;
 	uint64_t t0;
 
-	UK_ASSERT_TRUE(s);
-	UK_ASSERT_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
-	UK_ASSERT_EQ(tc_sends(&t, "GET / HTTP/1.1\r\nHost: t\r\n\r\n"), 0);
-	UK_ASSERT_EQ(tc_read(&t, &r, 0, 3000), 0);
-	UK_EXPECT(r.status == 200);
+	UK_TEST_ASSERT(s);
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
+	UK_TEST_EQ(tc_sends(&t, "GET / HTTP/1.1\r\nHost: t\r\n\r\n"), 0);
+	UK_TEST_EQ(tc_read(&t, &r, 0, 3000), 0);
+	UK_TEST_EXPECT(r.status == 200);
 	t0 = uk_plat_time_mono_ns();
-	UK_EXPECT(tc_wait_closed(&t, 3000));
+	UK_TEST_EXPECT(tc_wait_closed(&t, 3000));
 	t0 = uk_plat_time_mono_ns() - t0;
 	uk_test_log("idle close after %llu ms\n",
 		    (unsigned long long)(t0 / UK_NSEC_PER_MSEC));
-	UK_EXPECT(t0 >= 250 * UK_NSEC_PER_MSEC && t0 < 1500 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(t0 >= 250 * UK_NSEC_PER_MSEC && t0 < 1500 * UK_NSEC_PER_MSEC);
 	tc_resp_free(&r);
 	tc_close(&t);
 	uk_prom_server_stop(s);
@@ -77,21 +77,21 @@ UK_TEST(server_limit_503_and_recovery)
 	uint16_t port;
 	int i;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
-	UK_ASSERT_TRUE(ts_open_idle(t, 4, port));
-	UK_EXPECT(ts_sval("ukprom/connections") == 4);
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 503);
-	UK_EXPECT(!strcmp(tc_header(&r, "Retry-After"), "1"));
-	UK_EXPECT(strstr(r.head, "503 Service Unavailable") != NULL);
-	UK_EXPECT(ts_sval("ukprom/rejected_connections") == rej + 1);
+	UK_TEST_ASSERT(ts_open_idle(t, 4, port));
+	UK_TEST_EXPECT(ts_sval("ukprom/connections") == 4);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 503);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Retry-After"), "1"));
+	UK_TEST_EXPECT(strstr(r.head, "503 Service Unavailable") != NULL);
+	UK_TEST_EXPECT(ts_sval("ukprom/rejected_connections") == rej + 1);
 	tc_resp_free(&r);
 	for (i = 0; i < 4; i++)
 		tc_close(&t[i]);
-	UK_EXPECT(ts_conns_settle(0));
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(ts_conns_settle(0));
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 200);
 	tc_resp_free(&r);
 	uk_prom_server_stop(s);
 }
@@ -106,25 +106,25 @@ static void evict_case(int stuck)
 	struct tc_resp r;
 	uint16_t port;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
-	UK_ASSERT_TRUE(ts_open_idle(t, 2, port));
+	UK_TEST_ASSERT(ts_open_idle(t, 2, port));
 	if (stuck) {
-		UK_ASSERT_EQ(tc_sends(&t[1], "GET /metr"), 0);
+		UK_TEST_EQ(tc_sends(&t[1], "GET /metr"), 0);
 		ts_sleep_ms(50);
-		UK_ASSERT_EQ(tc_sends(&t[0], "GET /metr"), 0);
+		UK_TEST_EQ(tc_sends(&t[0], "GET /metr"), 0);
 	}
 	/* Within the grace: 503. */
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 503);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 503);
 	tc_resp_free(&r);
 	ts_sleep_ms(300);
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 200);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 200);
 	tc_resp_free(&r);
-	UK_EXPECT(ts_sval("ukprom/evicted_connections") == ev + 1);
+	UK_TEST_EXPECT(ts_sval("ukprom/evicted_connections") == ev + 1);
 	/* The oldest went: t[1] when stuck (it wrote first), else t[0]. */
-	UK_EXPECT(tc_wait_closed(&t[stuck ? 1 : 0], 2000));
+	UK_TEST_EXPECT(tc_wait_closed(&t[stuck ? 1 : 0], 2000));
 	tc_close(&t[0]);
 	tc_close(&t[1]);
 	uk_prom_server_stop(s);
@@ -149,19 +149,19 @@ UK_TEST(server_64_idle_then_scrape)
 	uint16_t port;
 	int i, opened = 0;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
 	for (i = 0; i < 64; i++)
 		opened += !tc_open(&t[i], port, 0);
-	UK_EXPECT(opened == 64);
+	UK_TEST_EXPECT(opened == 64);
 	ts_sleep_ms(400);
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
 	t0 = uk_plat_time_mono_ns() - t0;
-	UK_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(r.status == 200);
 	uk_test_log("scrape behind 64 idle connections: %llu us\n",
 		    (unsigned long long)(t0 / 1000));
-	UK_EXPECT(t0 < 1000 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(t0 < 1000 * UK_NSEC_PER_MSEC);
 	tc_resp_free(&r);
 	for (i = 0; i < 64; i++)
 		tc_close(&t[i]);
@@ -176,21 +176,21 @@ UK_TEST(server_client_vanishes_mid_response)
 	char buf[100];
 	int i;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	for (i = 0; i < 3; i++) {
-		UK_ASSERT_EQ(tc_open(&t, uk_prom_server_port(s), 4096), 0);
-		UK_ASSERT_EQ(tc_sends(&t, TS_GET_METRICS), 0);
-		UK_EXPECT(recv(t.fd, buf, sizeof(buf), 0) > 0);
+		UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 4096), 0);
+		UK_TEST_EQ(tc_sends(&t, TS_GET_METRICS), 0);
+		UK_TEST_EXPECT(recv(t.fd, buf, sizeof(buf), 0) > 0);
 		if (i == 2)
 			tc_close(&t);
 		else
 			tc_abort(&t);
 	}
-	UK_ASSERT_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
+	UK_TEST_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
 	tc_resp_free(&r);
-	UK_EXPECT(ts_conns_settle(0));
+	UK_TEST_EXPECT(ts_conns_settle(0));
 	uk_prom_server_stop(s);
 }
 
@@ -201,19 +201,19 @@ UK_TEST(server_send_stall_dropped)
 	struct tc t;
 	int i;
 
-	UK_ASSERT_TRUE(s);
-	UK_ASSERT_EQ(tc_open(&t, uk_prom_server_port(s), 2048), 0);
+	UK_TEST_ASSERT(s);
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 2048), 0);
 	/* Ask for more bodies (about 6 MiB) than the socket buffers hold,
 	 * and read none. */
 	for (i = 0; i < 64; i++)
-		UK_ASSERT_EQ(tc_sends(&t, TS_GET_METRICS), 0);
+		UK_TEST_EQ(tc_sends(&t, TS_GET_METRICS), 0);
 	ts_sleep_ms(100);
-	UK_EXPECT(ts_sval("ukprom/connections") == 1);
+	UK_TEST_EXPECT(ts_sval("ukprom/connections") == 1);
 	/* Meanwhile others are served. */
-	UK_ASSERT_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 200);
+	UK_TEST_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 200);
 	tc_resp_free(&r);
-	UK_EXPECT(ts_conns_settle(0));
+	UK_TEST_EXPECT(ts_conns_settle(0));
 	tc_close(&t);
 	uk_prom_server_stop(s);
 }
@@ -259,7 +259,7 @@ UK_TEST(server_stop_frees_everything)
 
 	/* The first start creates the shared folders, which stay. */
 	s = ts_start(0, 0, 0, 0);
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	uk_prom_server_stop(s);
 
 	memset(&c, 0, sizeof(c));
@@ -271,32 +271,32 @@ UK_TEST(server_stop_frees_everything)
 	c.fail_after = -1;
 	old = uk_alloc_set_default(&c.a);
 	s = ts_start(0, 0, 0, 0);
-	UK_ASSERT_TRUE(s);
-	UK_EXPECT(c.live > 0);
+	UK_TEST_ASSERT(s);
+	UK_TEST_EXPECT(c.live > 0);
 	/* Stop with a connection open and a scrape half-read. */
-	UK_ASSERT_EQ(tc_open(&t, uk_prom_server_port(s), 4096), 0);
-	UK_ASSERT_EQ(tc_sends(&t, TS_GET_METRICS), 0);
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 4096), 0);
+	UK_TEST_EQ(tc_sends(&t, TS_GET_METRICS), 0);
 	ts_sleep_ms(50);
 	uk_prom_server_stop(s);
 	tc_close(&t);
-	UK_EXPECT(c.live == 0);
+	UK_TEST_EXPECT(c.live == 0);
 	/* Every allocation failure of start is reported and cleaned up. */
 	for (i = 0; i < 10; i++) {
 		c.fail_after = i;
 		s = ts_start(0, 0, 0, 0);
 		if (!s) {
 			fails++;
-			UK_EXPECT(c.live == 0);
+			UK_TEST_EXPECT(c.live == 0);
 			continue;
 		}
-		UK_ASSERT_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS,
+		UK_TEST_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS,
 				    &r, 0), 0);
-		UK_EXPECT(r.status == 200);
+		UK_TEST_EXPECT(r.status == 200);
 		tc_resp_free(&r);
 		uk_prom_server_stop(s);
-		UK_EXPECT(c.live == 0);
+		UK_TEST_EXPECT(c.live == 0);
 	}
-	UK_EXPECT(fails >= 3);
+	UK_TEST_EXPECT(fails >= 3);
 	uk_alloc_set_default(old);
 }
 
@@ -308,12 +308,12 @@ UK_TEST(server_bad_config)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.addr = "127.0.0.300";
 	cfg.any_port = 1;
-	UK_ASSERT_EQ(uk_prom_server_start(&cfg, &s), -EINVAL);
+	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), -EINVAL);
 	cfg.addr = "127.0.0.1";
-	UK_ASSERT_EQ(uk_prom_server_start(&cfg, &s), 0);
+	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), 0);
 	cfg.any_port = 0;
 	cfg.port = uk_prom_server_port(s);
-	UK_ASSERT_EQ(uk_prom_server_start(&cfg, &s2), -EADDRINUSE);
+	UK_TEST_EQ(uk_prom_server_start(&cfg, &s2), -EADDRINUSE);
 	uk_prom_server_stop(s);
 }
 
@@ -325,8 +325,8 @@ UK_TEST(server_idle_does_not_spin)
 	uint64_t cpu_us;
 	int i;
 
-	UK_ASSERT_TRUE(s);
-	UK_ASSERT_TRUE(ts_open_idle(t, 4, uk_prom_server_port(s)));
+	UK_TEST_ASSERT(s);
+	UK_TEST_ASSERT(ts_open_idle(t, 4, uk_prom_server_port(s)));
 	getrusage(RUSAGE_SELF, &ru0);
 	ts_sleep_ms(1000);
 	getrusage(RUSAGE_SELF, &ru1);
@@ -337,7 +337,7 @@ UK_TEST(server_idle_does_not_spin)
 			    ru0.ru_stime.tv_usec);
 	uk_test_log("CPU over 1 s idle with 4 connections: %llu us\n",
 		    (unsigned long long)cpu_us);
-	UK_EXPECT(cpu_us < 50000);
+	UK_TEST_EXPECT(cpu_us < 50000);
 	for (i = 0; i < 4; i++)
 		tc_close(&t[i]);
 	uk_prom_server_stop(s);
@@ -365,16 +365,16 @@ UK_TEST(server_injected_clock)
 	cfg.any_port = 1;
 	cfg.idle_timeout_ms = 60000;
 	cfg.clock_ns = fake_clock;
-	UK_ASSERT_EQ(uk_prom_server_start(&cfg, &s), 0);
-	UK_ASSERT_TRUE(ts_open_idle(t, 1, uk_prom_server_port(s)));
-	UK_EXPECT(!tc_wait_closed(&t[0], 300));
+	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), 0);
+	UK_TEST_ASSERT(ts_open_idle(t, 1, uk_prom_server_port(s)));
+	UK_TEST_EXPECT(!tc_wait_closed(&t[0], 300));
 	t0 = uk_plat_time_mono_ns();
 	__atomic_store_n(&clock_skew, 61 * UK_NSEC_PER_SEC, __ATOMIC_RELAXED);
-	UK_EXPECT(tc_wait_closed(&t[0], 2000));
+	UK_TEST_EXPECT(tc_wait_closed(&t[0], 2000));
 	t0 = uk_plat_time_mono_ns() - t0;
 	uk_test_log("idle close %llu ms after the clock jumped\n",
 		    (unsigned long long)(t0 / UK_NSEC_PER_MSEC));
-	UK_EXPECT(t0 < 800 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(t0 < 800 * UK_NSEC_PER_MSEC);
 	tc_close(&t[0]);
 	uk_prom_server_stop(s);
 }
@@ -422,12 +422,12 @@ UK_TEST(server_two_servers_parallel_clients)
 	char name[16];
 	int i, total = 0;
 
-	UK_ASSERT_TRUE(s1 && s2);
+	UK_TEST_ASSERT(s1 && s2);
 	for (i = 0; i < 4; i++) {
 		a[i].port[i % 2] = uk_prom_server_port(s1);
 		a[i].port[1 - i % 2] = uk_prom_server_port(s2);
 		a[i].ok = 0;
-		UK_ASSERT_EQ(uk_thread_create(&th[i], "client", client_thread,
+		UK_TEST_EQ(uk_thread_create(&th[i], "client", client_thread,
 					      &a[i], 0), 0);
 	}
 	for (i = 0; i < 200; i++) {
@@ -441,10 +441,10 @@ UK_TEST(server_two_servers_parallel_clients)
 		uk_thread_join(th[i]);
 		total += a[i].ok;
 	}
-	UK_EXPECT(total == 80);
+	UK_TEST_EXPECT(total == 80);
 	uk_prom_server_stop(s1);
 	uk_prom_server_stop(s2);
-	UK_EXPECT(ts_sval("ukprom/connections") == 0);
+	UK_TEST_EXPECT(ts_sval("ukprom/connections") == 0);
 }
 
 /* Random fragments of requests, garbage, and abrupt closes, on several
@@ -466,7 +466,7 @@ UK_TEST(server_random_garbage)
 	char junk[64];
 	uint16_t port;
 
-	UK_ASSERT_TRUE(s);
+	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
 	for (i = 0; i < 60; i++) {
 		for (k = 0; k < 4; k++)
@@ -499,13 +499,13 @@ UK_TEST(server_random_garbage)
 				tc_close(&t[k]);
 		}
 	}
-	UK_ASSERT_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_EXPECT(r.status == 200);
-	UK_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
 	if (!strstr(r.body, "tsrv_answer 42\n"))
 		uk_test_log("head %s body %zu: %.300s\n", r.head, r.body_len,
 			    r.body);
 	tc_resp_free(&r);
-	UK_EXPECT(ts_conns_settle(0));
+	UK_TEST_EXPECT(ts_conns_settle(0));
 	uk_prom_server_stop(s);
 }

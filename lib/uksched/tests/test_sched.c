@@ -30,24 +30,24 @@ UK_TEST(sched_create_join)
 	unsigned int before = uk_sched_thread_count();
 	int flag = 0;
 
-	UK_ASSERT_EQ(uk_thread_create(&t, "flag", set_flag, &flag, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "flag", set_flag, &flag, 0), 0);
 	/* Cooperative: the new thread has not run yet. */
-	UK_ASSERT_EQ(flag, 0);
-	UK_ASSERT_EQ(uk_sched_thread_count(), before + 1);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(flag, 1);
-	UK_ASSERT_EQ(uk_sched_thread_count(), before);
-	UK_ASSERT_STREQ(uk_thread_name(), "main");
+	UK_TEST_EQ(flag, 0);
+	UK_TEST_EQ(uk_sched_thread_count(), before + 1);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(flag, 1);
+	UK_TEST_EQ(uk_sched_thread_count(), before);
+	UK_TEST_STREQ(uk_thread_name(), "main");
 }
 
 UK_TEST(sched_create_join_errors)
 {
 	struct uk_thread *t;
 
-	UK_ASSERT_EQ(uk_thread_create(NULL, "x", set_flag, NULL, 0), -EINVAL);
-	UK_ASSERT_EQ(uk_thread_create(&t, "x", NULL, NULL, 0), -EINVAL);
-	UK_ASSERT_EQ(uk_thread_join(NULL), -EINVAL);
-	UK_ASSERT_EQ(uk_thread_join(uk_sched_current()), -EINVAL);
+	UK_TEST_EQ(uk_thread_create(NULL, "x", set_flag, NULL, 0), -EINVAL);
+	UK_TEST_EQ(uk_thread_create(&t, "x", NULL, NULL, 0), -EINVAL);
+	UK_TEST_EQ(uk_thread_join(NULL), -EINVAL);
+	UK_TEST_EQ(uk_thread_join(uk_sched_current()), -EINVAL);
 }
 
 struct order {
@@ -81,11 +81,11 @@ UK_TEST(sched_yield_round_robin)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "yielder", yield_fn,
+		UK_TEST_EQ(uk_thread_create(&t[i], "yielder", yield_fn,
 					      &y[i], 0), 0);
 	for (i = 0; i < 3; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_STREQ(o.buf, "ABCABCABC");
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_STREQ(o.buf, "ABCABCABC");
 	/* Yield with nobody else ready returns at once. */
 	uk_thread_yield();
 }
@@ -117,11 +117,11 @@ UK_TEST(sched_sleep_order)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "sleeper", sleep_fn,
+		UK_TEST_EQ(uk_thread_create(&t[i], "sleeper", sleep_fn,
 					      &s[i], 0), 0);
 	for (i = 0; i < 4; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_STREQ(o.buf, "1234");
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_STREQ(o.buf, "1234");
 }
 
 UK_TEST(sched_sleep_accuracy)
@@ -137,9 +137,9 @@ UK_TEST(sched_sleep_accuracy)
 		uk_test_log("sleep %llu ms: slept %llu us",
 			    (unsigned long long)ms[i],
 			    (unsigned long long)(el / 1000));
-		UK_EXPECT(el >= ms[i] * UK_NSEC_PER_MSEC);
+		UK_TEST_EXPECT(el >= ms[i] * UK_NSEC_PER_MSEC);
 		/* Generous: the host may be busy running other tests. */
-		UK_EXPECT(el < (ms[i] + 40) * UK_NSEC_PER_MSEC);
+		UK_TEST_EXPECT(el < (ms[i] + 40) * UK_NSEC_PER_MSEC);
 	}
 }
 
@@ -168,20 +168,20 @@ UK_TEST(sched_wait_wake)
 	struct waiter w = { &word, 0, 99, 0, NULL, 0 };
 	struct uk_thread *t;
 
-	UK_ASSERT_EQ(uk_thread_create(&t, "waiter", wait_fn, &w, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "waiter", wait_fn, &w, 0), 0);
 	uk_thread_yield();
-	UK_ASSERT_EQ(w.done, 0);
+	UK_TEST_EQ(w.done, 0);
 	/* A wake on another address leaves it blocked. */
 	uk_wake(&word + 1, -1);
 	uk_thread_yield();
-	UK_ASSERT_EQ(w.done, 0);
+	UK_TEST_EQ(w.done, 0);
 	word = 1;
 	uk_wake(&word, 1);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(w.done, 1);
-	UK_ASSERT_EQ(w.rc, 0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(w.done, 1);
+	UK_TEST_EQ(w.rc, 0);
 	/* The value differs: no wait at all. */
-	UK_ASSERT_EQ(uk_wait_on(&word, 0, 0), 0);
+	UK_TEST_EQ(uk_wait_on(&word, 0, 0), 0);
 }
 
 UK_TEST(sched_wait_deadline)
@@ -189,13 +189,13 @@ UK_TEST(sched_wait_deadline)
 	uint32_t word = 0;
 	uint64_t t0 = uk_plat_time_mono_ns(), el;
 
-	UK_ASSERT_EQ(uk_wait_on(&word, 0, t0 + 20 * UK_NSEC_PER_MSEC),
+	UK_TEST_EQ(uk_wait_on(&word, 0, t0 + 20 * UK_NSEC_PER_MSEC),
 		     -ETIMEDOUT);
 	el = uk_plat_time_mono_ns() - t0;
-	UK_EXPECT(el >= 20 * UK_NSEC_PER_MSEC);
-	UK_EXPECT(el < 80 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(el >= 20 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(el < 80 * UK_NSEC_PER_MSEC);
 	/* A deadline already past times out without blocking. */
-	UK_ASSERT_EQ(uk_wait_on(&word, 0, 1), -ETIMEDOUT);
+	UK_TEST_EQ(uk_wait_on(&word, 0, 1), -ETIMEDOUT);
 }
 
 UK_TEST(sched_wake_before_deadline)
@@ -205,12 +205,12 @@ UK_TEST(sched_wake_before_deadline)
 	struct uk_thread *t;
 
 	w.deadline = uk_plat_time_mono_ns() + 5 * UK_NSEC_PER_SEC;
-	UK_ASSERT_EQ(uk_thread_create(&t, "waiter", wait_fn, &w, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "waiter", wait_fn, &w, 0), 0);
 	uk_thread_sleep_ns(5 * UK_NSEC_PER_MSEC);
-	UK_ASSERT_EQ(w.done, 0);
+	UK_TEST_EQ(w.done, 0);
 	uk_wake(&word, -1);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(w.rc, 0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(w.rc, 0);
 	/* The woken thread left the sleeper list: sleeping still works. */
 	uk_thread_sleep_ns(UK_NSEC_PER_MSEC);
 }
@@ -228,16 +228,16 @@ UK_TEST(sched_wake_count_fifo)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "waiter", wait_fn, &w[i],
+		UK_TEST_EQ(uk_thread_create(&t[i], "waiter", wait_fn, &w[i],
 					      0), 0);
 	uk_thread_yield(); /* all three block */
 	uk_wake(&word, 1);
 	uk_thread_yield();
-	UK_ASSERT_STREQ(o.buf, "a");
+	UK_TEST_STREQ(o.buf, "a");
 	uk_wake(&word, -1);
 	for (i = 0; i < 3; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_STREQ(o.buf, "abc");
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_STREQ(o.buf, "abc");
 }
 
 static void exit_early(void *arg)
@@ -252,9 +252,9 @@ UK_TEST(sched_exit)
 	struct uk_thread *t;
 	int v = 0;
 
-	UK_ASSERT_EQ(uk_thread_create(&t, "exiter", exit_early, &v, 0), 0);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(v, 1);
+	UK_TEST_EQ(uk_thread_create(&t, "exiter", exit_early, &v, 0), 0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(v, 1);
 }
 
 static void errno_fn(void *arg)
@@ -272,11 +272,11 @@ UK_TEST(sched_errno_per_thread)
 	int seen = 0;
 
 	*__uk_errno_location() = 7;
-	UK_ASSERT_EQ(uk_thread_create(&t, "errno", errno_fn, &seen, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "errno", errno_fn, &seen, 0), 0);
 	uk_thread_yield();
-	UK_ASSERT_EQ(*__uk_errno_location(), 7);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(seen, 42);
+	UK_TEST_EQ(*__uk_errno_location(), 7);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(seen, 42);
 }
 
 static void spin_fn(void *arg)
@@ -297,7 +297,7 @@ UK_TEST(sched_cpu_time_and_switches)
 	struct uk_thread *t;
 
 	total0 = uk_sched_switch_count();
-	UK_ASSERT_EQ(uk_thread_create(&t, "spinner", spin_fn, &spin, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "spinner", spin_fn, &spin, 0), 0);
 	/*
 	 * Yield (rather than sleep) so that each of its yields switches
 	 * back here, until it has exited (not joined yet).
@@ -305,17 +305,17 @@ UK_TEST(sched_cpu_time_and_switches)
 	while (uk_sched_thread_info(t, &ti) == 0 &&
 	       ti.state != UK_SCHED_EXITED)
 		uk_thread_yield();
-	UK_ASSERT_EQ(uk_sched_thread_info(t, &ti), 0);
+	UK_TEST_EQ(uk_sched_thread_info(t, &ti), 0);
 	uk_test_log("spinner: cpu %llu us, %llu switches",
 		    (unsigned long long)(ti.cpu_ns / 1000),
 		    (unsigned long long)ti.switches);
-	UK_EXPECT(ti.cpu_ns >= spin);
-	UK_EXPECT(ti.switches >= 6);
-	UK_EXPECT(uk_sched_switch_count() >= total0 + 12);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(uk_sched_thread_info(uk_sched_current(), &ti), 0);
-	UK_EXPECT(ti.cpu_ns > 0);
-	UK_EXPECT(ti.state == UK_SCHED_RUNNING);
+	UK_TEST_EXPECT(ti.cpu_ns >= spin);
+	UK_TEST_EXPECT(ti.switches >= 6);
+	UK_TEST_EXPECT(uk_sched_switch_count() >= total0 + 12);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(uk_sched_thread_info(uk_sched_current(), &ti), 0);
+	UK_TEST_EXPECT(ti.cpu_ns > 0);
+	UK_TEST_EXPECT(ti.state == UK_SCHED_RUNNING);
 }
 
 UK_TEST(sched_idle_time)
@@ -326,7 +326,7 @@ UK_TEST(sched_idle_time)
 	di = uk_sched_idle_ns() - i0;
 	uk_test_log("idle %llu us while main slept 50 ms",
 		    (unsigned long long)(di / 1000));
-	UK_EXPECT(di >= 40 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(di >= 40 * UK_NSEC_PER_MSEC);
 }
 
 static int count_fn(void *arg, const struct uk_sched_thread_info *ti)
@@ -344,11 +344,11 @@ UK_TEST(sched_foreach)
 	struct uk_thread *t;
 	int flag = 0, n[2] = { 0, 0 };
 
-	UK_ASSERT_EQ(uk_thread_create(&t, "other", set_flag, &flag, 0), 0);
-	UK_ASSERT_EQ(uk_sched_thread_foreach(count_fn, n), 0);
-	UK_ASSERT_EQ(n[0], 2);
-	UK_ASSERT_EQ(n[1], 3);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "other", set_flag, &flag, 0), 0);
+	UK_TEST_EQ(uk_sched_thread_foreach(count_fn, n), 0);
+	UK_TEST_EQ(n[0], 2);
+	UK_TEST_EQ(n[1], 3);
+	UK_TEST_EQ(uk_thread_join(t), 0);
 }
 
 static int read_u64(const char *path, uint64_t *out)
@@ -374,32 +374,32 @@ UK_TEST(sched_store_folders)
 	uint64_t v;
 	char path[96];
 
-	UK_ASSERT_EQ(uk_thread_create(&a, "worker", park_fn, &word, 0), 0);
-	UK_ASSERT_EQ(uk_thread_create(&b, "worker", park_fn, &word, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&a, "worker", park_fn, &word, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&b, "worker", park_fn, &word, 0), 0);
 	uk_thread_yield();
-	UK_ASSERT_EQ(read_u64("uksched/worker/switches", &v), 0);
-	UK_EXPECT(v >= 1);
+	UK_TEST_EQ(read_u64("uksched/worker/switches", &v), 0);
+	UK_TEST_EXPECT(v >= 1);
 	/* The second "worker" gets a unique folder name. */
-	UK_ASSERT_EQ(uk_sched_thread_info(b, &ti), 0);
-	UK_ASSERT_TRUE(ti.folder != NULL);
-	UK_ASSERT_TRUE(strcmp(ti.folder, "worker") != 0);
+	UK_TEST_EQ(uk_sched_thread_info(b, &ti), 0);
+	UK_TEST_ASSERT(ti.folder != NULL);
+	UK_TEST_ASSERT(strcmp(ti.folder, "worker") != 0);
 	snprintf(path, sizeof(path), "uksched/%s/cpu_seconds", ti.folder);
-	UK_ASSERT_EQ(read_u64(path, &v), 0);
-	UK_ASSERT_EQ(read_u64("uksched/main/cpu_seconds", &v), 0);
-	UK_EXPECT(v > 0);
-	UK_ASSERT_EQ(read_u64("uksched/idle/switches", &v), 0);
-	UK_ASSERT_EQ(read_u64("uksched/threads", &v), 0);
-	UK_ASSERT_EQ(v, uk_sched_thread_count());
-	UK_ASSERT_EQ(read_u64("uksched/context_switches", &v), 0);
-	UK_EXPECT(v > 0);
-	UK_ASSERT_EQ(read_u64("uksched/idle_seconds", &v), 0);
+	UK_TEST_EQ(read_u64(path, &v), 0);
+	UK_TEST_EQ(read_u64("uksched/main/cpu_seconds", &v), 0);
+	UK_TEST_EXPECT(v > 0);
+	UK_TEST_EQ(read_u64("uksched/idle/switches", &v), 0);
+	UK_TEST_EQ(read_u64("uksched/threads", &v), 0);
+	UK_TEST_EQ(v, uk_sched_thread_count());
+	UK_TEST_EQ(read_u64("uksched/context_switches", &v), 0);
+	UK_TEST_EXPECT(v > 0);
+	UK_TEST_EQ(read_u64("uksched/idle_seconds", &v), 0);
 
 	word = 1;
 	uk_wake(&word, -1);
-	UK_ASSERT_EQ(uk_thread_join(a), 0);
-	UK_ASSERT_EQ(uk_thread_join(b), 0);
-	UK_ASSERT_EQ(read_u64("uksched/worker/switches", &v), -ENOENT);
-	UK_ASSERT_EQ(read_u64(path, &v), -ENOENT);
+	UK_TEST_EQ(uk_thread_join(a), 0);
+	UK_TEST_EQ(uk_thread_join(b), 0);
+	UK_TEST_EQ(read_u64("uksched/worker/switches", &v), -ENOENT);
+	UK_TEST_EQ(read_u64(path, &v), -ENOENT);
 }
 
 UK_TEST(sched_folder_outlives_join)
@@ -409,12 +409,12 @@ UK_TEST(sched_folder_outlives_join)
 	struct uk_thread *t;
 	int flag = 0;
 
-	UK_ASSERT_EQ(uk_thread_create(&t, "held", set_flag, &flag, 0), 0);
-	UK_ASSERT_EQ(uk_store_lookup("uksched/held/switches", &ref), 0);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "held", set_flag, &flag, 0), 0);
+	UK_TEST_EQ(uk_store_lookup("uksched/held/switches", &ref), 0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
 	/* A scrape still holding the folder reads the joined thread. */
-	UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
-	UK_EXPECT(v.u >= 1);
+	UK_TEST_EQ(uk_store_read(&ref, &v), 0);
+	UK_TEST_EXPECT(v.u >= 1);
 	uk_store_ref_put(&ref);
 }
 
@@ -429,11 +429,11 @@ UK_TEST(sched_many_threads)
 	int n = 0, i;
 
 	for (i = 0; i < 200; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "many", nop_fn, &n,
+		UK_TEST_EQ(uk_thread_create(&t[i], "many", nop_fn, &n,
 					      i % 2 ? 0 : 16384), 0);
 	for (i = 0; i < 200; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_EQ(n, 200);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_EQ(n, 200);
 }
 
 struct fpctl {
@@ -463,17 +463,17 @@ UK_TEST(sched_fp_control_per_thread)
 	struct uk_thread *t;
 
 	uk_arch_mxcsr_write(mxcsr0 | 0x6000); /* round toward zero */
-	UK_ASSERT_EQ(uk_thread_create(&t, "fp", fp_fn, seen, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "fp", fp_fn, seen, 0), 0);
 	uk_thread_yield();
 	/* fp_fn changed its own state and yielded back: ours is intact. */
-	UK_EXPECT(uk_arch_mxcsr_read() == (mxcsr0 | 0x6000));
-	UK_EXPECT(uk_arch_fcw_read() == fcw0);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	UK_TEST_EXPECT(uk_arch_mxcsr_read() == (mxcsr0 | 0x6000));
+	UK_TEST_EXPECT(uk_arch_fcw_read() == fcw0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
 	uk_arch_mxcsr_write(mxcsr0);
-	UK_ASSERT_EQ(seen[0].mxcsr, UK_ARCH_MXCSR_DEFAULT);
-	UK_ASSERT_EQ(seen[0].fcw, UK_ARCH_FCW_DEFAULT);
-	UK_ASSERT_EQ(seen[1].mxcsr, UK_ARCH_MXCSR_DEFAULT | 0x2000);
-	UK_ASSERT_EQ(seen[1].fcw, UK_ARCH_FCW_DEFAULT | 0x0c00);
+	UK_TEST_EQ(seen[0].mxcsr, UK_ARCH_MXCSR_DEFAULT);
+	UK_TEST_EQ(seen[0].fcw, UK_ARCH_FCW_DEFAULT);
+	UK_TEST_EQ(seen[1].mxcsr, UK_ARCH_MXCSR_DEFAULT | 0x2000);
+	UK_TEST_EQ(seen[1].fcw, UK_ARCH_FCW_DEFAULT | 0x0c00);
 }
 
 static void pingpong_fn(void *arg)
@@ -490,14 +490,14 @@ UK_TEST(sched_switch_cost)
 	uint64_t s0 = uk_sched_switch_count(), t0, el, ds;
 	struct uk_thread *t;
 
-	UK_ASSERT_EQ(uk_thread_create(&t, "pingpong", pingpong_fn, &n, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "pingpong", pingpong_fn, &n, 0), 0);
 	t0 = uk_plat_time_mono_ns();
 	for (i = 0; i < n; i++)
 		uk_thread_yield();
 	el = uk_plat_time_mono_ns() - t0;
 	ds = uk_sched_switch_count() - s0;
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_EXPECT(ds >= 2 * (uint64_t)n);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EXPECT(ds >= 2 * (uint64_t)n);
 	uk_test_log("%llu switches in %llu us: %llu ns per yield-switch",
 		    (unsigned long long)ds, (unsigned long long)(el / 1000),
 		    (unsigned long long)(el / (ds ? ds : 1)));

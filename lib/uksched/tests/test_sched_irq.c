@@ -73,21 +73,21 @@ UK_TEST(kvm_irq_wakes_thread)
 	struct uk_thread *t;
 	uint64_t t0;
 
-	UK_ASSERT_EQ(uk_thread_create(&t, "irqwait", wait_irq, &w, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "irqwait", wait_irq, &w, 0), 0);
 	uk_thread_yield(); /* it blocks on `fired` */
 	t0 = uk_plat_time_mono_ns();
 	pit_oneshot(20 * UK_NSEC_PER_MSEC);
-	UK_ASSERT_EQ(uk_plat_irq_register(0, pit_irq, NULL), 0);
+	UK_TEST_EQ(uk_plat_irq_register(0, pit_irq, NULL), 0);
 	/* Main blocks too (no deadline): only the interrupt can end this. */
 	while (!__atomic_load_n(&fired, __ATOMIC_ACQUIRE))
 		uk_wait_on(&fired, 0, 0);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(uk_thread_join(t), 0);
 	uk_test_log("PIT one-shot 20 ms: IRQ after %llu us, thread woken "
 		    "%llu us later (%u interrupts)",
 		    (unsigned long long)((fired_at - t0) / 1000),
 		    (unsigned long long)((w.woke_at - fired_at) / 1000), irqs);
-	UK_ASSERT_EQ(w.rc, 0);
-	UK_EXPECT(fired_at - t0 >= 19 * UK_NSEC_PER_MSEC);
-	UK_EXPECT(w.woke_at >= fired_at);
-	UK_EXPECT(w.woke_at - fired_at < 5 * UK_NSEC_PER_MSEC);
+	UK_TEST_EQ(w.rc, 0);
+	UK_TEST_EXPECT(fired_at - t0 >= 19 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(w.woke_at >= fired_at);
+	UK_TEST_EXPECT(w.woke_at - fired_at < 5 * UK_NSEC_PER_MSEC);
 }

@@ -28,9 +28,9 @@ UK_TEST(kvm_sleep_accuracy)
 		uk_test_log("sleep %llu ms: error %llu us",
 			    (unsigned long long)ms[i],
 			    (unsigned long long)((el - want) / 1000));
-		UK_EXPECT(el >= want);
+		UK_TEST_EXPECT(el >= want);
 		/* TCG on a busy host: a generous bound. */
-		UK_EXPECT(el - want < 20 * UK_NSEC_PER_MSEC);
+		UK_TEST_EXPECT(el - want < 20 * UK_NSEC_PER_MSEC);
 	}
 }
 
@@ -58,17 +58,17 @@ UK_TEST(kvm_many_sleepers)
 	for (i = 0; i < 6; i++) {
 		tm[i].ns = (uint64_t)(6 - i) * 7 * UK_NSEC_PER_MSEC;
 		tm[i].err = 0;
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "timed", timed_sleep,
+		UK_TEST_EQ(uk_thread_create(&t[i], "timed", timed_sleep,
 					      &tm[i], 0), 0);
 	}
 	for (i = 0; i < 6; i++) {
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
 		if (tm[i].err > worst)
 			worst = tm[i].err;
 	}
 	uk_test_log("6 sleepers 7..42 ms: worst error %llu us",
 		    (unsigned long long)(worst / 1000));
-	UK_EXPECT(worst < 20 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(worst < 20 * UK_NSEC_PER_MSEC);
 }
 
 UK_TEST(kvm_idle_is_tickless)
@@ -83,8 +83,8 @@ UK_TEST(kvm_idle_is_tickless)
 		    (unsigned long long)ds,
 		    (unsigned long long)(di / UK_NSEC_PER_MSEC));
 	/* Into idle and back: halting does not wake the scheduler. */
-	UK_EXPECT(ds <= 4);
-	UK_EXPECT(di >= 180 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(ds <= 4);
+	UK_TEST_EXPECT(di >= 180 * UK_NSEC_PER_MSEC);
 }
 
 static void errno_fn(void *arg)
@@ -100,9 +100,9 @@ UK_TEST(kvm_errno_per_thread)
 	int seen = 0;
 
 	errno = ENOENT;
-	UK_ASSERT_EQ(uk_thread_create(&t, "errno", errno_fn, &seen, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t, "errno", errno_fn, &seen, 0), 0);
 	uk_thread_yield();
-	UK_ASSERT_EQ(errno, ENOENT);
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(seen, EINVAL);
+	UK_TEST_EQ(errno, ENOENT);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(seen, EINVAL);
 }

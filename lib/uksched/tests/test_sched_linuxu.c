@@ -18,13 +18,13 @@ UK_TEST(sched_linuxu_deadlock_crashes)
 	int status = 0;
 	pid_t pid = fork();
 
-	UK_ASSERT_TRUE(pid >= 0);
+	UK_TEST_ASSERT(pid >= 0);
 	if (pid == 0) {
 		close(2); /* the expected message */
 		uk_wait_on(&word, 0, 0);
 		_exit(0);
 	}
-	UK_ASSERT_EQ(waitpid(pid, &status, 0), pid);
-	UK_ASSERT_TRUE(WIFEXITED(status));
-	UK_ASSERT_EQ(WEXITSTATUS(status), UK_PLAT_CRASH_STATUS);
+	UK_TEST_EQ(waitpid(pid, &status, 0), pid);
+	UK_TEST_ASSERT(WIFEXITED(status));
+	UK_TEST_EQ(WEXITSTATUS(status), UK_PLAT_CRASH_STATUS);
 }

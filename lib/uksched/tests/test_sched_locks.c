@@ -48,18 +48,18 @@ UK_TEST(sched_lock_mutex_exclusion)
 	struct uk_thread *t[4];
 	int i;
 
-	UK_ASSERT_EQ(uk_mutex_init(&s.m, "sched_test_mutex"), 0);
+	UK_TEST_EQ(uk_mutex_init(&s.m, "sched_test_mutex"), 0);
 	for (i = 0; i < 4; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "incr", incr_fn, &s, 0),
+		UK_TEST_EQ(uk_thread_create(&t[i], "incr", incr_fn, &s, 0),
 			     0);
 	for (i = 0; i < 4; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_EQ(s.counter, 2000);
-	UK_ASSERT_EQ(s.m.stats.acquisitions, 2000);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_EQ(s.counter, 2000);
+	UK_TEST_EQ(s.m.stats.acquisitions, 2000);
 	uk_test_log("contended %llu of 2000",
 		    (unsigned long long)s.m.stats.contended);
-	UK_EXPECT(s.m.stats.contended > 0);
-	UK_EXPECT(s.m.stats.wait.count == s.m.stats.contended);
+	UK_TEST_EXPECT(s.m.stats.contended > 0);
+	UK_TEST_EXPECT(s.m.stats.wait.count == s.m.stats.contended);
 	uk_mutex_fini(&s.m);
 }
 
@@ -71,35 +71,35 @@ UK_TEST(sched_lock_sleep_while_holding)
 	struct uk_thread *t[3];
 	int i;
 
-	UK_ASSERT_EQ(uk_mutex_init(&s.m, "sched_sleepy"), 0);
+	UK_TEST_EQ(uk_mutex_init(&s.m, "sched_sleepy"), 0);
 	for (i = 0; i < 3; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "sleepy", incr_fn, &s,
+		UK_TEST_EQ(uk_thread_create(&t[i], "sleepy", incr_fn, &s,
 					      0), 0);
 	for (i = 0; i < 3; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_EQ(s.counter, 15);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_EQ(s.counter, 15);
 	/*
 	 * The mutex lets its holder re-acquire before a woken waiter runs
 	 * (barging), so each of the two others waits at least once.
 	 */
 	uk_test_log("contended %llu of 15",
 		    (unsigned long long)s.m.stats.contended);
-	UK_EXPECT(s.m.stats.contended >= 2);
+	UK_TEST_EXPECT(s.m.stats.contended >= 2);
 	/* Waits of >= 2 ms sit above the 1 ms bucket. */
-	UK_ASSERT_EQ(uk_store_lookup("uklock/sched_sleepy/wait_seconds", &ref),
+	UK_TEST_EQ(uk_store_lookup("uklock/sched_sleepy/wait_seconds", &ref),
 		     0);
-	UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
+	UK_TEST_EQ(uk_store_read(&ref, &v), 0);
 	uk_store_ref_put(&ref);
-	UK_ASSERT_EQ(v.type, UK_STORE_HIST);
-	UK_EXPECT(v.hist.count == s.m.stats.contended);
-	UK_EXPECT(v.hist.sum >= 0.002 * (double)s.m.stats.contended);
-	UK_ASSERT_EQ(uk_store_lookup("uklock/sched_sleepy/acquisitions", &ref),
+	UK_TEST_EQ(v.type, UK_STORE_HIST);
+	UK_TEST_EXPECT(v.hist.count == s.m.stats.contended);
+	UK_TEST_EXPECT(v.hist.sum >= 0.002 * (double)s.m.stats.contended);
+	UK_TEST_EQ(uk_store_lookup("uklock/sched_sleepy/acquisitions", &ref),
 		     0);
-	UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
+	UK_TEST_EQ(uk_store_read(&ref, &v), 0);
 	uk_store_ref_put(&ref);
-	UK_ASSERT_EQ(v.u, 15);
+	UK_TEST_EQ(v.u, 15);
 	uk_mutex_fini(&s.m);
-	UK_ASSERT_EQ(uk_store_lookup("uklock/sched_sleepy/acquisitions", &ref),
+	UK_TEST_EQ(uk_store_lookup("uklock/sched_sleepy/acquisitions", &ref),
 		     -ENOENT);
 }
 
@@ -107,10 +107,10 @@ UK_TEST(sched_lock_trylock)
 {
 	struct uk_mutex m = UK_MUTEX_INITIALIZER;
 
-	UK_ASSERT_EQ(uk_mutex_trylock(&m), 0);
-	UK_ASSERT_EQ(uk_mutex_trylock(&m), -EBUSY);
+	UK_TEST_EQ(uk_mutex_trylock(&m), 0);
+	UK_TEST_EQ(uk_mutex_trylock(&m), -EBUSY);
 	uk_mutex_unlock(&m);
-	UK_ASSERT_EQ(uk_mutex_trylock(&m), 0);
+	UK_TEST_EQ(uk_mutex_trylock(&m), 0);
 	uk_mutex_unlock(&m);
 }
 
@@ -139,24 +139,24 @@ UK_TEST(sched_lock_semaphore)
 	uint64_t t0, el;
 	int i;
 
-	UK_ASSERT_EQ(uk_semaphore_init(&p.items, NULL, 0), 0);
-	UK_ASSERT_EQ(uk_semaphore_trydown(&p.items), -EAGAIN);
-	UK_ASSERT_EQ(uk_thread_create(&t, "producer", producer_fn, &p, 0), 0);
+	UK_TEST_EQ(uk_semaphore_init(&p.items, NULL, 0), 0);
+	UK_TEST_EQ(uk_semaphore_trydown(&p.items), -EAGAIN);
+	UK_TEST_EQ(uk_thread_create(&t, "producer", producer_fn, &p, 0), 0);
 	for (i = 0; i < 10; i++) {
 		uk_semaphore_down(&p.items);
 		p.consumed++;
-		UK_EXPECT(p.consumed <= p.produced);
+		UK_TEST_EXPECT(p.consumed <= p.produced);
 	}
-	UK_ASSERT_EQ(uk_thread_join(t), 0);
-	UK_ASSERT_EQ(p.consumed, 10);
+	UK_TEST_EQ(uk_thread_join(t), 0);
+	UK_TEST_EQ(p.consumed, 10);
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(uk_semaphore_down_until(&p.items,
+	UK_TEST_EQ(uk_semaphore_down_until(&p.items,
 					     t0 + 20 * UK_NSEC_PER_MSEC),
 		     -ETIMEDOUT);
 	el = uk_plat_time_mono_ns() - t0;
-	UK_EXPECT(el >= 20 * UK_NSEC_PER_MSEC);
-	UK_EXPECT(el < 100 * UK_NSEC_PER_MSEC);
-	UK_EXPECT(p.items.stats.contended > 0);
+	UK_TEST_EXPECT(el >= 20 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(el < 100 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(p.items.stats.contended > 0);
 	uk_semaphore_fini(&p.items);
 }
 
@@ -185,27 +185,27 @@ UK_TEST(sched_lock_condvar)
 	uint64_t t0;
 	int i;
 
-	UK_ASSERT_EQ(uk_mutex_init(&c.m, NULL), 0);
-	UK_ASSERT_EQ(uk_condvar_init(&c.c, "sched_cv"), 0);
+	UK_TEST_EQ(uk_mutex_init(&c.m, NULL), 0);
+	UK_TEST_EQ(uk_condvar_init(&c.c, "sched_cv"), 0);
 	for (i = 0; i < 3; i++)
-		UK_ASSERT_EQ(uk_thread_create(&t[i], "cv", cv_waiter, &c, 0),
+		UK_TEST_EQ(uk_thread_create(&t[i], "cv", cv_waiter, &c, 0),
 			     0);
 	uk_thread_sleep_ns(2 * UK_NSEC_PER_MSEC);
-	UK_ASSERT_EQ(c.seen, 0);
+	UK_TEST_EQ(c.seen, 0);
 	uk_mutex_lock(&c.m);
 	c.ready = 1;
 	uk_condvar_broadcast(&c.c);
 	uk_mutex_unlock(&c.m);
 	for (i = 0; i < 3; i++)
-		UK_ASSERT_EQ(uk_thread_join(t[i]), 0);
-	UK_ASSERT_EQ(c.seen, 3);
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+	UK_TEST_EQ(c.seen, 3);
 
 	uk_mutex_lock(&c.m);
 	t0 = uk_plat_time_mono_ns();
-	UK_ASSERT_EQ(uk_condvar_wait_until(&c.c, &c.m,
+	UK_TEST_EQ(uk_condvar_wait_until(&c.c, &c.m,
 					   t0 + 10 * UK_NSEC_PER_MSEC),
 		     -ETIMEDOUT);
-	UK_EXPECT(uk_plat_time_mono_ns() - t0 >= 10 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 >= 10 * UK_NSEC_PER_MSEC);
 	uk_mutex_unlock(&c.m);
 	uk_condvar_fini(&c.c);
 	uk_mutex_fini(&c.m);

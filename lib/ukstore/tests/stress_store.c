@@ -286,14 +286,14 @@ UK_TEST(stress_churn_and_scrape)
 
 	for (i = 0; i < NPROD; i++) {
 		prods[i] = (struct prod){ i, CYCLES / NPROD, NULL, 0 };
-		UK_ASSERT_EQ(uk_thread_create(&pt[i], "producer", producer,
+		UK_TEST_EQ(uk_thread_create(&pt[i], "producer", producer,
 					      &prods[i], 0), 0);
 	}
-	UK_ASSERT_EQ(uk_thread_create(&st, "scraper", scraper, NULL, 0), 0);
+	UK_TEST_EQ(uk_thread_create(&st, "scraper", scraper, NULL, 0), 0);
 	for (i = 0; i < NPROD; i++)
-		UK_ASSERT_EQ(uk_thread_join(pt[i]), 0);
+		UK_TEST_EQ(uk_thread_join(pt[i]), 0);
 	__atomic_store_n(&done, 1, __ATOMIC_RELEASE);
-	UK_ASSERT_EQ(uk_thread_join(st), 0);
+	UK_TEST_EQ(uk_thread_join(st), 0);
 
 	uk_store_iter_init(&it);
 	while (uk_store_iter_next(&it, &ref, &first))
@@ -320,17 +320,17 @@ UK_TEST(stress_churn_and_scrape)
 		    (unsigned long long)n_lookups,
 		    (unsigned long long)n_samples,
 		    (unsigned long long)n_released_by_scraper);
-	UK_ASSERT_EQ(n_created, CYCLES);
-	UK_ASSERT_EQ(n_released, n_created);
-	UK_ASSERT_EQ(errors, 0);
-	UK_ASSERT_EQ(n_bad_cookie, 0);
-	UK_ASSERT_EQ(n_bad_value, 0);
-	UK_ASSERT_EQ(n_bad_order, 0);
-	UK_ASSERT_EQ(left, 0);
-	UK_ASSERT_TRUE(n_scrapes > 0 && n_samples > 0);
+	UK_TEST_EQ(n_created, CYCLES);
+	UK_TEST_EQ(n_released, n_created);
+	UK_TEST_EQ(errors, 0);
+	UK_TEST_EQ(n_bad_cookie, 0);
+	UK_TEST_EQ(n_bad_value, 0);
+	UK_TEST_EQ(n_bad_order, 0);
+	UK_TEST_EQ(left, 0);
+	UK_TEST_ASSERT(n_scrapes > 0 && n_samples > 0);
 	/* The interesting case happened: a consumer's put was the last. */
-	UK_ASSERT_TRUE(n_released_by_scraper > 0);
-	UK_ASSERT_EQ(uk_store_lib_stress.state->nfolders, 0);
-	UK_ASSERT_TRUE(uk_store_lib_stress.state->folders == NULL);
-	UK_ASSERT_TRUE(uk_store_lib_stress.state->classes == NULL);
+	UK_TEST_ASSERT(n_released_by_scraper > 0);
+	UK_TEST_EQ(uk_store_lib_stress.state->nfolders, 0);
+	UK_TEST_ASSERT(uk_store_lib_stress.state->folders == NULL);
+	UK_TEST_ASSERT(uk_store_lib_stress.state->classes == NULL);
 }

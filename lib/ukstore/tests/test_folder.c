@@ -26,43 +26,43 @@ UK_TEST(folder_add_remove)
 	int rc;
 
 	f = tsf_add("dev", "eth0", tsf_tmpl_a, 2, &c1, &rc);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_EQ(uk_store_folder_count(), n0 + 1);
-	UK_ASSERT_STREQ(uk_store_folder_name(f), "eth0");
-	UK_ASSERT_STREQ(uk_store_folder_label(f), "dev");
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_EQ(uk_store_folder_count(), n0 + 1);
+	UK_TEST_STREQ(uk_store_folder_name(f), "eth0");
+	UK_TEST_STREQ(uk_store_folder_label(f), "dev");
 	c1.rx = 42;
-	UK_ASSERT_EQ(uk_store_lookup("tsf/eth0/rx", &ref), 0);
-	UK_ASSERT_TRUE(ref.folder == f && ref.cookie == &c1);
-	UK_ASSERT_STREQ(ref.entry->name, "rx");
-	UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
-	UK_ASSERT_EQ(v.u, 42);
-	UK_ASSERT_EQ(uk_store_write_text(&ref, "1"), -EPERM);
+	UK_TEST_EQ(uk_store_lookup("tsf/eth0/rx", &ref), 0);
+	UK_TEST_ASSERT(ref.folder == f && ref.cookie == &c1);
+	UK_TEST_STREQ(ref.entry->name, "rx");
+	UK_TEST_EQ(uk_store_read(&ref, &v), 0);
+	UK_TEST_EQ(v.u, 42);
+	UK_TEST_EQ(uk_store_write_text(&ref, "1"), -EPERM);
 	uk_store_ref_put(&ref);
-	UK_ASSERT_EQ(uk_store_lookup_parts("tsf", "eth0", "temp", &ref), 0);
-	UK_ASSERT_EQ(uk_store_write_text(&ref, "36.6"), 0);
-	UK_ASSERT_TRUE(c1.temp == 36.6);
+	UK_TEST_EQ(uk_store_lookup_parts("tsf", "eth0", "temp", &ref), 0);
+	UK_TEST_EQ(uk_store_write_text(&ref, "36.6"), 0);
+	UK_TEST_ASSERT(c1.temp == 36.6);
 	uk_store_ref_put(&ref);
-	UK_ASSERT_EQ(uk_store_lookup("tsf/eth0/nope", &ref), -ENOENT);
-	UK_ASSERT_TRUE(!ref.folder && !ref.entry);
+	UK_TEST_EQ(uk_store_lookup("tsf/eth0/nope", &ref), -ENOENT);
+	UK_TEST_ASSERT(!ref.folder && !ref.entry);
 
 	/* Duplicates: a visible folder or a static entry of that name. */
-	UK_ASSERT_TRUE(tsf_add("dev", "eth0", tsf_tmpl_a, 2, &c2, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EEXIST);
-	UK_ASSERT_TRUE(tsf_add("code", "eth0", tsf_tmpl_b, 1, &c2, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EEXIST);
-	UK_ASSERT_TRUE(tsf_add("dev", "stat1", tsf_tmpl_a, 2, &c2, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EEXIST);
-	UK_ASSERT_EQ(uk_store_folder_count(), n0 + 1);
+	UK_TEST_ASSERT(tsf_add("dev", "eth0", tsf_tmpl_a, 2, &c2, &rc) == NULL);
+	UK_TEST_EQ(rc, -EEXIST);
+	UK_TEST_ASSERT(tsf_add("code", "eth0", tsf_tmpl_b, 1, &c2, &rc) == NULL);
+	UK_TEST_EQ(rc, -EEXIST);
+	UK_TEST_ASSERT(tsf_add("dev", "stat1", tsf_tmpl_a, 2, &c2, &rc) == NULL);
+	UK_TEST_EQ(rc, -EEXIST);
+	UK_TEST_EQ(uk_store_folder_count(), n0 + 1);
 
 	g = uk_store_folder_get(&uk_store_lib_tsf, "eth0");
-	UK_ASSERT_TRUE(g == f);
+	UK_TEST_ASSERT(g == f);
 	uk_store_folder_put(g);
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
-	UK_ASSERT_EQ(c1.released, 1);
-	UK_ASSERT_EQ(uk_store_folder_count(), n0);
-	UK_ASSERT_TRUE(uk_store_folder_get(&uk_store_lib_tsf, "eth0") == NULL);
-	UK_ASSERT_EQ(uk_store_lookup("tsf/eth0/rx", &ref), -ENOENT);
-	UK_ASSERT_EQ(uk_store_folder_remove(NULL), -EINVAL);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(c1.released, 1);
+	UK_TEST_EQ(uk_store_folder_count(), n0);
+	UK_TEST_ASSERT(uk_store_folder_get(&uk_store_lib_tsf, "eth0") == NULL);
+	UK_TEST_EQ(uk_store_lookup("tsf/eth0/rx", &ref), -ENOENT);
+	UK_TEST_EQ(uk_store_folder_remove(NULL), -EINVAL);
 }
 
 UK_TEST(folder_bad_arguments)
@@ -130,31 +130,31 @@ UK_TEST(folder_bad_arguments)
 	int rc;
 
 	for (i = 0; bad_names[i]; i++) {
-		UK_ASSERT_TRUE(tsf_add("dev", bad_names[i], tsf_tmpl_a, 2, &c, &rc) ==
+		UK_TEST_ASSERT(tsf_add("dev", bad_names[i], tsf_tmpl_a, 2, &c, &rc) ==
 			       NULL);
-		UK_ASSERT_EQ(rc, -EINVAL);
+		UK_TEST_EQ(rc, -EINVAL);
 	}
-	UK_ASSERT_TRUE(tsf_add("dev", NULL, tsf_tmpl_a, 2, &c, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EINVAL);
+	UK_TEST_ASSERT(tsf_add("dev", NULL, tsf_tmpl_a, 2, &c, &rc) == NULL);
+	UK_TEST_EQ(rc, -EINVAL);
 	for (i = 0; bad_labels[i]; i++) {
-		UK_ASSERT_TRUE(tsf_add(bad_labels[i], "x", tsf_tmpl_a, 2, &c, &rc) ==
+		UK_TEST_ASSERT(tsf_add(bad_labels[i], "x", tsf_tmpl_a, 2, &c, &rc) ==
 			       NULL);
-		UK_ASSERT_EQ(rc, -EINVAL);
+		UK_TEST_EQ(rc, -EINVAL);
 	}
-	UK_ASSERT_TRUE(tsf_add(NULL, "x", tsf_tmpl_a, 2, &c, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EINVAL);
+	UK_TEST_ASSERT(tsf_add(NULL, "x", tsf_tmpl_a, 2, &c, &rc) == NULL);
+	UK_TEST_EQ(rc, -EINVAL);
 	for (i = 0; i < sizeof(bad_t) / sizeof(bad_t[0]); i++) {
-		UK_ASSERT_TRUE(tsf_add("dev", "x", bad_t[i].t, bad_t[i].n, &c,
+		UK_TEST_ASSERT(tsf_add("dev", "x", bad_t[i].t, bad_t[i].n, &c,
 				   &rc) == NULL);
 		if (rc != -EINVAL)
 			uk_test_log("bad template %u", i);
-		UK_ASSERT_EQ(rc, -EINVAL);
+		UK_TEST_EQ(rc, -EINVAL);
 	}
-	UK_ASSERT_EQ(uk_store_folder_add(NULL, "dev", "x", tsf_tmpl_a, 2, &c,
+	UK_TEST_EQ(uk_store_folder_add(NULL, "dev", "x", tsf_tmpl_a, 2, &c,
 					 NULL, &f), -EINVAL);
-	UK_ASSERT_EQ(uk_store_folder_add(&uk_store_lib_tsf, "dev", "x",
+	UK_TEST_EQ(uk_store_folder_add(&uk_store_lib_tsf, "dev", "x",
 					 tsf_tmpl_a, 2, &c, NULL, NULL), -EINVAL);
-	UK_ASSERT_EQ(uk_store_folder_count(), n0);
+	UK_TEST_EQ(uk_store_folder_count(), n0);
 
 	/* Any byte but '/' and NUL makes a folder name. */
 	for (i = 0; good_names[i]; i++) {
@@ -163,19 +163,19 @@ UK_TEST(folder_bad_arguments)
 		char path[128];
 
 		g = tsf_add("dev", good_names[i], tsf_tmpl_a, 2, &c, &rc);
-		UK_ASSERT_EQ(rc, 0);
-		UK_ASSERT_STREQ(uk_store_folder_name(g), good_names[i]);
+		UK_TEST_EQ(rc, 0);
+		UK_TEST_STREQ(uk_store_folder_name(g), good_names[i]);
 		h = uk_store_folder_get(&uk_store_lib_tsf, good_names[i]);
-		UK_ASSERT_TRUE(h == g);
+		UK_TEST_ASSERT(h == g);
 		uk_store_folder_put(h);
 		snprintf(path, sizeof(path), "tsf/%s/temp", good_names[i]);
-		UK_ASSERT_EQ(uk_store_lookup(path, &ref), 0);
-		UK_ASSERT_TRUE(ref.folder == g);
+		UK_TEST_EQ(uk_store_lookup(path, &ref), 0);
+		UK_TEST_ASSERT(ref.folder == g);
 		uk_store_ref_put(&ref);
-		UK_ASSERT_EQ(uk_store_folder_remove(g), 0);
-		UK_ASSERT_EQ(c.released, 1);
+		UK_TEST_EQ(uk_store_folder_remove(g), 0);
+		UK_TEST_EQ(c.released, 1);
 	}
-	UK_ASSERT_EQ(uk_store_folder_count(), n0);
+	UK_TEST_EQ(uk_store_folder_count(), n0);
 }
 
 UK_TEST(folder_family_clash)
@@ -185,32 +185,32 @@ UK_TEST(folder_family_clash)
 	int rc;
 
 	a = tsf_add("dev", "a", tsf_tmpl_a, 2, &ca, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	/* Same template pointer: same class, same label required. */
 	a2 = tsf_add("dev", "a2", tsf_tmpl_a, 2, &ca2, &rc);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_TRUE(tsf_add("other", "a3", tsf_tmpl_a, 2, &cx, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EINVAL);
-	UK_ASSERT_TRUE(tsf_add("dev", "a3", tsf_tmpl_a, 1, &cx, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EINVAL);
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_ASSERT(tsf_add("other", "a3", tsf_tmpl_a, 2, &cx, &rc) == NULL);
+	UK_TEST_EQ(rc, -EINVAL);
+	UK_TEST_ASSERT(tsf_add("dev", "a3", tsf_tmpl_a, 1, &cx, &rc) == NULL);
+	UK_TEST_EQ(rc, -EINVAL);
 	/* Another template may not reuse a family or static name. */
-	UK_ASSERT_TRUE(tsf_add("dev", "c", tsf_tmpl_clash, 1, &cx, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EINVAL);
-	UK_ASSERT_TRUE(tsf_add("dev", "c", tsf_tmpl_static, 1, &cx, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EINVAL);
+	UK_TEST_ASSERT(tsf_add("dev", "c", tsf_tmpl_clash, 1, &cx, &rc) == NULL);
+	UK_TEST_EQ(rc, -EINVAL);
+	UK_TEST_ASSERT(tsf_add("dev", "c", tsf_tmpl_static, 1, &cx, &rc) == NULL);
+	UK_TEST_EQ(rc, -EINVAL);
 	b = tsf_add("code", "b", tsf_tmpl_b, 1, &cb, &rc);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_STREQ(uk_store_folder_label(b), "code");
-	UK_ASSERT_EQ(uk_store_folder_remove(a), 0);
-	UK_ASSERT_TRUE(tsf_add("dev", "c", tsf_tmpl_clash, 1, &cx, &rc) == NULL);
-	UK_ASSERT_EQ(rc, -EINVAL);
-	UK_ASSERT_EQ(uk_store_folder_remove(a2), 0);
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_STREQ(uk_store_folder_label(b), "code");
+	UK_TEST_EQ(uk_store_folder_remove(a), 0);
+	UK_TEST_ASSERT(tsf_add("dev", "c", tsf_tmpl_clash, 1, &cx, &rc) == NULL);
+	UK_TEST_EQ(rc, -EINVAL);
+	UK_TEST_EQ(uk_store_folder_remove(a2), 0);
 	/* The family is gone with its last folder: the name is free. */
 	x = tsf_add("dev", "c", tsf_tmpl_clash, 1, &cx, &rc);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(x), 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(b), 0);
-	UK_ASSERT_EQ(ca.released + ca2.released + cb.released + cx.released,
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_EQ(uk_store_folder_remove(x), 0);
+	UK_TEST_EQ(uk_store_folder_remove(b), 0);
+	UK_TEST_EQ(ca.released + ca2.released + cb.released + cx.released,
 		     4);
 }
 
@@ -224,43 +224,43 @@ UK_TEST(refcount_last_put)
 	int rc;
 
 	f = tsf_add("dev", "held", tsf_tmpl_a, 2, &c, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	c.rx = 5;
 	g = uk_store_folder_get(&uk_store_lib_tsf, "held");
-	UK_ASSERT_TRUE(g == f);
+	UK_TEST_ASSERT(g == f);
 	uk_store_folder_hold(g);
-	UK_ASSERT_EQ(uk_store_lookup("tsf/held/rx", &ref), 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(uk_store_lookup("tsf/held/rx", &ref), 0);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
 	/* Hidden from lookups, alive for holders. */
-	UK_ASSERT_EQ(c.released, 0);
-	UK_ASSERT_TRUE(uk_store_folder_get(&uk_store_lib_tsf, "held") == NULL);
-	UK_ASSERT_EQ(uk_store_folder_remove(g), -EINVAL);
-	UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
-	UK_ASSERT_EQ(v.u, 5);
-	UK_ASSERT_STREQ(uk_store_folder_name(g), "held");
+	UK_TEST_EQ(c.released, 0);
+	UK_TEST_ASSERT(uk_store_folder_get(&uk_store_lib_tsf, "held") == NULL);
+	UK_TEST_EQ(uk_store_folder_remove(g), -EINVAL);
+	UK_TEST_EQ(uk_store_read(&ref, &v), 0);
+	UK_TEST_EQ(v.u, 5);
+	UK_TEST_STREQ(uk_store_folder_name(g), "held");
 	/* A new folder may take the name while the old one is held. */
 	f2 = tsf_add("dev", "held", tsf_tmpl_a, 2, &c2, &rc);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_TRUE(f2 != g);
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_ASSERT(f2 != g);
 	uk_store_folder_put(g);
-	UK_ASSERT_EQ(c.released, 0);
+	UK_TEST_EQ(c.released, 0);
 	uk_store_folder_put(g);
-	UK_ASSERT_EQ(c.released, 0);
+	UK_TEST_EQ(c.released, 0);
 	uk_store_ref_put(&ref);   /* the last one */
-	UK_ASSERT_EQ(c.released, 1);
-	UK_ASSERT_EQ(c.magic, 0);
-	UK_ASSERT_EQ(uk_store_lookup("tsf/held/rx", &ref), 0);
-	UK_ASSERT_TRUE(ref.folder == f2);
+	UK_TEST_EQ(c.released, 1);
+	UK_TEST_EQ(c.magic, 0);
+	UK_TEST_EQ(uk_store_lookup("tsf/held/rx", &ref), 0);
+	UK_TEST_ASSERT(ref.folder == f2);
 	uk_store_ref_put(&ref);
-	UK_ASSERT_EQ(uk_store_folder_remove(f2), 0);
-	UK_ASSERT_EQ(c2.released, 1);
-	UK_ASSERT_EQ(c.released, 1);
+	UK_TEST_EQ(uk_store_folder_remove(f2), 0);
+	UK_TEST_EQ(c2.released, 1);
+	UK_TEST_EQ(c.released, 1);
 
 	/* Without a release callback the last put just frees. */
-	UK_ASSERT_EQ(uk_store_folder_add(&uk_store_lib_tsf, "dev", "norel",
+	UK_TEST_EQ(uk_store_folder_add(&uk_store_lib_tsf, "dev", "norel",
 					 tsf_tmpl_a, 2, &c, NULL, &f), 0);
 	uk_store_folder_hold(f);
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
 	uk_store_folder_put(f);
 }
 
@@ -274,7 +274,7 @@ UK_TEST(refcount_parked_cursor)
 	int first, rc, found = 0, n = 0;
 
 	f = tsf_add("dev", "parked", tsf_tmpl_a, 2, &c, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	uk_store_iter_init(&it);
 	while (uk_store_iter_next(&it, &ref, &first)) {
 		if (ref.folder == f) {
@@ -282,28 +282,28 @@ UK_TEST(refcount_parked_cursor)
 			break;
 		}
 	}
-	UK_ASSERT_TRUE(found);
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
-	UK_ASSERT_EQ(c.released, 0);
+	UK_TEST_ASSERT(found);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(c.released, 0);
 	/* Finishing the scrape moves on and drops it. */
 	while (uk_store_iter_next(&it, &ref, &first)) {
-		UK_ASSERT_TRUE(ref.folder != f || n > 0);
+		UK_TEST_ASSERT(ref.folder != f || n > 0);
 		n++;
 	}
-	UK_ASSERT_EQ(c.released, 1);
+	UK_TEST_EQ(c.released, 1);
 
 	/* iter_fini on a parked cursor drops it too. */
 	f = tsf_add("dev", "parked", tsf_tmpl_a, 2, &c, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	uk_store_iter_init(&it);
 	while (uk_store_iter_next(&it, &ref, &first) && ref.folder != f)
 		;
-	UK_ASSERT_TRUE(ref.folder == f);
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
-	UK_ASSERT_EQ(c.released, 0);
+	UK_TEST_ASSERT(ref.folder == f);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(c.released, 0);
 	uk_store_iter_fini(&it);
-	UK_ASSERT_EQ(c.released, 1);
-	UK_ASSERT_EQ(uk_store_iter_next(&it, &ref, &first), 0);
+	UK_TEST_EQ(c.released, 1);
+	UK_TEST_EQ(uk_store_iter_next(&it, &ref, &first), 0);
 }
 
 static int64_t in_use(struct uk_alloc *a)
@@ -359,19 +359,19 @@ UK_TEST(alloc_failure_leaves_store_unchanged)
 	int first, n;
 
 	/* A new class and its folder: two allocations. */
-	UK_ASSERT_EQ(fail_loop(tsf_tmpl_a, 2, "dev", "m", &c1, &f), 2);
+	UK_TEST_EQ(fail_loop(tsf_tmpl_a, 2, "dev", "m", &c1, &f), 2);
 	/* A folder of an existing class: one. */
-	UK_ASSERT_EQ(fail_loop(tsf_tmpl_a, 2, "dev", "k", &c2, &g), 1);
-	UK_ASSERT_EQ(fail_loop(tsf_tmpl_b, 1, "code", "500", &c3, &h), 2);
+	UK_TEST_EQ(fail_loop(tsf_tmpl_a, 2, "dev", "k", &c2, &g), 1);
+	UK_TEST_EQ(fail_loop(tsf_tmpl_b, 1, "code", "500", &c3, &h), 2);
 	n = 0;
 	uk_store_iter_init(&it);
 	while (uk_store_iter_next(&it, &ref, &first))
 		n += ref.lib == &uk_store_lib_tsf && ref.folder;
-	UK_ASSERT_EQ(n, 5);
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(g), 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(h), 0);
-	UK_ASSERT_EQ(c1.released + c2.released + c3.released, 3);
+	UK_TEST_EQ(n, 5);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(uk_store_folder_remove(g), 0);
+	UK_TEST_EQ(uk_store_folder_remove(h), 0);
+	UK_TEST_EQ(c1.released + c2.released + c3.released, 3);
 }
 
 /* Reading paths allocates nothing. */
@@ -386,7 +386,7 @@ UK_TEST(lookup_allocates_nothing)
 	int first, rc;
 
 	f = tsf_add("dev", "noalloc", tsf_tmpl_a, 2, &c, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	uk_alloc_failing_init(&fa, dflt, 1, 1);
 	uk_alloc_set_default(&fa.a);
 	rc = uk_store_lookup("tsf/noalloc/rx", &ref);
@@ -396,7 +396,7 @@ UK_TEST(lookup_allocates_nothing)
 		;
 	walk_tsf(&(struct sbuf){ .n = 0 });
 	uk_alloc_set_default(dflt);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_EQ(fa.calls, 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_EQ(fa.calls, 0);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
 }

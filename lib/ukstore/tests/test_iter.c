@@ -27,11 +27,11 @@ UK_TEST(walk_order)
 
 	for (i = 0; i < 4; i++) {
 		f[i] = tsf_add("dev", names[i], tsf_tmpl_a, 2, &c[i], &rc);
-		UK_ASSERT_EQ(rc, 0);
+		UK_TEST_EQ(rc, 0);
 	}
 	fb = tsf_add("code", "bb", tsf_tmpl_b, 1, &cb, &rc);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_EQ(walk_tsf(&b1), 2 + 4 * 2 + 1);
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_EQ(walk_tsf(&b1), 2 + 4 * 2 + 1);
 	snprintf(exp, sizeof(exp), "tsf\n%s%s",
 		 tsf_statics(st, sizeof(st), "tsf/%s\n"),
 			"tsf/a \"q\"/ dev\n"
@@ -48,22 +48,22 @@ UK_TEST(walk_order)
 			"tsf/d/ dev\n"
 			"tsf/d/rx\n"
 			"tsf/d/temp\n");
-	UK_ASSERT_STREQ(b1.s, exp);
-	UK_ASSERT_TRUE(walk_tsf(&b2) > 0);
-	UK_ASSERT_STREQ(b2.s, b1.s);
+	UK_TEST_STREQ(b1.s, exp);
+	UK_TEST_ASSERT(walk_tsf(&b2) > 0);
+	UK_TEST_STREQ(b2.s, b1.s);
 	/* The whole store: libraries in name order, names unquoted. */
-	UK_ASSERT_EQ(uk_store_walk(&tsf_wops, &w), 0);
-	UK_ASSERT_EQ(w.unordered, 0);
+	UK_TEST_EQ(uk_store_walk(&tsf_wops, &w), 0);
+	UK_TEST_EQ(w.unordered, 0);
 	/* A callback's non-zero result stops the walk. */
-	UK_ASSERT_EQ(uk_store_folder_remove(f[1]), 0);
-	UK_ASSERT_TRUE(walk_tsf(&b2) > 0);
-	UK_ASSERT_TRUE(strstr(b2.s, "tsf/b/") == NULL);
+	UK_TEST_EQ(uk_store_folder_remove(f[1]), 0);
+	UK_TEST_ASSERT(walk_tsf(&b2) > 0);
+	UK_TEST_ASSERT(strstr(b2.s, "tsf/b/") == NULL);
 	for (i = 0; i < 4; i++)
 		if (i != 1)
-			UK_ASSERT_EQ(uk_store_folder_remove(f[i]), 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(fb), 0);
+			UK_TEST_EQ(uk_store_folder_remove(f[i]), 0);
+	UK_TEST_EQ(uk_store_folder_remove(fb), 0);
 	for (i = 0; i < 4; i++)
-		UK_ASSERT_EQ(c[i].released, 1);
+		UK_TEST_EQ(c[i].released, 1);
 }
 
 static int stop_at_second(void *arg, const struct uk_store_ref *ref)
@@ -76,9 +76,9 @@ UK_TEST(walk_stops)
 	struct uk_store_walk_ops ops = { NULL, NULL, stop_at_second };
 	int n = 0;
 
-	UK_ASSERT_EQ(uk_store_walk(&ops, &n), 77);
-	UK_ASSERT_EQ(n, 2);
-	UK_ASSERT_EQ(uk_store_walk(NULL, NULL), -EINVAL);
+	UK_TEST_EQ(uk_store_walk(&ops, &n), 77);
+	UK_TEST_EQ(n, 2);
+	UK_TEST_EQ(uk_store_walk(NULL, NULL), -EINVAL);
 }
 
 /* Entry names read back by every enumeration are the bare identifiers. */
@@ -91,17 +91,17 @@ UK_TEST(names_never_quoted)
 	int first, rc, seen = 0;
 
 	f = tsf_add("dev", "\"quoted\"", tsf_tmpl_a, 2, &c, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	g = tsf_add("code", "x", tsf_tmpl_b, 1, &cg, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	uk_store_iter_init(&it);
 	while (uk_store_iter_next(&it, &ref, &first)) {
 		const char *n = ref.entry->name;
 
-		UK_ASSERT_TRUE(strchr(n, '"') == NULL);
-		UK_ASSERT_TRUE(strchr(ref.lib->name, '"') == NULL);
+		UK_TEST_ASSERT(strchr(n, '"') == NULL);
+		UK_TEST_ASSERT(strchr(ref.lib->name, '"') == NULL);
 		if (ref.lib == &uk_store_lib_tsf) {
-			UK_ASSERT_TRUE(!strcmp(n, "stat1") ||
+			UK_TEST_ASSERT(!strcmp(n, "stat1") ||
 				       !strcmp(n, "stat2") ||
 				       !strcmp(n, "rx") || !strcmp(n, "temp") ||
 				       !strcmp(n, "errs"));
@@ -110,11 +110,11 @@ UK_TEST(names_never_quoted)
 		if (ref.lib == &uk_store_lib_tst)
 			seen++;
 	}
-	UK_ASSERT_EQ(seen, 2 + 2 + 1 + 14);
-	UK_ASSERT_STREQ(tsf_tmpl_a[0].name, "rx");
-	UK_ASSERT_STREQ(tsf_tmpl_b[0].name, "errs");
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(g), 0);
+	UK_TEST_EQ(seen, 2 + 2 + 1 + 14);
+	UK_TEST_STREQ(tsf_tmpl_a[0].name, "rx");
+	UK_TEST_STREQ(tsf_tmpl_b[0].name, "errs");
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(uk_store_folder_remove(g), 0);
 }
 
 /* Family order: statics, then per class, per entry, folders by name. */
@@ -133,9 +133,9 @@ UK_TEST(iter_family_order)
 
 	for (i = 0; i < 2; i++) {
 		f[i] = tsf_add("dev", dev[i], tsf_tmpl_a, 2, &c[i], &rc);
-		UK_ASSERT_EQ(rc, 0);
+		UK_TEST_EQ(rc, 0);
 		f[2 + i] = tsf_add("code", code[i], tsf_tmpl_b, 1, &c[2 + i], &rc);
-		UK_ASSERT_EQ(rc, 0);
+		UK_TEST_EQ(rc, 0);
 	}
 	uk_store_iter_init(&it);
 	while (uk_store_iter_next(&it, &ref, &first)) {
@@ -155,14 +155,14 @@ UK_TEST(iter_family_order)
 			" drx\n"
 			"+btemp\n"
 			" dtemp\n");
-	UK_ASSERT_STREQ(b.s, exp);
+	UK_TEST_STREQ(b.s, exp);
 	/* The cursor and the walk see the same number of entries. */
 	b.n = 0;
-	UK_ASSERT_EQ(uk_store_walk(&tsf_wops, &w), 0);
+	UK_TEST_EQ(uk_store_walk(&tsf_wops, &w), 0);
 	walked = w.entries;
-	UK_ASSERT_EQ(total, walked);
+	UK_TEST_EQ(total, walked);
 	for (i = 0; i < 4; i++)
-		UK_ASSERT_EQ(uk_store_folder_remove(f[i]), 0);
+		UK_TEST_EQ(uk_store_folder_remove(f[i]), 0);
 }
 
 struct lctx {
@@ -199,42 +199,42 @@ UK_TEST(list_paths)
 	int rc;
 
 	f = tsf_add("dev", "eth1", tsf_tmpl_a, 2, &c, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	g = tsf_add("code", "404", tsf_tmpl_b, 1, &cg, &rc);
-	UK_ASSERT_EQ(rc, 0);
+	UK_TEST_EQ(rc, 0);
 	s = list("", &rc);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_TRUE(strstr(s, "tsf/,tst/,") != NULL);
-	UK_ASSERT_STREQ(list("/", &rc), s);
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_ASSERT(strstr(s, "tsf/,tst/,") != NULL);
+	UK_TEST_STREQ(list("/", &rc), s);
 	snprintf(exp, sizeof(exp), "%s404/,eth1/,",
 		 tsf_statics(st, sizeof(st), "%s,"));
-	UK_ASSERT_STREQ(list("tsf", &rc), exp);
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_STREQ(list("tsf/", &rc), exp);
-	UK_ASSERT_STREQ(list("tsf/eth1", &rc), "rx,temp,");
-	UK_ASSERT_EQ(rc, 0);
-	UK_ASSERT_STREQ(list("tsf/404/", &rc), "errs,");
+	UK_TEST_STREQ(list("tsf", &rc), exp);
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_STREQ(list("tsf/", &rc), exp);
+	UK_TEST_STREQ(list("tsf/eth1", &rc), "rx,temp,");
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_STREQ(list("tsf/404/", &rc), "errs,");
 	list("tsf/stat1", &rc);
-	UK_ASSERT_EQ(rc, -ENOTDIR);
+	UK_TEST_EQ(rc, -ENOTDIR);
 	list("tsf/eth1/rx", &rc);
-	UK_ASSERT_EQ(rc, -ENOTDIR);
+	UK_TEST_EQ(rc, -ENOTDIR);
 	list("tsf/eth1/nope", &rc);
-	UK_ASSERT_EQ(rc, -ENOENT);
+	UK_TEST_EQ(rc, -ENOENT);
 	list("tsf/nope", &rc);
-	UK_ASSERT_EQ(rc, -ENOENT);
+	UK_TEST_EQ(rc, -ENOENT);
 	list("nolib", &rc);
-	UK_ASSERT_EQ(rc, -ENOENT);
+	UK_TEST_EQ(rc, -ENOENT);
 	list("tsf//eth1", &rc);
-	UK_ASSERT_EQ(rc, -EINVAL);
+	UK_TEST_EQ(rc, -EINVAL);
 	list("tsf/eth1/rx/x", &rc);
-	UK_ASSERT_EQ(rc, -EINVAL);
+	UK_TEST_EQ(rc, -EINVAL);
 	l.stop_after = 3;
-	UK_ASSERT_EQ(uk_store_list("tsf", list_cb, &l), 5);
+	UK_TEST_EQ(uk_store_list("tsf", list_cb, &l), 5);
 	snprintf(exp, sizeof(exp), "%s404/,", st);
-	UK_ASSERT_STREQ(l.b.s, exp);
-	UK_ASSERT_EQ(uk_store_folder_remove(f), 0);
-	UK_ASSERT_EQ(uk_store_folder_remove(g), 0);
-	UK_ASSERT_STREQ(list("tsf", &rc), st);
+	UK_TEST_STREQ(l.b.s, exp);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(uk_store_folder_remove(g), 0);
+	UK_TEST_STREQ(list("tsf", &rc), st);
 }
 
 /*
@@ -255,13 +255,13 @@ UK_TEST(iter_batches)
 	for (i = 0; i < N; i++) {
 		snprintf(name, sizeof(name), "n%03d", (i * 7) % N);
 		f[i] = tsf_add("code", name, tsf_tmpl_b, 1, &c[i], &rc);
-		UK_ASSERT_EQ(rc, 0);
+		UK_TEST_EQ(rc, 0);
 	}
 	uk_store_iter_init(&it);
 	while (uk_store_iter_next(&it, &ref, &first)) {
 		if (ref.lib != &uk_store_lib_tsf || !ref.folder)
 			continue;
-		UK_ASSERT_TRUE(strcmp(prev, uk_store_folder_name(ref.folder)) <
+		UK_TEST_ASSERT(strcmp(prev, uk_store_folder_name(ref.folder)) <
 			       0);
 		snprintf(prev, sizeof(prev), "%s",
 			 uk_store_folder_name(ref.folder));
@@ -269,21 +269,21 @@ UK_TEST(iter_batches)
 		if (++seen == 3) {
 			/* Parked: remove everything, in and beyond the batch. */
 			for (i = 0; i < N; i++)
-				UK_ASSERT_EQ(uk_store_folder_remove(f[i]), 0);
+				UK_TEST_EQ(uk_store_folder_remove(f[i]), 0);
 		}
 	}
 	/* The rest of the first batch was already taken; later ones not. */
-	UK_ASSERT_EQ(seen, UK_STORE_ITER_BATCH);
-	UK_ASSERT_EQ(firsts, 1);
+	UK_TEST_EQ(seen, UK_STORE_ITER_BATCH);
+	UK_TEST_EQ(firsts, 1);
 	for (released = 0, i = 0; i < N; i++)
 		released += c[i].released;
-	UK_ASSERT_EQ(released, N);
+	UK_TEST_EQ(released, N);
 
 	/* Undisturbed, the cursor sees all of them. */
 	for (i = 0; i < N; i++) {
 		snprintf(name, sizeof(name), "n%03d", i);
 		f[i] = tsf_add("code", name, tsf_tmpl_b, 1, &c[i], &rc);
-		UK_ASSERT_EQ(rc, 0);
+		UK_TEST_EQ(rc, 0);
 	}
 	seen = firsts = 0;
 	uk_store_iter_init(&it);
@@ -293,22 +293,22 @@ UK_TEST(iter_batches)
 			firsts += first;
 			if (seen == UK_STORE_ITER_BATCH + 2) {
 				/* Parked in the second batch: hold-outs live. */
-				UK_ASSERT_EQ(uk_store_folder_remove(f[0]), 0);
-				UK_ASSERT_EQ(c[0].released, 1);
-				UK_ASSERT_EQ(uk_store_folder_remove(
+				UK_TEST_EQ(uk_store_folder_remove(f[0]), 0);
+				UK_TEST_EQ(c[0].released, 1);
+				UK_TEST_EQ(uk_store_folder_remove(
 					f[UK_STORE_ITER_BATCH + 3]), 0);
-				UK_ASSERT_EQ(c[UK_STORE_ITER_BATCH + 3].released,
+				UK_TEST_EQ(c[UK_STORE_ITER_BATCH + 3].released,
 					     0);
 			}
 		}
 	}
-	UK_ASSERT_EQ(c[UK_STORE_ITER_BATCH + 3].released, 1);
-	UK_ASSERT_EQ(seen, N);
-	UK_ASSERT_EQ(firsts, 1);
+	UK_TEST_EQ(c[UK_STORE_ITER_BATCH + 3].released, 1);
+	UK_TEST_EQ(seen, N);
+	UK_TEST_EQ(firsts, 1);
 	for (i = 1; i < N; i++)
 		if (i != UK_STORE_ITER_BATCH + 3)
-			UK_ASSERT_EQ(uk_store_folder_remove(f[i]), 0);
+			UK_TEST_EQ(uk_store_folder_remove(f[i]), 0);
 	for (released = 0, i = 0; i < N; i++)
 		released += c[i].released;
-	UK_ASSERT_EQ(released, N);
+	UK_TEST_EQ(released, N);
 }

@@ -147,62 +147,62 @@ UK_TEST(static_every_type)
 	strcpy(v_str, "hello");
 	v_hist.nbuckets = 3;
 	v_hist.le = hist_le;
-	UK_ASSERT_EQ(readp("tst/s8", &v), 0);
-	UK_ASSERT_EQ(v.type, UK_STORE_S8);
-	UK_ASSERT_EQ(v.s, -8);
-	UK_ASSERT_EQ(readp("tst/u8", &v), 0);
-	UK_ASSERT_EQ(v.type, UK_STORE_U8);
-	UK_ASSERT_EQ(v.u, 8);
-	UK_ASSERT_EQ(readp("tst/s16", &v), 0);
-	UK_ASSERT_EQ(v.s, -16);
-	UK_ASSERT_EQ(readp("tst/u16", &v), 0);
-	UK_ASSERT_EQ(v.u, 16);
-	UK_ASSERT_EQ(readp("tst/s32", &v), 0);
-	UK_ASSERT_EQ(v.s, -32);
-	UK_ASSERT_EQ(readp("tst/u32", &v), 0);
-	UK_ASSERT_EQ(v.u, 32);
-	UK_ASSERT_EQ(readp("tst/s64", &v), 0);
-	UK_ASSERT_TRUE(v.s == INT64_MIN);
-	UK_ASSERT_EQ(readp("tst/u64", &v), 0);
-	UK_ASSERT_TRUE(v.u == UINT64_MAX);
-	UK_ASSERT_EQ(readp("tst/uptr", &v), 0);
-	UK_ASSERT_EQ(v.type, UK_STORE_UPTR);
-	UK_ASSERT_EQ(v.u, 0x1234);
-	UK_ASSERT_EQ(readp("tst/dbl", &v), 0);
-	UK_ASSERT_TRUE(v.type == UK_STORE_DOUBLE && v.d == 0.25);
-	UK_ASSERT_EQ(readp("tst/str", &v), 0);
-	UK_ASSERT_STREQ(v.str, "hello");
-	UK_ASSERT_EQ(readp("tst/hist", &v), 0);
-	UK_ASSERT_EQ(v.type, UK_STORE_HIST);
-	UK_ASSERT_EQ(v.hist.nbuckets, 3);
-	UK_ASSERT_EQ(readp("tst/failing", &v), -EAGAIN);
+	UK_TEST_EQ(readp("tst/s8", &v), 0);
+	UK_TEST_EQ(v.type, UK_STORE_S8);
+	UK_TEST_EQ(v.s, -8);
+	UK_TEST_EQ(readp("tst/u8", &v), 0);
+	UK_TEST_EQ(v.type, UK_STORE_U8);
+	UK_TEST_EQ(v.u, 8);
+	UK_TEST_EQ(readp("tst/s16", &v), 0);
+	UK_TEST_EQ(v.s, -16);
+	UK_TEST_EQ(readp("tst/u16", &v), 0);
+	UK_TEST_EQ(v.u, 16);
+	UK_TEST_EQ(readp("tst/s32", &v), 0);
+	UK_TEST_EQ(v.s, -32);
+	UK_TEST_EQ(readp("tst/u32", &v), 0);
+	UK_TEST_EQ(v.u, 32);
+	UK_TEST_EQ(readp("tst/s64", &v), 0);
+	UK_TEST_ASSERT(v.s == INT64_MIN);
+	UK_TEST_EQ(readp("tst/u64", &v), 0);
+	UK_TEST_ASSERT(v.u == UINT64_MAX);
+	UK_TEST_EQ(readp("tst/uptr", &v), 0);
+	UK_TEST_EQ(v.type, UK_STORE_UPTR);
+	UK_TEST_EQ(v.u, 0x1234);
+	UK_TEST_EQ(readp("tst/dbl", &v), 0);
+	UK_TEST_ASSERT(v.type == UK_STORE_DOUBLE && v.d == 0.25);
+	UK_TEST_EQ(readp("tst/str", &v), 0);
+	UK_TEST_STREQ(v.str, "hello");
+	UK_TEST_EQ(readp("tst/hist", &v), 0);
+	UK_TEST_EQ(v.type, UK_STORE_HIST);
+	UK_TEST_EQ(v.hist.nbuckets, 3);
+	UK_TEST_EQ(readp("tst/failing", &v), -EAGAIN);
 
-	UK_ASSERT_EQ(fmtp("tst/s64", buf, sizeof(buf)), 20);
-	UK_ASSERT_STREQ(buf, "-9223372036854775808");
-	UK_ASSERT_EQ(fmtp("tst/u64", buf, sizeof(buf)), 20);
-	UK_ASSERT_STREQ(buf, "18446744073709551615");
+	UK_TEST_EQ(fmtp("tst/s64", buf, sizeof(buf)), 20);
+	UK_TEST_STREQ(buf, "-9223372036854775808");
+	UK_TEST_EQ(fmtp("tst/u64", buf, sizeof(buf)), 20);
+	UK_TEST_STREQ(buf, "18446744073709551615");
 	fmtp("tst/dbl", buf, sizeof(buf));
-	UK_ASSERT_STREQ(buf, "0.25");
+	UK_TEST_STREQ(buf, "0.25");
 	fmtp("tst/uptr", buf, sizeof(buf));
-	UK_ASSERT_STREQ(buf, "4660");
+	UK_TEST_STREQ(buf, "4660");
 }
 
 UK_TEST(static_metadata)
 {
 	struct uk_store_ref ref;
 
-	UK_ASSERT_EQ(uk_store_lookup("tst/u64", &ref), 0);
-	UK_ASSERT_TRUE(ref.lib == uk_store_lib_find("tst"));
-	UK_ASSERT_TRUE(ref.folder == NULL);
-	UK_ASSERT_TRUE(ref.cookie == &v_u64);
-	UK_ASSERT_EQ(ref.entry->kind, UK_STORE_COUNTER);
-	UK_ASSERT_EQ(ref.entry->unit, UK_STORE_UNIT_BYTES);
-	UK_ASSERT_STREQ(ref.entry->help, "A u64.");
+	UK_TEST_EQ(uk_store_lookup("tst/u64", &ref), 0);
+	UK_TEST_ASSERT(ref.lib == uk_store_lib_find("tst"));
+	UK_TEST_ASSERT(ref.folder == NULL);
+	UK_TEST_ASSERT(ref.cookie == &v_u64);
+	UK_TEST_EQ(ref.entry->kind, UK_STORE_COUNTER);
+	UK_TEST_EQ(ref.entry->unit, UK_STORE_UNIT_BYTES);
+	UK_TEST_STREQ(ref.entry->help, "A u64.");
 	uk_store_ref_put(&ref);
-	UK_ASSERT_EQ(uk_store_lookup_parts("tst", NULL, "hist", &ref), 0);
-	UK_ASSERT_EQ(ref.entry->kind, UK_STORE_HISTOGRAM);
-	UK_ASSERT_EQ(ref.entry->unit, UK_STORE_UNIT_SECONDS);
-	UK_ASSERT_STREQ(ref.entry->name, "hist");
+	UK_TEST_EQ(uk_store_lookup_parts("tst", NULL, "hist", &ref), 0);
+	UK_TEST_EQ(ref.entry->kind, UK_STORE_HISTOGRAM);
+	UK_TEST_EQ(ref.entry->unit, UK_STORE_UNIT_SECONDS);
+	UK_TEST_STREQ(ref.entry->name, "hist");
 	uk_store_ref_put(&ref);
 }
 
@@ -212,87 +212,87 @@ UK_TEST(setters)
 	struct uk_store_ref ref;
 	char buf[64];
 
-	UK_ASSERT_EQ(writep("tst/s8", "-128"), 0);
-	UK_ASSERT_EQ(v_s8, -128);
-	UK_ASSERT_EQ(writep("tst/s8", "-129"), -ERANGE);
-	UK_ASSERT_EQ(writep("tst/s8", "128"), -ERANGE);
-	UK_ASSERT_EQ(writep("tst/u8", "255"), 0);
-	UK_ASSERT_EQ(v_u8, 255);
-	UK_ASSERT_EQ(writep("tst/u8", "256"), -ERANGE);
-	UK_ASSERT_EQ(writep("tst/u8", "-1"), -ERANGE);
-	UK_ASSERT_EQ(writep("tst/u16", "0xffff"), 0);
-	UK_ASSERT_EQ(v_u16, 0xffff);
-	UK_ASSERT_EQ(writep("tst/s16", " -300\n"), 0);
-	UK_ASSERT_EQ(v_s16, -300);
-	UK_ASSERT_EQ(writep("tst/s32", "12x"), -EINVAL);
-	UK_ASSERT_EQ(writep("tst/s32", ""), -EINVAL);
-	UK_ASSERT_EQ(writep("tst/s32", "-"), -EINVAL);
-	UK_ASSERT_EQ(writep("tst/u32", "4294967295"), 0);
-	UK_ASSERT_TRUE(v_u32 == UINT32_MAX);
-	UK_ASSERT_EQ(writep("tst/s64", "-9223372036854775808"), 0);
-	UK_ASSERT_TRUE(v_s64 == INT64_MIN);
-	UK_ASSERT_EQ(writep("tst/s64", "9223372036854775808"), -ERANGE);
-	UK_ASSERT_EQ(writep("tst/s64", "99999999999999999999"), -ERANGE);
-	UK_ASSERT_EQ(writep("tst/uptr", "42"), 0);
-	UK_ASSERT_EQ(v_uptr, 42);
+	UK_TEST_EQ(writep("tst/s8", "-128"), 0);
+	UK_TEST_EQ(v_s8, -128);
+	UK_TEST_EQ(writep("tst/s8", "-129"), -ERANGE);
+	UK_TEST_EQ(writep("tst/s8", "128"), -ERANGE);
+	UK_TEST_EQ(writep("tst/u8", "255"), 0);
+	UK_TEST_EQ(v_u8, 255);
+	UK_TEST_EQ(writep("tst/u8", "256"), -ERANGE);
+	UK_TEST_EQ(writep("tst/u8", "-1"), -ERANGE);
+	UK_TEST_EQ(writep("tst/u16", "0xffff"), 0);
+	UK_TEST_EQ(v_u16, 0xffff);
+	UK_TEST_EQ(writep("tst/s16", " -300\n"), 0);
+	UK_TEST_EQ(v_s16, -300);
+	UK_TEST_EQ(writep("tst/s32", "12x"), -EINVAL);
+	UK_TEST_EQ(writep("tst/s32", ""), -EINVAL);
+	UK_TEST_EQ(writep("tst/s32", "-"), -EINVAL);
+	UK_TEST_EQ(writep("tst/u32", "4294967295"), 0);
+	UK_TEST_ASSERT(v_u32 == UINT32_MAX);
+	UK_TEST_EQ(writep("tst/s64", "-9223372036854775808"), 0);
+	UK_TEST_ASSERT(v_s64 == INT64_MIN);
+	UK_TEST_EQ(writep("tst/s64", "9223372036854775808"), -ERANGE);
+	UK_TEST_EQ(writep("tst/s64", "99999999999999999999"), -ERANGE);
+	UK_TEST_EQ(writep("tst/uptr", "42"), 0);
+	UK_TEST_EQ(v_uptr, 42);
 	/* Read-only entries refuse writes. */
-	UK_ASSERT_EQ(writep("tst/u64", "1"), -EPERM);
-	UK_ASSERT_EQ(writep("tst/hist", "1"), -EPERM);
-	UK_ASSERT_EQ(writep("tst/failing", "1"), -EPERM);
+	UK_TEST_EQ(writep("tst/u64", "1"), -EPERM);
+	UK_TEST_EQ(writep("tst/hist", "1"), -EPERM);
+	UK_TEST_EQ(writep("tst/failing", "1"), -EPERM);
 	/* The setter's own error comes back. */
-	UK_ASSERT_EQ(writep("tst/small", "101"), -ERANGE);
-	UK_ASSERT_EQ(writep("tst/small", "100"), 0);
-	UK_ASSERT_EQ(v_small, 100);
+	UK_TEST_EQ(writep("tst/small", "101"), -ERANGE);
+	UK_TEST_EQ(writep("tst/small", "100"), 0);
+	UK_TEST_EQ(v_small, 100);
 	/* Doubles. */
-	UK_ASSERT_EQ(writep("tst/dbl", "0.1"), 0);
-	UK_ASSERT_TRUE(v_dbl == 0.1);
-	UK_ASSERT_EQ(writep("tst/dbl", "-2.5e-3"), 0);
-	UK_ASSERT_TRUE(v_dbl == -2.5e-3);
-	UK_ASSERT_EQ(writep("tst/dbl", "1e300"), 0);
-	UK_ASSERT_TRUE(v_dbl == 1e300);
-	UK_ASSERT_EQ(writep("tst/dbl", "-inf"), 0);
-	UK_ASSERT_TRUE(v_dbl == -INF_);
-	UK_ASSERT_EQ(writep("tst/dbl", "NaN"), 0);
-	UK_ASSERT_TRUE(isnan_(v_dbl));
-	UK_ASSERT_EQ(writep("tst/dbl", "1.5.2"), -EINVAL);
-	UK_ASSERT_EQ(writep("tst/dbl", "e5"), -EINVAL);
-	UK_ASSERT_EQ(writep("tst/dbl", "42"), 0);
-	UK_ASSERT_TRUE(v_dbl == 42);
+	UK_TEST_EQ(writep("tst/dbl", "0.1"), 0);
+	UK_TEST_ASSERT(v_dbl == 0.1);
+	UK_TEST_EQ(writep("tst/dbl", "-2.5e-3"), 0);
+	UK_TEST_ASSERT(v_dbl == -2.5e-3);
+	UK_TEST_EQ(writep("tst/dbl", "1e300"), 0);
+	UK_TEST_ASSERT(v_dbl == 1e300);
+	UK_TEST_EQ(writep("tst/dbl", "-inf"), 0);
+	UK_TEST_ASSERT(v_dbl == -INF_);
+	UK_TEST_EQ(writep("tst/dbl", "NaN"), 0);
+	UK_TEST_ASSERT(isnan_(v_dbl));
+	UK_TEST_EQ(writep("tst/dbl", "1.5.2"), -EINVAL);
+	UK_TEST_EQ(writep("tst/dbl", "e5"), -EINVAL);
+	UK_TEST_EQ(writep("tst/dbl", "42"), 0);
+	UK_TEST_ASSERT(v_dbl == 42);
 	/* Strings go to the setter as they are. */
-	UK_ASSERT_EQ(writep("tst/str", "a \"b\"\n"), 0);
-	UK_ASSERT_STREQ(v_str, "a \"b\"\n");
-	UK_ASSERT_EQ(writep("tst/str", "0123456789012345678901234567890123"),
+	UK_TEST_EQ(writep("tst/str", "a \"b\"\n"), 0);
+	UK_TEST_STREQ(v_str, "a \"b\"\n");
+	UK_TEST_EQ(writep("tst/str", "0123456789012345678901234567890123"),
 		     -ENAMETOOLONG);
-	UK_ASSERT_EQ(writep("tst/str", "hello"), 0);
+	UK_TEST_EQ(writep("tst/str", "hello"), 0);
 
 	/* uk_store_write converts between value types. */
-	UK_ASSERT_EQ(uk_store_lookup("tst/u8", &ref), 0);
+	UK_TEST_EQ(uk_store_lookup("tst/u8", &ref), 0);
 	v.type = UK_STORE_DOUBLE;
 	v.d = 7;
-	UK_ASSERT_EQ(uk_store_write(&ref, &v), 0);
-	UK_ASSERT_EQ(v_u8, 7);
+	UK_TEST_EQ(uk_store_write(&ref, &v), 0);
+	UK_TEST_EQ(v_u8, 7);
 	v.d = 7.5;
-	UK_ASSERT_EQ(uk_store_write(&ref, &v), -EINVAL);
+	UK_TEST_EQ(uk_store_write(&ref, &v), -EINVAL);
 	v.d = NAN_;
-	UK_ASSERT_EQ(uk_store_write(&ref, &v), -EINVAL);
+	UK_TEST_EQ(uk_store_write(&ref, &v), -EINVAL);
 	v.d = 1e30;
-	UK_ASSERT_EQ(uk_store_write(&ref, &v), -ERANGE);
+	UK_TEST_EQ(uk_store_write(&ref, &v), -ERANGE);
 	v.type = UK_STORE_S64;
 	v.s = -1;
-	UK_ASSERT_EQ(uk_store_write(&ref, &v), -ERANGE);
+	UK_TEST_EQ(uk_store_write(&ref, &v), -ERANGE);
 	v.type = UK_STORE_STRING;
 	v.str = "5";
-	UK_ASSERT_EQ(uk_store_write(&ref, &v), -EINVAL);
+	UK_TEST_EQ(uk_store_write(&ref, &v), -EINVAL);
 	uk_store_ref_put(&ref);
-	UK_ASSERT_EQ(uk_store_lookup("tst/dbl", &ref), 0);
+	UK_TEST_EQ(uk_store_lookup("tst/dbl", &ref), 0);
 	v.type = UK_STORE_U64;
 	v.u = 3;
-	UK_ASSERT_EQ(uk_store_write(&ref, &v), 0);
-	UK_ASSERT_TRUE(v_dbl == 3);
+	UK_TEST_EQ(uk_store_write(&ref, &v), 0);
+	UK_TEST_ASSERT(v_dbl == 3);
 	uk_store_ref_put(&ref);
 	v_dbl = 0.25;
 	fmtp("tst/s16", buf, sizeof(buf));
-	UK_ASSERT_STREQ(buf, "-300");
+	UK_TEST_STREQ(buf, "-300");
 }
 
 static int ref_is_null(const struct uk_store_ref *r)
@@ -318,43 +318,43 @@ UK_TEST(missing_names)
 		memset(&ref, 0x5a, sizeof(ref));
 		if (uk_store_lookup(enoent[i], &ref) != -ENOENT) {
 			uk_test_log("path %s", enoent[i]);
-			UK_ASSERT_TRUE(0);
+			UK_TEST_ASSERT(0);
 		}
-		UK_ASSERT_TRUE(ref_is_null(&ref));
+		UK_TEST_ASSERT(ref_is_null(&ref));
 	}
 	for (i = 0; einval[i]; i++) {
 		memset(&ref, 0x5a, sizeof(ref));
 		if (uk_store_lookup(einval[i], &ref) != -EINVAL) {
 			uk_test_log("path '%s'", einval[i]);
-			UK_ASSERT_TRUE(0);
+			UK_TEST_ASSERT(0);
 		}
-		UK_ASSERT_TRUE(ref_is_null(&ref));
+		UK_TEST_ASSERT(ref_is_null(&ref));
 	}
 	memset(&ref, 0x5a, sizeof(ref));
-	UK_ASSERT_EQ(uk_store_lookup(NULL, &ref), -EINVAL);
-	UK_ASSERT_TRUE(ref_is_null(&ref));
-	UK_ASSERT_EQ(uk_store_lookup_parts("tst", NULL, "nope", &ref),
+	UK_TEST_EQ(uk_store_lookup(NULL, &ref), -EINVAL);
+	UK_TEST_ASSERT(ref_is_null(&ref));
+	UK_TEST_EQ(uk_store_lookup_parts("tst", NULL, "nope", &ref),
 		     -ENOENT);
-	UK_ASSERT_TRUE(ref_is_null(&ref));
-	UK_ASSERT_EQ(uk_store_lookup_parts("tst", "nofolder", "u8", &ref),
+	UK_TEST_ASSERT(ref_is_null(&ref));
+	UK_TEST_EQ(uk_store_lookup_parts("tst", "nofolder", "u8", &ref),
 		     -ENOENT);
-	UK_ASSERT_TRUE(ref_is_null(&ref));
-	UK_ASSERT_EQ(uk_store_lookup_parts("nolib", NULL, "u8", &ref),
+	UK_TEST_ASSERT(ref_is_null(&ref));
+	UK_TEST_EQ(uk_store_lookup_parts("nolib", NULL, "u8", &ref),
 		     -ENOENT);
-	UK_ASSERT_EQ(uk_store_lookup_parts(NULL, NULL, "u8", &ref), -EINVAL);
-	UK_ASSERT_EQ(uk_store_lookup_parts("tst", NULL, NULL, &ref), -EINVAL);
-	UK_ASSERT_EQ(uk_store_lookup_parts("tst", NULL, "", &ref), -EINVAL);
-	UK_ASSERT_EQ(uk_store_lookup_parts("tst", "a/b", "u8", &ref),
+	UK_TEST_EQ(uk_store_lookup_parts(NULL, NULL, "u8", &ref), -EINVAL);
+	UK_TEST_EQ(uk_store_lookup_parts("tst", NULL, NULL, &ref), -EINVAL);
+	UK_TEST_EQ(uk_store_lookup_parts("tst", NULL, "", &ref), -EINVAL);
+	UK_TEST_EQ(uk_store_lookup_parts("tst", "a/b", "u8", &ref),
 		     -EINVAL);
-	UK_ASSERT_TRUE(ref_is_null(&ref));
-	UK_ASSERT_TRUE(uk_store_lib_find("nolib") == NULL);
-	UK_ASSERT_TRUE(uk_store_lib_find("ts") == NULL);
-	UK_ASSERT_TRUE(uk_store_lib_find("") == NULL);
-	UK_ASSERT_TRUE(uk_store_lib_find(NULL) == NULL);
-	UK_ASSERT_TRUE(uk_store_lib_find("tst") == &uk_store_lib_tst);
-	UK_ASSERT_TRUE(uk_store_folder_get(&uk_store_lib_tst, "none") == NULL);
-	UK_ASSERT_TRUE(uk_store_folder_get(&uk_store_lib_tst, "") == NULL);
-	UK_ASSERT_TRUE(uk_store_folder_get(NULL, "x") == NULL);
+	UK_TEST_ASSERT(ref_is_null(&ref));
+	UK_TEST_ASSERT(uk_store_lib_find("nolib") == NULL);
+	UK_TEST_ASSERT(uk_store_lib_find("ts") == NULL);
+	UK_TEST_ASSERT(uk_store_lib_find("") == NULL);
+	UK_TEST_ASSERT(uk_store_lib_find(NULL) == NULL);
+	UK_TEST_ASSERT(uk_store_lib_find("tst") == &uk_store_lib_tst);
+	UK_TEST_ASSERT(uk_store_folder_get(&uk_store_lib_tst, "none") == NULL);
+	UK_TEST_ASSERT(uk_store_folder_get(&uk_store_lib_tst, "") == NULL);
+	UK_TEST_ASSERT(uk_store_folder_get(NULL, "x") == NULL);
 	/* Putting an empty reference is harmless. */
 	uk_store_ref_put(&ref);
 }
@@ -364,12 +364,12 @@ UK_TEST(lookup_parts_found)
 	struct uk_store_ref ref;
 	struct uk_store_value v;
 
-	UK_ASSERT_EQ(uk_store_lookup_parts("tst", NULL, "u16", &ref), 0);
-	UK_ASSERT_TRUE(ref.cookie == &v_u16);
-	UK_ASSERT_EQ(uk_store_read(&ref, &v), 0);
-	UK_ASSERT_EQ(v.u, v_u16);
+	UK_TEST_EQ(uk_store_lookup_parts("tst", NULL, "u16", &ref), 0);
+	UK_TEST_ASSERT(ref.cookie == &v_u16);
+	UK_TEST_EQ(uk_store_read(&ref, &v), 0);
+	UK_TEST_EQ(v.u, v_u16);
 	uk_store_ref_put(&ref);
-	UK_ASSERT_TRUE(ref_is_null(&ref));
+	UK_TEST_ASSERT(ref_is_null(&ref));
 }
 
 UK_TEST(static_names_exact)
@@ -378,20 +378,20 @@ UK_TEST(static_names_exact)
 	const struct uk_store_entry *e;
 	int i, n = 0, seen;
 
-	UK_ASSERT_TRUE(lib != NULL);
-	UK_ASSERT_STREQ(lib->name, "tst");
+	UK_TEST_ASSERT(lib != NULL);
+	UK_TEST_STREQ(lib->name, "tst");
 	/* Link order is the toolchain's: compare as sets. */
 	for (e = lib->start; e < lib->stop; e++, n++) {
-		UK_ASSERT_TRUE(strchr(e->name, '"') == NULL);
+		UK_TEST_ASSERT(strchr(e->name, '"') == NULL);
 		for (seen = 0, i = 0; tst_static_names[i]; i++)
 			seen += !strcmp(e->name, tst_static_names[i]);
 		if (seen != 1)
 			uk_test_log("unexpected name '%s'", e->name);
-		UK_ASSERT_EQ(seen, 1);
+		UK_TEST_EQ(seen, 1);
 	}
 	for (i = 0; tst_static_names[i]; i++)
 		;
-	UK_ASSERT_EQ(n, i);
+	UK_TEST_EQ(n, i);
 }
 
 const char *tst_fmt(struct uk_store_value *v, char *buf, size_t n)
@@ -427,14 +427,14 @@ UK_TEST(format_doubles)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		v.d = cases[i].d;
-		UK_ASSERT_STREQ(tst_fmt(&v, buf, sizeof(buf)), cases[i].s);
+		UK_TEST_STREQ(tst_fmt(&v, buf, sizeof(buf)), cases[i].s);
 	}
 	v.d = NAN_;
-	UK_ASSERT_STREQ(tst_fmt(&v, buf, sizeof(buf)), "NaN");
+	UK_TEST_STREQ(tst_fmt(&v, buf, sizeof(buf)), "NaN");
 	v.d = INF_;
-	UK_ASSERT_STREQ(tst_fmt(&v, buf, sizeof(buf)), "+Inf");
+	UK_TEST_STREQ(tst_fmt(&v, buf, sizeof(buf)), "+Inf");
 	v.d = -INF_;
-	UK_ASSERT_STREQ(tst_fmt(&v, buf, sizeof(buf)), "-Inf");
+	UK_TEST_STREQ(tst_fmt(&v, buf, sizeof(buf)), "-Inf");
 }
 
 UK_TEST(format_other_types)
@@ -444,24 +444,24 @@ UK_TEST(format_other_types)
 
 	v.type = UK_STORE_S8;
 	v.s = -5;
-	UK_ASSERT_STREQ(tst_fmt(&v, buf, sizeof(buf)), "-5");
+	UK_TEST_STREQ(tst_fmt(&v, buf, sizeof(buf)), "-5");
 	v.type = UK_STORE_U32;
 	v.u = 0;
-	UK_ASSERT_STREQ(tst_fmt(&v, buf, sizeof(buf)), "0");
+	UK_TEST_STREQ(tst_fmt(&v, buf, sizeof(buf)), "0");
 	v.type = UK_STORE_STRING;
 	v.str = "a\"b";
-	UK_ASSERT_STREQ(tst_fmt(&v, buf, sizeof(buf)), "a\"b");
+	UK_TEST_STREQ(tst_fmt(&v, buf, sizeof(buf)), "a\"b");
 	/* snprintf-style truncation and length. */
 	v.type = UK_STORE_U64;
 	v.u = 1234567;
-	UK_ASSERT_EQ(uk_store_value_format(&v, buf, 4), 7);
-	UK_ASSERT_STREQ(buf, "123");
-	UK_ASSERT_EQ(uk_store_value_format(&v, NULL, 0), 7);
+	UK_TEST_EQ(uk_store_value_format(&v, buf, 4), 7);
+	UK_TEST_STREQ(buf, "123");
+	UK_TEST_EQ(uk_store_value_format(&v, NULL, 0), 7);
 	buf[0] = 'x';
-	UK_ASSERT_EQ(uk_store_value_format(&v, buf, 1), 7);
-	UK_ASSERT_EQ(buf[0], 0);
+	UK_TEST_EQ(uk_store_value_format(&v, buf, 1), 7);
+	UK_TEST_EQ(buf[0], 0);
 	v.type = 99;
-	UK_ASSERT_EQ(uk_store_value_format(&v, buf, sizeof(buf)), -EINVAL);
+	UK_TEST_EQ(uk_store_value_format(&v, buf, sizeof(buf)), -EINVAL);
 }
 
 UK_TEST(histogram)
@@ -479,28 +479,28 @@ UK_TEST(histogram)
 	uk_store_hist_observe(&h, INF_); /* +Inf */
 	uk_store_hist_observe(&h, -INF_); /* bucket 0 */
 	uk_store_hist_observe(&h, NAN_);   /* count and sum only */
-	UK_ASSERT_EQ(h.bucket[0], 3);
-	UK_ASSERT_EQ(h.bucket[1], 1);
-	UK_ASSERT_EQ(h.bucket[2], 1);
-	UK_ASSERT_EQ(h.bucket[3], 2);
-	UK_ASSERT_EQ(h.count, 8);
-	UK_ASSERT_EQ(uk_store_hist_get(&h, &v.hist), 0);
-	UK_ASSERT_EQ(v.hist.nbuckets, 3);
-	UK_ASSERT_TRUE(v.hist.le == le);
-	UK_ASSERT_EQ(v.hist.cum[0], 3);
-	UK_ASSERT_EQ(v.hist.cum[1], 4);
-	UK_ASSERT_EQ(v.hist.cum[2], 5);
-	UK_ASSERT_EQ(v.hist.count, 8);
-	UK_ASSERT_TRUE(isnan_(v.hist.sum));
+	UK_TEST_EQ(h.bucket[0], 3);
+	UK_TEST_EQ(h.bucket[1], 1);
+	UK_TEST_EQ(h.bucket[2], 1);
+	UK_TEST_EQ(h.bucket[3], 2);
+	UK_TEST_EQ(h.count, 8);
+	UK_TEST_EQ(uk_store_hist_get(&h, &v.hist), 0);
+	UK_TEST_EQ(v.hist.nbuckets, 3);
+	UK_TEST_ASSERT(v.hist.le == le);
+	UK_TEST_EQ(v.hist.cum[0], 3);
+	UK_TEST_EQ(v.hist.cum[1], 4);
+	UK_TEST_EQ(v.hist.cum[2], 5);
+	UK_TEST_EQ(v.hist.count, 8);
+	UK_TEST_ASSERT(isnan_(v.hist.sum));
 	uk_store_value_format(&v, buf, sizeof(buf));
-	UK_ASSERT_STREQ(buf, "0.5 3\n1 4\n2 5\n+Inf 8\n");
+	UK_TEST_STREQ(buf, "0.5 3\n1 4\n2 5\n+Inf 8\n");
 
 	h = (struct uk_store_hist){ .nbuckets = 3, .le = le };
 	uk_store_hist_observe(&h, 1.5);
 	uk_store_hist_observe(&h, 0.25);
-	UK_ASSERT_EQ(uk_store_hist_get(&h, &v.hist), 0);
-	UK_ASSERT_TRUE(v.hist.sum == 1.75);
-	UK_ASSERT_EQ(v.hist.count, 2);
+	UK_TEST_EQ(uk_store_hist_get(&h, &v.hist), 0);
+	UK_TEST_ASSERT(v.hist.sum == 1.75);
+	UK_TEST_EQ(v.hist.count, 2);
 	h.nbuckets = UK_STORE_HIST_MAX_BUCKETS + 1;
-	UK_ASSERT_EQ(uk_store_hist_get(&h, &v.hist), -EINVAL);
+	UK_TEST_EQ(uk_store_hist_get(&h, &v.hist), -EINVAL);
 }

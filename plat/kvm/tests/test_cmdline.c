@@ -17,60 +17,60 @@ UK_TEST(cmdline_words_and_options)
 {
 	char line[] = "  serve ukprom.port=9200\tnet.ip=10.0.2.15/24 -v x=1 ";
 
-	UK_ASSERT_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
-	UK_ASSERT_EQ(cl.argc, 4);
-	UK_ASSERT_STREQ(cl.argv[0], "img");
-	UK_ASSERT_STREQ(cl.argv[1], "serve");
-	UK_ASSERT_STREQ(cl.argv[2], "-v");
-	UK_ASSERT_STREQ(cl.argv[3], "x=1"); /* no dot in the key */
-	UK_ASSERT_TRUE(cl.argv[4] == NULL);
-	UK_ASSERT_EQ(cl.nopts, 2);
-	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "ukprom.port"), "9200");
-	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "net.ip"), "10.0.2.15/24");
-	UK_ASSERT_TRUE(uk_kvm_cmdline_option(&cl, "ukprom") == NULL);
-	UK_ASSERT_TRUE(uk_kvm_cmdline_option(&cl, "x") == NULL);
-	UK_ASSERT_TRUE(uk_kvm_cmdline_option(&cl, NULL) == NULL);
+	UK_TEST_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
+	UK_TEST_EQ(cl.argc, 4);
+	UK_TEST_STREQ(cl.argv[0], "img");
+	UK_TEST_STREQ(cl.argv[1], "serve");
+	UK_TEST_STREQ(cl.argv[2], "-v");
+	UK_TEST_STREQ(cl.argv[3], "x=1"); /* no dot in the key */
+	UK_TEST_ASSERT(cl.argv[4] == NULL);
+	UK_TEST_EQ(cl.nopts, 2);
+	UK_TEST_STREQ(uk_kvm_cmdline_option(&cl, "ukprom.port"), "9200");
+	UK_TEST_STREQ(uk_kvm_cmdline_option(&cl, "net.ip"), "10.0.2.15/24");
+	UK_TEST_ASSERT(uk_kvm_cmdline_option(&cl, "ukprom") == NULL);
+	UK_TEST_ASSERT(uk_kvm_cmdline_option(&cl, "x") == NULL);
+	UK_TEST_ASSERT(uk_kvm_cmdline_option(&cl, NULL) == NULL);
 }
 
 UK_TEST(cmdline_empty)
 {
 	char empty[] = "", blanks[] = " \t \n";
 
-	UK_ASSERT_EQ(uk_kvm_cmdline_parse(empty, "img", &cl), 0);
-	UK_ASSERT_EQ(cl.argc, 1);
-	UK_ASSERT_EQ(cl.nopts, 0);
-	UK_ASSERT_TRUE(cl.argv[1] == NULL);
-	UK_ASSERT_EQ(uk_kvm_cmdline_parse(blanks, "img", &cl), 0);
-	UK_ASSERT_EQ(cl.argc, 1);
-	UK_ASSERT_EQ(uk_kvm_cmdline_parse(NULL, "img", &cl), 0);
-	UK_ASSERT_EQ(cl.argc, 1);
+	UK_TEST_EQ(uk_kvm_cmdline_parse(empty, "img", &cl), 0);
+	UK_TEST_EQ(cl.argc, 1);
+	UK_TEST_EQ(cl.nopts, 0);
+	UK_TEST_ASSERT(cl.argv[1] == NULL);
+	UK_TEST_EQ(uk_kvm_cmdline_parse(blanks, "img", &cl), 0);
+	UK_TEST_EQ(cl.argc, 1);
+	UK_TEST_EQ(uk_kvm_cmdline_parse(NULL, "img", &cl), 0);
+	UK_TEST_EQ(cl.argc, 1);
 }
 
 UK_TEST(cmdline_quotes)
 {
 	char line[] = "\"two words\" app.msg=\"hello world\" a\"b c\"d \"\"";
 
-	UK_ASSERT_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
-	UK_ASSERT_EQ(cl.argc, 4);
-	UK_ASSERT_STREQ(cl.argv[1], "two words");
-	UK_ASSERT_STREQ(cl.argv[2], "ab cd");
-	UK_ASSERT_STREQ(cl.argv[3], "");
-	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "app.msg"), "hello world");
+	UK_TEST_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
+	UK_TEST_EQ(cl.argc, 4);
+	UK_TEST_STREQ(cl.argv[1], "two words");
+	UK_TEST_STREQ(cl.argv[2], "ab cd");
+	UK_TEST_STREQ(cl.argv[3], "");
+	UK_TEST_STREQ(uk_kvm_cmdline_option(&cl, "app.msg"), "hello world");
 }
 
 UK_TEST(cmdline_double_dash_and_repeats)
 {
 	char line[] = "a.b=1 a.b=2 =x .=y -- c.d=3 --";
 
-	UK_ASSERT_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
+	UK_TEST_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
 	/* The last value wins; "=x" has an empty key, so it is a word. */
-	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "a.b"), "2");
-	UK_ASSERT_STREQ(uk_kvm_cmdline_option(&cl, "."), "y");
-	UK_ASSERT_TRUE(uk_kvm_cmdline_option(&cl, "c.d") == NULL);
-	UK_ASSERT_EQ(cl.argc, 4);
-	UK_ASSERT_STREQ(cl.argv[1], "=x");
-	UK_ASSERT_STREQ(cl.argv[2], "c.d=3");
-	UK_ASSERT_STREQ(cl.argv[3], "--");
+	UK_TEST_STREQ(uk_kvm_cmdline_option(&cl, "a.b"), "2");
+	UK_TEST_STREQ(uk_kvm_cmdline_option(&cl, "."), "y");
+	UK_TEST_ASSERT(uk_kvm_cmdline_option(&cl, "c.d") == NULL);
+	UK_TEST_EQ(cl.argc, 4);
+	UK_TEST_STREQ(cl.argv[1], "=x");
+	UK_TEST_STREQ(cl.argv[2], "c.d=3");
+	UK_TEST_STREQ(cl.argv[3], "--");
 }
 
 UK_TEST(cmdline_overflow)
@@ -88,10 +88,10 @@ UK_TEST(cmdline_overflow)
 	}
 	line[n] = '\0';
 	/* argv[0] takes one of the argv slots. */
-	UK_ASSERT_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 11 + 5);
-	UK_ASSERT_EQ(cl.argc, UK_KVM_ARGV_MAX);
-	UK_ASSERT_TRUE(cl.argv[UK_KVM_ARGV_MAX] == NULL);
-	UK_ASSERT_EQ(cl.nopts, UK_KVM_OPT_MAX);
+	UK_TEST_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 11 + 5);
+	UK_TEST_EQ(cl.argc, UK_KVM_ARGV_MAX);
+	UK_TEST_ASSERT(cl.argv[UK_KVM_ARGV_MAX] == NULL);
+	UK_TEST_EQ(cl.nopts, UK_KVM_OPT_MAX);
 }
 
 /*
@@ -106,25 +106,25 @@ UK_TEST(cmdline_boot_args)
 	size_t n = 0;
 	int i;
 
-	UK_ASSERT_TRUE(b->argc >= 1);
-	UK_ASSERT_STREQ(b->argv[0], "ukmon");
-	UK_ASSERT_TRUE(b->argv[b->argc] == NULL);
+	UK_TEST_ASSERT(b->argc >= 1);
+	UK_TEST_STREQ(b->argv[0], "ukmon");
+	UK_TEST_ASSERT(b->argv[b->argc] == NULL);
 	if (!want) {
-		UK_ASSERT_EQ(b->argc, 1);
-		UK_ASSERT_EQ(b->nopts, 0);
+		UK_TEST_EQ(b->argc, 1);
+		UK_TEST_EQ(b->nopts, 0);
 		return;
 	}
 	got[0] = '\0';
 	for (i = 1; i < b->argc; i++) {
 		size_t l = strlen(b->argv[i]);
 
-		UK_ASSERT_TRUE(n + l + 2 < sizeof(got));
+		UK_TEST_ASSERT(n + l + 2 < sizeof(got));
 		if (i > 1)
 			got[n++] = '|';
 		memcpy(got + n, b->argv[i], l + 1);
 		n += l;
 	}
 	uk_test_log("argv[1..] = %s", got);
-	UK_ASSERT_STREQ(got, want);
-	UK_ASSERT_STREQ(uk_plat_option("kvmtest.other"), "x=y");
+	UK_TEST_STREQ(got, want);
+	UK_TEST_STREQ(uk_plat_option("kvmtest.other"), "x=y");
 }

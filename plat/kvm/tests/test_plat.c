@@ -32,12 +32,12 @@ UK_TEST(console_write_read)
 	char buf[16];
 	uint64_t t0 = uk_plat_time_mono_ns();
 
-	UK_ASSERT_EQ(uk_plat_console_write(msg, sizeof(msg) - 1),
+	UK_TEST_EQ(uk_plat_console_write(msg, sizeof(msg) - 1),
 		     sizeof(msg) - 1);
-	UK_ASSERT_EQ(uk_plat_console_write(msg, 0), 0);
+	UK_TEST_EQ(uk_plat_console_write(msg, 0), 0);
 	/* stdin is /dev/null under qemu-test.sh: nothing, and no wait. */
-	UK_ASSERT_TRUE(uk_plat_console_read(buf, sizeof(buf)) >= 0);
-	UK_EXPECT(uk_plat_time_mono_ns() - t0 < 100 * UK_NSEC_PER_MSEC);
+	UK_TEST_ASSERT(uk_plat_console_read(buf, sizeof(buf)) >= 0);
+	UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 < 100 * UK_NSEC_PER_MSEC);
 }
 
 static volatile int rx_irqs;
@@ -60,8 +60,8 @@ UK_TEST(console_input_irq)
 	size_t n = 0;
 	uint64_t t0;
 
-	UK_ASSERT_EQ(inb(0x3f9) & 0x01, 1); /* IER: received-data IRQ */
-	UK_ASSERT_EQ(uk_plat_irq_register(4, on_rx, NULL), 0);
+	UK_TEST_EQ(inb(0x3f9) & 0x01, 1); /* IER: received-data IRQ */
+	UK_TEST_EQ(uk_plat_irq_register(4, on_rx, NULL), 0);
 	if (!want)
 		return;
 	uk_test_log("console: waiting for input");
@@ -70,7 +70,7 @@ UK_TEST(console_input_irq)
 	       uk_plat_time_mono_ns() - t0 < 5 * UK_NSEC_PER_SEC) {
 		int r = uk_plat_console_read(buf + n, sizeof(buf) - 1 - n);
 
-		UK_ASSERT_TRUE(r >= 0);
+		UK_TEST_ASSERT(r >= 0);
 		n += (size_t)r;
 		if (!r)
 			uk_plat_idle_until(uk_plat_time_mono_ns() +
@@ -78,8 +78,8 @@ UK_TEST(console_input_irq)
 	}
 	buf[n] = '\0';
 	uk_test_log("read '%s' with %d receive interrupt(s)", buf, rx_irqs);
-	UK_ASSERT_STREQ(buf, want);
-	UK_EXPECT(rx_irqs >= 1);
+	UK_TEST_STREQ(buf, want);
+	UK_TEST_EXPECT(rx_irqs >= 1);
 }
 
 UK_TEST(memmap_heap)
@@ -90,17 +90,17 @@ UK_TEST(memmap_heap)
 
 	uk_test_log("RAM %llu KiB, heap %s", (unsigned long long)(ram >> 10),
 		    uk_kvm_heap_region(&base, &len) ? "none" : "found");
-	UK_ASSERT_EQ(uk_kvm_heap_region(&base, &len), 0);
+	UK_TEST_EQ(uk_kvm_heap_region(&base, &len), 0);
 	uk_test_log("heap [0x%llx, 0x%llx) %llu KiB, image ends 0x%llx",
 		    (unsigned long long)base, (unsigned long long)(base + len),
 		    (unsigned long long)(len >> 10), (unsigned long long)end);
-	UK_EXPECT(ram >= 15 * MIB && ram <= 4096 * MIB);
-	UK_EXPECT(base >= end && base >= MIB);
-	UK_EXPECT(base % 4096 == 0 && len % 4096 == 0);
+	UK_TEST_EXPECT(ram >= 15 * MIB && ram <= 4096 * MIB);
+	UK_TEST_EXPECT(base >= end && base >= MIB);
+	UK_TEST_EXPECT(base % 4096 == 0 && len % 4096 == 0);
 	/* Everything from the image's end to the top of RAM (-m 16M+). */
-	UK_EXPECT(len >= 8 * MIB);
-	UK_EXPECT(base + len <= ram + MIB);
-	UK_EXPECT(base - end < 4096 || base > end);
+	UK_TEST_EXPECT(len >= 8 * MIB);
+	UK_TEST_EXPECT(base + len <= ram + MIB);
+	UK_TEST_EXPECT(base - end < 4096 || base > end);
 	/* Both ends are mapped and are RAM (put back: the heap may be live). */
 	first = (volatile uint64_t *)(uintptr_t)base;
 	last = (volatile uint64_t *)(uintptr_t)(base + len - 8);
@@ -110,8 +110,8 @@ UK_TEST(memmap_heap)
 
 		*first = 0x1122334455667788ULL;
 		*last = 0x8877665544332211ULL;
-		UK_EXPECT(*first == 0x1122334455667788ULL);
-		UK_EXPECT(*last == 0x8877665544332211ULL);
+		UK_TEST_EXPECT(*first == 0x1122334455667788ULL);
+		UK_TEST_EXPECT(*last == 0x8877665544332211ULL);
 		*first = f0;
 		*last = l0;
 		uk_plat_irq_restore(fl);
@@ -126,14 +126,14 @@ UK_TEST(heap_default_allocator)
 	unsigned int i, n = 0;
 	char *p;
 
-	UK_ASSERT_TRUE(a != NULL);
-	UK_ASSERT_EQ(uk_kvm_heap_region(&base, &len), 0);
+	UK_TEST_ASSERT(a != NULL);
+	UK_TEST_EQ(uk_kvm_heap_region(&base, &len), 0);
 	p = uk_malloc(a, MIB);
-	UK_ASSERT_TRUE(p != NULL);
-	UK_EXPECT((uint64_t)(uintptr_t)p >= base &&
+	UK_TEST_ASSERT(p != NULL);
+	UK_TEST_EXPECT((uint64_t)(uintptr_t)p >= base &&
 		  (uint64_t)(uintptr_t)p + MIB <= base + len);
 	memset(p, 0x5a, MIB);
-	UK_EXPECT(p[0] == 0x5a && p[MIB - 1] == 0x5a);
+	UK_TEST_EXPECT(p[0] == 0x5a && p[MIB - 1] == 0x5a);
 	uk_free(a, p);
 	/* The heap runs dry gracefully, near its full size. */
 	bs = (len / 2048) & ~4095ULL;
@@ -147,12 +147,12 @@ UK_TEST(heap_default_allocator)
 	uk_test_log("%u blocks of %llu KiB before NULL (heap %llu KiB)", n,
 		    (unsigned long long)(bs >> 10),
 		    (unsigned long long)(len >> 10));
-	UK_EXPECT(n < sizeof(blocks) / sizeof(blocks[0]));
-	UK_EXPECT(got >= len / 2 && got <= len);
+	UK_TEST_EXPECT(n < sizeof(blocks) / sizeof(blocks[0]));
+	UK_TEST_EXPECT(got >= len / 2 && got <= len);
 	for (i = 0; i < n; i++)
 		uk_free(a, blocks[i]);
 	p = uk_malloc(a, MIB);
-	UK_EXPECT(p != NULL);
+	UK_TEST_EXPECT(p != NULL);
 	uk_free(a, p);
 }
 
@@ -168,25 +168,25 @@ UK_TEST(memmap_pick_pure)
 	};
 	uint64_t b = 0, l = 0;
 
-	UK_ASSERT_EQ(uk_kvm_heap_pick(map, 6, 0x123456, 0x100000000ULL, &b,
+	UK_TEST_EQ(uk_kvm_heap_pick(map, 6, 0x123456, 0x100000000ULL, &b,
 				      &l), 0);
-	UK_ASSERT_EQ(b, 0x124000);
-	UK_ASSERT_EQ(l, 0x4000000 - 0x124000);
+	UK_TEST_EQ(b, 0x124000);
+	UK_TEST_EQ(l, 0x4000000 - 0x124000);
 	/* Above the cap nothing counts; the largest range wins. */
-	UK_ASSERT_EQ(uk_kvm_heap_pick(map, 6, 0x100000, ~0ULL, &b, &l), 0);
-	UK_ASSERT_EQ(b, 0x100000000ULL);
-	UK_ASSERT_EQ(l, 0x40000000);
-	UK_ASSERT_EQ(uk_kvm_heap_pick(map, 6, 0x4000000, 0x100000000ULL, &b,
+	UK_TEST_EQ(uk_kvm_heap_pick(map, 6, 0x100000, ~0ULL, &b, &l), 0);
+	UK_TEST_EQ(b, 0x100000000ULL);
+	UK_TEST_EQ(l, 0x40000000);
+	UK_TEST_EQ(uk_kvm_heap_pick(map, 6, 0x4000000, 0x100000000ULL, &b,
 				      &l), -ENOMEM);
-	UK_ASSERT_EQ(uk_kvm_heap_pick(map, 0, 0, ~0ULL, &b, &l), -ENOMEM);
+	UK_TEST_EQ(uk_kvm_heap_pick(map, 0, 0, ~0ULL, &b, &l), -ENOMEM);
 	/* Unaligned RAM edges are trimmed to whole pages. */
 	{
 		static const struct uk_kvm_memrange odd[] = {
 			{ 0x100001, 0x2000, 1 },
 		};
-		UK_ASSERT_EQ(uk_kvm_heap_pick(odd, 1, 0, ~0ULL, &b, &l), 0);
-		UK_ASSERT_EQ(b, 0x101000);
-		UK_ASSERT_EQ(l, 0x1000);
+		UK_TEST_EQ(uk_kvm_heap_pick(odd, 1, 0, ~0ULL, &b, &l), 0);
+		UK_TEST_EQ(b, 0x101000);
+		UK_TEST_EQ(l, 0x1000);
 	}
 }
 
@@ -204,31 +204,31 @@ UK_TEST(null_and_guard_pages_unmapped)
 	const uint64_t *pt = g < 0x200000 ? _uk_kvm_pt0 : _uk_kvm_pt_guard;
 
 	/* Page 0 must not be present; bit 0 of a PTE is 'present'. */
-	UK_EXPECT((_uk_kvm_pt0[0] & 1) == 0);
-	UK_EXPECT((_uk_kvm_pt0[1] & 1) == 1);
-	UK_EXPECT(g % 4096 == 0);
-	UK_EXPECT((uintptr_t)_uk_kvm_boot_stack == g + 4096);
-	UK_EXPECT((pt[(g >> 12) & 511] & 1) == 0);
-	UK_EXPECT((pt[((g >> 12) + 1) & 511] & 1) == 1);
-	UK_EXPECT(g >= 0x200000); /* see big_bss */
+	UK_TEST_EXPECT((_uk_kvm_pt0[0] & 1) == 0);
+	UK_TEST_EXPECT((_uk_kvm_pt0[1] & 1) == 1);
+	UK_TEST_EXPECT(g % 4096 == 0);
+	UK_TEST_EXPECT((uintptr_t)_uk_kvm_boot_stack == g + 4096);
+	UK_TEST_EXPECT((pt[(g >> 12) & 511] & 1) == 0);
+	UK_TEST_EXPECT((pt[((g >> 12) + 1) & 511] & 1) == 1);
+	UK_TEST_EXPECT(g >= 0x200000); /* see big_bss */
 	big_bss[0] = big_bss[sizeof(big_bss) - 1] = 1; /* mapped, writable */
-	UK_EXPECT(big_bss[0] + big_bss[sizeof(big_bss) - 1] == 2);
+	UK_TEST_EXPECT(big_bss[0] + big_bss[sizeof(big_bss) - 1] == 2);
 }
 
 UK_TEST(irq_save_restore)
 {
 	unsigned long f, g;
 
-	UK_ASSERT_TRUE(uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF);
+	UK_TEST_ASSERT(uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF);
 	f = uk_plat_irq_save();
-	UK_EXPECT(f & UK_ARCH_RFLAGS_IF);
-	UK_EXPECT(!(uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF));
+	UK_TEST_EXPECT(f & UK_ARCH_RFLAGS_IF);
+	UK_TEST_EXPECT(!(uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF));
 	g = uk_plat_irq_save();
-	UK_EXPECT(!(g & UK_ARCH_RFLAGS_IF));
+	UK_TEST_EXPECT(!(g & UK_ARCH_RFLAGS_IF));
 	uk_plat_irq_restore(g);
-	UK_EXPECT(!(uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF));
+	UK_TEST_EXPECT(!(uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF));
 	uk_plat_irq_restore(f);
-	UK_EXPECT(uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF);
+	UK_TEST_EXPECT(uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF);
 }
 
 static volatile int pit_fired;
@@ -258,9 +258,9 @@ UK_TEST(irq_pit_line0)
 	uint64_t t0, before;
 	unsigned long f;
 
-	UK_ASSERT_EQ(uk_plat_irq_register(16, on_pit, &calls_a), -EINVAL);
-	UK_ASSERT_EQ(uk_plat_irq_register(2, on_pit, &calls_a), -EINVAL);
-	UK_ASSERT_EQ(uk_plat_irq_register(0, NULL, &calls_a), -EINVAL);
+	UK_TEST_EQ(uk_plat_irq_register(16, on_pit, &calls_a), -EINVAL);
+	UK_TEST_EQ(uk_plat_irq_register(2, on_pit, &calls_a), -EINVAL);
+	UK_TEST_EQ(uk_plat_irq_register(0, NULL, &calls_a), -EINVAL);
 	/*
 	 * A long count first: an edge the firmware's PIT programming left
 	 * latched in the PIC arrives as soon as the line opens; the next
@@ -268,8 +268,8 @@ UK_TEST(irq_pit_line0)
 	 */
 	pit0_oneshot(0xffff);
 	f = uk_plat_irq_save();
-	UK_ASSERT_EQ(uk_plat_irq_register(0, on_pit, &calls_a), 0);
-	UK_ASSERT_EQ(uk_plat_irq_register(0, on_pit, &calls_b), 0);
+	UK_TEST_EQ(uk_plat_irq_register(0, on_pit, &calls_a), 0);
+	UK_TEST_EQ(uk_plat_irq_register(0, on_pit, &calls_b), 0);
 	uk_plat_irq_restore(f);
 	t0 = uk_plat_time_mono_ns();
 	while (uk_plat_time_mono_ns() - t0 < 2 * UK_NSEC_PER_MSEC)
@@ -285,13 +285,13 @@ UK_TEST(irq_pit_line0)
 	while (!pit_fired &&
 	       uk_plat_time_mono_ns() - t0 < 2 * UK_NSEC_PER_SEC)
 		uk_plat_idle_until(t0 + 2 * UK_NSEC_PER_SEC);
-	UK_ASSERT_TRUE(pit_fired);
+	UK_TEST_ASSERT(pit_fired);
 	uk_test_log("PIT IRQ after %llu us",
 		    (unsigned long long)((pit_fired_ns - t0) / 1000));
-	UK_EXPECT(calls_a == 1 && calls_b == 1); /* shared line: both ran */
-	UK_EXPECT(uk_kvm_irq_count(0) == before + 1);
-	UK_EXPECT(pit_fired_ns - t0 >= 9 * UK_NSEC_PER_MSEC);
-	UK_EXPECT(pit_fired_ns - t0 < 100 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(calls_a == 1 && calls_b == 1); /* shared line: both ran */
+	UK_TEST_EXPECT(uk_kvm_irq_count(0) == before + 1);
+	UK_TEST_EXPECT(pit_fired_ns - t0 >= 9 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(pit_fired_ns - t0 < 100 * UK_NSEC_PER_MSEC);
 }
 
 UK_TEST(unexpected_vector_reported)
@@ -299,7 +299,7 @@ UK_TEST(unexpected_vector_reported)
 	uint64_t n = uk_kvm_unexpected_count();
 
 	__asm__ __volatile__("int $0x80" : : : "memory");
-	UK_EXPECT(uk_kvm_unexpected_count() == n + 1);
+	UK_TEST_EXPECT(uk_kvm_unexpected_count() == n + 1);
 }
 
 static __attribute__((noinline)) int bt_leaf(uintptr_t *pcs, int max)
@@ -327,16 +327,16 @@ UK_TEST(backtrace_walk)
 	int i, n = bt_mid(pcs, 32);
 
 	/* bt_mid, this case, the runner, main, uk_boot_main, boot. */
-	UK_ASSERT_TRUE(n >= 4);
+	UK_TEST_ASSERT(n >= 4);
 	for (i = 0; i < n; i++)
-		UK_EXPECT(pcs[i] >= lo && pcs[i] < hi);
-	UK_EXPECT(bt_mid(pcs, 2) == 2);
+		UK_TEST_EXPECT(pcs[i] >= lo && pcs[i] < hi);
+	UK_TEST_EXPECT(bt_mid(pcs, 2) == 2);
 	/* A loop or a link going down ends the walk. */
 	fake[0] = (uintptr_t)&fake[0];
 	fake[1] = 0x123456;
-	UK_EXPECT(uk_arch_backtrace_walk((uintptr_t)fake, 0, 0, pcs, 32) == 1);
-	UK_EXPECT(uk_arch_backtrace_walk(0, 0, 0, pcs, 32) == 0);
-	UK_EXPECT(uk_arch_backtrace_walk((uintptr_t)fake + 1, 0, 0, pcs,
+	UK_TEST_EXPECT(uk_arch_backtrace_walk((uintptr_t)fake, 0, 0, pcs, 32) == 1);
+	UK_TEST_EXPECT(uk_arch_backtrace_walk(0, 0, 0, pcs, 32) == 0);
+	UK_TEST_EXPECT(uk_arch_backtrace_walk((uintptr_t)fake + 1, 0, 0, pcs,
 					 32) == 0);
 }
 
@@ -394,25 +394,25 @@ UK_TEST(store_sections_several_libs)
 
 	uk_test_log("%d store libraries linked",
 		    (int)(__stop_ukstore_libs - __start_ukstore_libs));
-	UK_ASSERT_TRUE(a && b && k);
-	UK_ASSERT_EQ(a->stop - a->start, 2);
-	UK_ASSERT_EQ(b->stop - b->start, 3);
-	UK_ASSERT_EQ(k->stop - k->start, 6);
-	UK_ASSERT_TRUE(a->state && b->state && a->state != b->state);
+	UK_TEST_ASSERT(a && b && k);
+	UK_TEST_EQ(a->stop - a->start, 2);
+	UK_TEST_EQ(b->stop - b->start, 3);
+	UK_TEST_EQ(k->stop - k->start, 6);
+	UK_TEST_ASSERT(a->state && b->state && a->state != b->state);
 	e = entry_find(a, "answer");
-	UK_ASSERT_TRUE(e && e->type == UK_STORE_U64);
-	UK_ASSERT_EQ(e->get.u64(e->cookie, &v), 0);
-	UK_ASSERT_EQ(v, 42);
+	UK_TEST_ASSERT(e && e->type == UK_STORE_U64);
+	UK_TEST_EQ(e->get.u64(e->cookie, &v), 0);
+	UK_TEST_EQ(v, 42);
 	e = entry_find(b, "third");
-	UK_ASSERT_TRUE(e && e->kind == UK_STORE_COUNTER);
-	UK_ASSERT_EQ(e->get.u64(e->cookie, &v), 0);
-	UK_ASSERT_EQ(v, 3);
+	UK_TEST_ASSERT(e && e->kind == UK_STORE_COUNTER);
+	UK_TEST_EQ(e->get.u64(e->cookie, &v), 0);
+	UK_TEST_EQ(v, 3);
 	e = entry_find(k, "ram_bytes");
-	UK_ASSERT_TRUE(e && e->unit == UK_STORE_UNIT_BYTES);
-	UK_ASSERT_EQ(e->get.u64(e->cookie, &v), 0);
-	UK_ASSERT_EQ(v, uk_kvm_ram_total());
+	UK_TEST_ASSERT(e && e->unit == UK_STORE_UNIT_BYTES);
+	UK_TEST_EQ(e->get.u64(e->cookie, &v), 0);
+	UK_TEST_EQ(v, uk_kvm_ram_total());
 	e = entry_find(k, "tsc_hz");
-	UK_ASSERT_TRUE(e != NULL);
-	UK_ASSERT_EQ(e->get.u64(e->cookie, &v), 0);
-	UK_ASSERT_EQ(v, uk_kvm_tsc_hz());
+	UK_TEST_ASSERT(e != NULL);
+	UK_TEST_EQ(e->get.u64(e->cookie, &v), 0);
+	UK_TEST_EQ(v, uk_kvm_tsc_hz());
 }

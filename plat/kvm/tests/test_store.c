@@ -30,12 +30,12 @@ UK_TEST(store_kernel_libraries)
 	for (i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
 		const struct uk_store_lib *l = uk_store_lib_find(libs[i]);
 
-		UK_ASSERT_TRUE(l != NULL);
+		UK_TEST_ASSERT(l != NULL);
 		uk_test_log("%s: %d static entries", libs[i],
 			    (int)(l->stop - l->start));
-		UK_EXPECT(l->stop > l->start);
+		UK_TEST_EXPECT(l->stop > l->start);
 	}
-	UK_EXPECT(uk_store_lib_find("no_such_lib") == NULL);
+	UK_TEST_EXPECT(uk_store_lib_find("no_such_lib") == NULL);
 }
 
 UK_TEST(store_kernel_read)
@@ -44,18 +44,18 @@ UK_TEST(store_kernel_read)
 	uint64_t v;
 
 	v = read_u64("kvm/ram_bytes", &err);
-	UK_ASSERT_EQ(err, 0);
-	UK_ASSERT_EQ(v, uk_kvm_ram_total());
+	UK_TEST_EQ(err, 0);
+	UK_TEST_EQ(v, uk_kvm_ram_total());
 	v = read_u64("kvm/tsc_hz", &err);
-	UK_ASSERT_EQ(err, 0);
-	UK_EXPECT(v == uk_kvm_tsc_hz());
+	UK_TEST_EQ(err, 0);
+	UK_TEST_EXPECT(v == uk_kvm_tsc_hz());
 	v = read_u64("kvmtest_b/second", &err);
-	UK_ASSERT_EQ(err, 0);
-	UK_ASSERT_EQ(v, 2);
+	UK_TEST_EQ(err, 0);
+	UK_TEST_EQ(v, 2);
 	read_u64("ukalloc/allocs", &err);
-	UK_ASSERT_EQ(err, 0);
+	UK_TEST_EQ(err, 0);
 	read_u64("kvm/nope", &err);
-	UK_EXPECT(err < 0);
+	UK_TEST_EXPECT(err < 0);
 }
 
 static int count_entry(void *arg, const struct uk_store_ref *ref)
@@ -69,7 +69,7 @@ UK_TEST(store_kernel_walk)
 	struct uk_store_walk_ops ops = { .entry = count_entry };
 	int n = 0;
 
-	UK_ASSERT_EQ(uk_store_walk(&ops, &n), 0);
+	UK_TEST_EQ(uk_store_walk(&ops, &n), 0);
 	uk_test_log("%d entries in the store", n);
-	UK_EXPECT(n >= 6 + 3 + 6);
+	UK_TEST_EXPECT(n >= 6 + 3 + 6);
 }

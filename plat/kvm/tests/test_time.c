@@ -24,16 +24,16 @@ UK_TEST(time_mono_monotonic)
 
 	uk_test_log("TSC %llu kHz", (unsigned long long)(uk_kvm_tsc_hz() /
 							 1000));
-	UK_EXPECT(uk_kvm_tsc_hz() > 100000000ULL); /* > 100 MHz */
+	UK_TEST_EXPECT(uk_kvm_tsc_hz() > 100000000ULL); /* > 100 MHz */
 	for (i = 0; i < 100000; i++) {
 		t = uk_plat_time_mono_ns();
-		UK_ASSERT_TRUE(t >= prev);
+		UK_TEST_ASSERT(t >= prev);
 		same += t == prev;
 		prev = t;
 	}
-	UK_EXPECT(same < 100000); /* it does advance */
+	UK_TEST_EXPECT(same < 100000); /* it does advance */
 	/* Boot (TSC origin) to now: more than zero, well under a minute. */
-	UK_EXPECT(prev > 0 && prev < 60 * UK_NSEC_PER_SEC);
+	UK_TEST_EXPECT(prev > 0 && prev < 60 * UK_NSEC_PER_SEC);
 }
 
 /*
@@ -67,7 +67,7 @@ UK_TEST(time_rate_vs_pit)
 			prev_t = t1;
 		}
 	}
-	UK_ASSERT_TRUE(clean);
+	UK_TEST_ASSERT(clean);
 	pit_ns = ticks * UK_NSEC_PER_SEC / UK_KVM_PIT_HZ;
 	err_ppm = ((int64_t)(t1 - t0) - (int64_t)pit_ns) * 1000000 /
 		  (int64_t)pit_ns;
@@ -75,7 +75,7 @@ UK_TEST(time_rate_vs_pit)
 		    (unsigned long long)((t1 - t0) / 1000),
 		    (unsigned long long)(pit_ns / 1000), (long long)err_ppm,
 		    tries);
-	UK_EXPECT(absd(err_ppm) < 5000); /* 0.5% on a busy host */
+	UK_TEST_EXPECT(absd(err_ppm) < 5000); /* 0.5% on a busy host */
 }
 
 static uint8_t cmos(uint8_t reg)
@@ -123,7 +123,7 @@ UK_TEST(time_rate_vs_rtc)
 	uk_test_log("one RTC second = %llu us of mono time (+-%llu us)",
 		    (unsigned long long)((t1 - t0) / 1000),
 		    (unsigned long long)((u0 + u1) / 1000));
-	UK_EXPECT(absd(err) < 10 * (int64_t)UK_NSEC_PER_MSEC +
+	UK_TEST_EXPECT(absd(err) < 10 * (int64_t)UK_NSEC_PER_MSEC +
 			      (int64_t)(u0 + u1));
 }
 
@@ -133,21 +133,21 @@ UK_TEST(time_wall)
 	uint64_t w2 = uk_plat_time_wall_ns();
 
 	/* After 2020-01-01 and before 2100-01-01. */
-	UK_EXPECT(w / UK_NSEC_PER_SEC > 1577836800ULL);
-	UK_EXPECT(w / UK_NSEC_PER_SEC < 4102444800ULL);
-	UK_EXPECT(absd((int64_t)(w / UK_NSEC_PER_SEC) - (int64_t)rtc) <= 2);
-	UK_EXPECT(w2 >= w);
+	UK_TEST_EXPECT(w / UK_NSEC_PER_SEC > 1577836800ULL);
+	UK_TEST_EXPECT(w / UK_NSEC_PER_SEC < 4102444800ULL);
+	UK_TEST_EXPECT(absd((int64_t)(w / UK_NSEC_PER_SEC) - (int64_t)rtc) <= 2);
+	UK_TEST_EXPECT(w2 >= w);
 }
 
 UK_TEST(time_days_from_civil)
 {
-	UK_ASSERT_EQ(uk_kvm_days_from_civil(1970, 1, 1), 0);
-	UK_ASSERT_EQ(uk_kvm_days_from_civil(1970, 1, 2), 1);
-	UK_ASSERT_EQ(uk_kvm_days_from_civil(1969, 12, 31), -1);
-	UK_ASSERT_EQ(uk_kvm_days_from_civil(2000, 3, 1), 11017);
-	UK_ASSERT_EQ(uk_kvm_days_from_civil(2024, 2, 29), 19782);
-	UK_ASSERT_EQ(uk_kvm_days_from_civil(2026, 11, 23), 20780);
-	UK_ASSERT_EQ(uk_kvm_days_from_civil(2100, 3, 1), 47541);
+	UK_TEST_EQ(uk_kvm_days_from_civil(1970, 1, 1), 0);
+	UK_TEST_EQ(uk_kvm_days_from_civil(1970, 1, 2), 1);
+	UK_TEST_EQ(uk_kvm_days_from_civil(1969, 12, 31), -1);
+	UK_TEST_EQ(uk_kvm_days_from_civil(2000, 3, 1), 11017);
+	UK_TEST_EQ(uk_kvm_days_from_civil(2024, 2, 29), 19782);
+	UK_TEST_EQ(uk_kvm_days_from_civil(2026, 11, 23), 20780);
+	UK_TEST_EQ(uk_kvm_days_from_civil(2100, 3, 1), 47541);
 }
 
 UK_TEST(idle_until_accuracy)
@@ -171,18 +171,18 @@ UK_TEST(idle_until_accuracy)
 		uk_test_log("idle %llu ms: woke %llu us late after %d halt(s)",
 			    (unsigned long long)ms[i],
 			    (unsigned long long)((t - dl) / 1000), halts);
-		UK_EXPECT(t >= dl);
+		UK_TEST_EXPECT(t >= dl);
 		/* Typically under 1 ms; a loaded 2-core host adds more. */
-		UK_EXPECT(t - dl < 20 * UK_NSEC_PER_MSEC);
-		UK_EXPECT(halts <= 3);
+		UK_TEST_EXPECT(t - dl < 20 * UK_NSEC_PER_MSEC);
+		UK_TEST_EXPECT(halts <= 3);
 	}
-	UK_EXPECT(uk_kvm_timer_count() >= irqs + 4);
+	UK_TEST_EXPECT(uk_kvm_timer_count() >= irqs + 4);
 	/* A deadline already past returns at once. */
 	{
 		uint64_t t0 = uk_plat_time_mono_ns();
 
 		uk_plat_idle_until(1);
-		UK_EXPECT(uk_plat_time_mono_ns() - t0 < UK_NSEC_PER_MSEC);
+		UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 < UK_NSEC_PER_MSEC);
 	}
 }
 
@@ -193,5 +193,5 @@ UK_TEST(idle_tickless)
 	/* 30 ms busy: no periodic timer may interrupt. */
 	while (uk_plat_time_mono_ns() - t0 < 30 * UK_NSEC_PER_MSEC)
 		;
-	UK_EXPECT(uk_kvm_timer_count() == irqs);
+	UK_TEST_EXPECT(uk_kvm_timer_count() == irqs);
 }
