@@ -1,9 +1,9 @@
 # ukmon top-level build.
 #
-# Every library, platform and application describes itself in a small
-# fragment (lib/*/Makefile.uk, plat/*/Makefile.uk, drivers/*/Makefile.uk,
-# apps/*/Makefile.uk); this file only includes them and instantiates the
-# generic rules in mk/rules.mk once per build variant.  All outputs go to
+# Every library, platform, driver, application and test folder describes
+# itself in a small fragment (a Makefile.uk anywhere under lib/, plat/,
+# arch/, drivers/, apps/ or tests/); this file only includes them and
+# instantiates the generic rules in mk/rules.mk once per build variant.  All outputs go to
 # build/<variant>/.  See DEVELOPERS.md for the fragment conventions.
 
 .DEFAULT_GOAL := all
@@ -22,9 +22,14 @@ TESTS-asan :=
 TESTS-tsan :=
 TESTS-kvm :=
 
-FRAGMENTS := $(sort $(wildcard lib/*/Makefile.uk plat/*/Makefile.uk \
-	arch/*/Makefile.uk drivers/*/Makefile.uk apps/*/Makefile.uk))
+# Every Makefile.uk in the tree, tests/ folders included, in a stable order.
+FRAGMENTS := $(sort $(shell find lib plat arch drivers apps tests \
+	-name Makefile.uk))
 include $(FRAGMENTS)
+
+# A test program is a program of its variant.
+$(foreach v,$(VARIANTS),$(eval PROGS-$(v) := $(sort $(PROGS-$(v)) \
+	$(TESTS-$(v)))))
 
 include mk/rules.mk
 

@@ -7,22 +7,38 @@
 #                   (linuxu, asan, tsan, fuzz)
 #   foo_SRCS-kvm    sources only for the kvm kernel
 #   foo_INCS, foo_INCS-host, foo_INCS-kvm   include folders
-#   foo_DEPS        libraries foo needs (closed transitively)
+#   foo_DEPS        libraries foo needs, on every platform; foo_DEPS-host
+#                   and foo_DEPS-kvm add platform-only ones.  Declared once,
+#                   here; the closure is taken recursively, so a program or
+#                   library names only what it uses directly.
+#   foo_ORDER, foo_ORDER-kvm, foo_ORDER-host
+#                   order-only prerequisites of every object of a program
+#                   whose closure holds foo (lwIP's fetched source, say)
 # A program fragment sets:
-#   PROGS-<variant> += bar       (TESTS-<variant> += bar also runs it in check)
+#   PROGS-<variant> += bar       (TESTS-<variant> += bar also runs it in
+#                                 check, and implies PROGS-<variant>)
 #   bar_SRCS, bar_LIBS (or bar_LIBS-<variant> to override), bar_LDLIBS
+#
+# scripts/check-layers.py checks what the fragments declare against what
+# the sources include (make layers).
 
 HOSTVARIANTS := linuxu asan tsan fuzz
 vkind = $(if $(filter kvm,$(1)),kvm,host)
 
-# Transitive closure of library dependencies (deep enough for our tree).
-_deps1 = $(sort $(1) $(foreach l,$(1),$($(l)_DEPS)))
-libclosure = $(call _deps1,$(call _deps1,$(call _deps1,$(call _deps1,$(call _deps1,$(1))))))
+# Recursive closure of library dependencies for kind $(2) (host or kvm):
+# _closure walks a to-do list, moving each library to the done list and
+# queueing its dependencies that are not done yet.
+libdeps = $($(1)_DEPS) $($(1)_DEPS-$(2))
+_closure = $(if $(1),$(call _closure,$(filter-out $(2) $(firstword $(1)),\
+	$(wordlist 2,$(words $(1)),$(1)) $(call libdeps,$(firstword $(1)),$(3))),\
+	$(2) $(firstword $(1)),$(3)),$(2))
+libclosure = $(sort $(call _closure,$(1),,$(2)))
 
 INCS-host := include $(foreach l,$(LIBS),$($(l)_INCS) $($(l)_INCS-host))
 INCS-kvm := include $(foreach l,$(LIBS),$($(l)_INCS) $($(l)_INCS-kvm))
 
 libsrcs = $(foreach l,$(2),$($(l)_SRCS) $($(l)_SRCS-$(call vkind,$(1))))
+liborder = $(sort $(foreach l,$(2),$($(l)_ORDER) $($(l)_ORDER-$(call vkind,$(1)))))
 objs = $(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(patsubst %.S,$(BUILD)/$(1)/obj/%.o,$(2)))
 
 EXT-kvm := .elf
@@ -38,10 +54,13 @@ endef
 
 define prog_rules
 $(2)_LIBS-$(1) ?= $$($(2)_LIBS)
-$(2)_ALLSRCS-$(1) := $$($(2)_SRCS) $$(call libsrcs,$(1),$$(call libclosure,$$($(2)_LIBS-$(1))))
+$(2)_CLOSURE-$(1) := $$(call libclosure,$$($(2)_LIBS-$(1)),$(call vkind,$(1)))
+$(2)_ALLSRCS-$(1) := $$($(2)_SRCS) $$(call libsrcs,$(1),$$($(2)_CLOSURE-$(1)))
 $(2)_OBJS-$(1) := $$(call objs,$(1),$$($(2)_ALLSRCS-$(1)))
+$(2)_ORDER-$(1) := $$(call liborder,$(1),$$($(2)_CLOSURE-$(1)))
 -include $$($(2)_OBJS-$(1):.o=.d)
 ALLPROGS-$(1) += $(BUILD)/$(1)/$(2)$(EXT-$(1))
+$$(if $$($(2)_ORDER-$(1)),$$($(2)_OBJS-$(1)): | $$($(2)_ORDER-$(1)))
 $(BUILD)/$(1)/$(2)$(EXT-$(1)): $$($(2)_OBJS-$(1)) $$(LINKDEPS-$(1))
 	@mkdir -p $$(@D)
 	$$(call LINK-$(1),$$@,$$($(2)_OBJS-$(1)),$$($(2)_LDLIBS))
@@ -59,3 +78,18 @@ LINKDEPS-kvm := $(KVM_LDS)
 LINK-kvm = $(CC-kvm) -nostdlib -static -no-pie -Wl,-T,$(KVM_LDS) \
 	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none \
 	-o $(1) $(2) $(3) -lgcc
+
+# The build graph for scripts/check-layers.py: one line per library and
+# per program, fields separated by '|'.
+define _graph_lib
+	@printf 'lib|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' '$(1)' '$(strip $($(1)_DEPS))' '$(strip $($(1)_DEPS-host))' '$(strip $($(1)_DEPS-kvm))' '$(strip $($(1)_SRCS))' '$(strip $($(1)_SRCS-host))' '$(strip $($(1)_SRCS-kvm))' '$(strip $($(1)_INCS))' '$(strip $($(1)_INCS-host))' '$(strip $($(1)_INCS-kvm))'
+
+endef
+define _graph_prog
+	@printf 'prog|%s|%s|%s|%s\n' '$(1)' '$(2)' '$(strip $($(2)_LIBS-$(1)))' '$(strip $($(2)_SRCS))'
+
+endef
+.PHONY: build-graph
+build-graph:
+	$(foreach l,$(LIBS),$(call _graph_lib,$(l)))
+	$(foreach v,$(VARIANTS),$(foreach p,$(PROGS-$(v)),$(call _graph_prog,$(v),$(p))))

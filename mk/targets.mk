@@ -36,11 +36,3 @@ run: deps
 
 clean:
 	rm -rf $(BUILD)
-
-# Kernel programs that link lwIP compile against its fetched headers
-# (through the socket headers too), so every object of theirs waits for
-# the fetch; images without networking never need it.
-LWIP_PROGS := $(foreach p,$(PROGS-kvm),$(if $(filter lwip,$(call libclosure,$($(p)_LIBS-kvm))),$(p)))
-ifneq ($(LWIP_FETCH_STAMP),)
-$(foreach p,$(LWIP_PROGS),$($(p)_OBJS-kvm)): | $(LWIP_FETCH_STAMP)
-endif

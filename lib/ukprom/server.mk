@@ -11,6 +11,7 @@ ukprom_SRCS += lib/ukprom/http.c
 ukprom_SRCS-host += $(UKPROM_SERVER_SRCS)
 LIBS += ukprom_server
 ukprom_server_DEPS := ukprom
+ukprom_server_DEPS-kvm := lwip
 ukprom_server_SRCS-kvm := $(UKPROM_SERVER_SRCS)
 
 # The parser on its own.
