@@ -3,7 +3,7 @@
 CHECK_SCRIPTS ?=
 BENCH_SCRIPTS ?=
 
-.PHONY: all linuxu kvm tests fuzz check bench run deps clean
+.PHONY: all linuxu kvm tests fuzz check bench run deps clean layers
 
 all: linuxu tests kvm
 linuxu: $(ALLPROGS-linuxu)
@@ -17,7 +17,8 @@ deps:
 
 # Every test prints "N passed, N failed" last; scripts/check.sh runs them
 # all and sums those lines into the final one.
-CHECK_LIST = $(addprefix $(BUILD)/asan/,$(TESTS-asan)) \
+# The layering check runs first: it needs no build.
+CHECK_LIST = scripts/check-layers.py $(addprefix $(BUILD)/asan/,$(TESTS-asan)) \
 	$(addprefix $(BUILD)/tsan/,$(TESTS-tsan)) \
 	$(addprefix kvm:$(BUILD)/kvm/,$(addsuffix .elf,$(TESTS-kvm))) \
 	$(CHECK_SCRIPTS)
@@ -33,6 +34,11 @@ bench: deps
 run: deps
 	@$(MAKE) --no-print-directory kvm linuxu
 	@bash scripts/run.sh
+
+# What the fragments declare against what the sources include, and the
+# layers bottom up (scripts/check-layers.py; also the first test of check).
+layers:
+	@/usr/bin/python3 scripts/check-layers.py
 
 clean:
 	rm -rf $(BUILD)
