@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots a kvm image under QEMU (TCG) with COM1 on stdout and the
-# isa-debug-exit device, and exits with the application's own status,
-# decoded from QEMU's (status << 1) | 1.
+# isa-debug-exit device (through scripts/qemu.sh), and exits with the
+# application's own status, decoded from QEMU's (status << 1) | 1.
 #
 #   scripts/qemu-test.sh IMAGE [append words...]
 #
@@ -9,7 +9,9 @@
 # 125 when QEMU failed or stopped without the guest reporting a status.
 # After a crash, the report's addresses are resolved with addr2line.
 # Environment: QEMU_MEM (guest RAM, default 64M), QEMU_TIMEOUT (seconds,
-# default 120), QEMU_EXTRA (more QEMU arguments, split on blanks),
+# default 120), QEMU_FWD (HOST:GUEST, a loopback forward to the guest's
+# TCP port over a virtio-net NIC), QEMU_EXTRA (more QEMU arguments, split
+# on blanks),
 # QEMU_INPUT (bytes the guest reads from COM1), QEMU_STDIN=inherit (COM1
 # input is this script's stdin instead).
 set -u
@@ -22,12 +24,9 @@ if [ ! -f "$img" ]; then
   echo "qemu-test: no image $img" >&2
   exit 125
 fi
-args=(-display none -serial stdio -monitor none -m "${QEMU_MEM:-64M}"
-      -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
-      -kernel "$img")
-[ $# -gt 0 ] && args+=(-append "$*")
-# shellcheck disable=SC2206
-[ -n "${QEMU_EXTRA:-}" ] && args+=(${QEMU_EXTRA})
+fwd=()
+[ -n "${QEMU_FWD:-}" ] && fwd=(--fwd "$QEMU_FWD")
+qemu=(bash "$(dirname "$0")/qemu.sh" ${fwd[@]+"${fwd[@]}"} "$img" "$@")
 
 errf=$(mktemp)
 outf=$(mktemp)
@@ -35,10 +34,9 @@ trap 'rm -f "$errf" "$outf"' EXIT
 # stdin is the guest's COM1 input: QEMU_INPUT's bytes, this script's own
 # stdin with QEMU_STDIN=inherit, or nothing.
 if [ "${QEMU_STDIN:-}" = inherit ]; then
-  timeout -k 5 "${QEMU_TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}" \
-    2>"$errf" | tee "$outf"
+  timeout -k 5 "${QEMU_TIMEOUT:-120}" "${qemu[@]}" 2>"$errf" | tee "$outf"
 else
-  timeout -k 5 "${QEMU_TIMEOUT:-120}" qemu-system-x86_64 "${args[@]}" \
+  timeout -k 5 "${QEMU_TIMEOUT:-120}" "${qemu[@]}" \
     < <(printf '%s' "${QEMU_INPUT:-}") 2>"$errf" | tee "$outf"
 fi
 rc=${PIPESTATUS[0]}

@@ -10,12 +10,15 @@
 #       $VM_READY_TIMEOUT seconds (default 60).  $VM_INITRD, when set,
 #       is passed as QEMU's -initrd.
 #   vm_stop        stops the VM (SIGTERM, then SIGKILL).
-#   vm_free_port   prints a free loopback TCP port.
+#   vm_free_port   prints a free loopback TCP port (free_port).
+# VM_MEM sets the guest RAM (default 64M); VM_QEMU_ARGS (an array) adds
+# scripts/qemu.sh options.
 VM_LOG=${VM_LOG:-build/vm.log}
 VM_PID=
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/ports.sh"
 
 vm_free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  free_port
 }
 
 vm_start() {
@@ -23,13 +26,10 @@ vm_start() {
   shift 3
   mkdir -p "$(dirname "$VM_LOG")"
   : >"$VM_LOG"
-  qemu-system-x86_64 -display none -serial "file:$VM_LOG" -monitor none \
-    -m "${VM_MEM:-64M}" -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$mport-:9100,hostfwd=tcp:127.0.0.1:$fport-:8080" \
-    -device virtio-net-pci,netdev=n0 \
-    ${VM_INITRD:+-initrd "$VM_INITRD"} \
-    -kernel "$img" ${1:+-append "$*"} </dev/null >>"$VM_LOG.qemu" 2>&1 &
+  bash "$(dirname "${BASH_SOURCE[0]}")/qemu.sh" -m "${VM_MEM:-64M}" \
+    --serial "file:$VM_LOG" --fwd "$mport:9100" --fwd "$fport:8080" \
+    ${VM_INITRD:+--initrd "$VM_INITRD"} ${VM_QEMU_ARGS[@]+"${VM_QEMU_ARGS[@]}"} \
+    "$img" "$@" </dev/null >>"$VM_LOG.qemu" 2>&1 &
   VM_PID=$!
   for i in $(seq $((${VM_READY_TIMEOUT:-60} * 20))); do
     if grep -q '^\(ukprom: listening\|ukprom: disabled\)' "$VM_LOG"; then

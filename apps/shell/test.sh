@@ -7,12 +7,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 img=build/kvm/shell.elf
-pass=0; fail=0
-check() { # name, command...
-  local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"
-  else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. tests/lib/tally.sh
 if [ ! -f "$img" ]; then
   echo "no $img (make build/kvm/shell.elf)"
   echo "0 passed, 1 failed"
@@ -21,10 +16,7 @@ fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 printf 'help\nstore ls\nstore ls /uksched/\nstore cat uksched/threads\nstore cat uksched/main/switches\nstore cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n' |
-  timeout -k 5 60 qemu-system-x86_64 -display none -serial stdio \
-    -monitor none -m 64M -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$img" \
-    >"$out" 2>&1
+  timeout -k 5 60 bash scripts/qemu.sh "$img" >"$out" 2>&1
 rc=$?
 tr -d '\r' <"$out" | sed 's/^/  | /'
 # Everything the guest printed after the prompt, one line per answer.
@@ -48,5 +40,4 @@ check "cat of a missing path" has "store cat: uksched/nope: no such path (-2)"
 check "ls of a missing library" has "store ls: nolib: no such path (-2)"
 check "unknown command" has "unknown command: frobnicate (try help)"
 check "bye" has "bye"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

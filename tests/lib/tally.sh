@@ -2,7 +2,8 @@
 # check NAME CMD...  runs CMD and counts it as passed or failed;
 # pass/fail NAME [DETAIL] count directly; finish prints the closing
 # "N passed, N failed" line and returns non-zero on any failure.
-# free_port prints a loopback TCP port that was free a moment ago.
+# free_port prints a loopback TCP port that was free a moment ago
+# (tests/lib/ports.sh).
 
 T_PASSED=0
 T_FAILED=0
@@ -43,9 +44,4 @@ finish() {
   [ "$T_FAILED" -eq 0 ]
 }
 
-free_port() {
-  /usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
+. "$(dirname "${BASH_SOURCE[0]}")/ports.sh"

@@ -5,12 +5,7 @@
 set -u
 cd "$(dirname "$0")/../../.."
 . scripts/vm.sh
-pass=0; fail=0
-check() { # name, command...
-  local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"
-  else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. tests/lib/tally.sh
 tmp=$(mktemp -d)
 trap 'vm_stop; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/site/docs"
@@ -18,7 +13,7 @@ echo '<h1>from the initrd</h1>' >"$tmp/site/index2.html"
 head -c 100000 /dev/urandom >"$tmp/site/docs/blob.bin"
 tar -C "$tmp/site" -cf "$tmp/site.tar" .
 VM_LOG=$tmp/vm.log VM_INITRD=$tmp/site.tar
-mport=$(vm_free_port); fport=$(vm_free_port)
+mport=$(free_port); fport=$(free_port)
 if ! vm_start build/kvm/demo.elf "$mport" "$fport" \
     net.ip=10.0.2.15/24 net.gw=10.0.2.2; then
   echo "0 passed, 1 failed"; exit 1
@@ -33,5 +28,4 @@ check "its content" cmp -s "$tmp/c" "$tmp/site.tar"
 check "built-in files still served" get /hello.txt "$tmp/d"
 code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$fport/docs")
 check "a folder is not a file (404)" test "$code" = 404
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

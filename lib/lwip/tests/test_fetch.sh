@@ -8,16 +8,13 @@ cd "$(dirname "$0")/../../.."
 FETCH=scripts/fetch-lwip.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. tests/lib/tally.sh
 
-check() { # name expected-file actual-file
+same() { # name expected-file actual-file
 	if diff -u "$2" "$3" >"$tmp/diff"; then
-		pass=$((pass + 1))
-		echo "ok   $1"
+		pass "$1"
 	else
-		fail=$((fail + 1))
-		echo "FAIL $1"
+		fail "$1"
 		cat "$tmp/diff"
 	fi
 }
@@ -57,7 +54,7 @@ Components: main contrib
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 X
 bash "$FETCH" --derive "$tmp/in.sources" >"$tmp/got.sources"
-check deb822_stanzas "$tmp/want.sources" "$tmp/got.sources"
+same deb822_stanzas "$tmp/want.sources" "$tmp/got.sources"
 
 # One-line format: deb lines become deb-src lines, options kept.
 cat >"$tmp/in.list" <<'X'
@@ -71,24 +68,23 @@ deb-src http://mirror.example/debian bookworm main
 deb-src [signed-by=/usr/share/keyrings/k.gpg] http://mirror.example/debian bookworm-updates main
 X
 bash "$FETCH" --derive "$tmp/in.list" >"$tmp/got.list"
-check one_line_format "$tmp/want.list" "$tmp/got.list"
+same one_line_format "$tmp/want.list" "$tmp/got.list"
 
 # The system's own file, if any, gives at least one deb-src stanza.
 if [ -f /etc/apt/sources.list.d/debian.sources ]; then
 	bash "$FETCH" --derive /etc/apt/sources.list.d/debian.sources >"$tmp/sys"
 	if grep -q '^Types: deb-src$' "$tmp/sys" && ! grep -q '^Types: deb$' "$tmp/sys"; then
-		pass=$((pass + 1)); echo "ok   system_sources"
+		pass system_sources
 	else
-		fail=$((fail + 1)); echo "FAIL system_sources"; cat "$tmp/sys"
+		fail system_sources; cat "$tmp/sys"
 	fi
 fi
 
 # The pinned hash is the one this project checked once by hand.
 if grep -Eq '^ORIG_SHA256=0a8276d0[0-9a-f]{50}8fde24$' "$FETCH"; then
-	pass=$((pass + 1)); echo "ok   pinned_sha256"
+	pass pinned_sha256
 else
-	fail=$((fail + 1)); echo "FAIL pinned_sha256"
+	fail pinned_sha256
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

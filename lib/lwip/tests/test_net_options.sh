@@ -6,8 +6,7 @@
 set -u
 cd "$(dirname "$0")/../../.."
 IMG=build/kvm/lwip-test.elf
-pass=0
-fail=0
+. tests/lib/tally.sh
 if [ ! -f "$IMG" ]; then
 	echo "FAIL no $IMG (make kvm builds it; make NO_LWIP=1 leaves this test out)"
 	echo "0 passed, 1 failed"
@@ -20,11 +19,9 @@ run() { # name words...
 	out=$(QEMU_TIMEOUT=60 bash scripts/qemu-test.sh "$IMG" lwip_net_init "$@" 2>&1)
 	if [ $? -eq 0 ] && grep -q '^ok   lwip_net_init_from_options' <<<"$out" &&
 		grep -q '^1 passed, 0 failed' <<<"$out"; then
-		pass=$((pass + 1))
-		echo "ok   $name"
+		pass "$name"
 	else
-		fail=$((fail + 1))
-		echo "FAIL $name"
+		fail "$name"
 		tail -n 15 <<<"$out"
 	fi
 }
@@ -35,5 +32,4 @@ run bad_address net.ip=10.0.0.1/33 test.net_init=-22
 run bad_gateway net.ip=10.0.0.1/24 net.gw=10.0.0 test.net_init=-22
 run dhcp_without_server test.net_init=-110
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -9,8 +9,7 @@
 set -u
 cd "$(dirname "$0")/../../.."
 IMG=build/kvm/lwip-nic-test.elf
-pass=0
-fail=0
+. tests/lib/tally.sh
 if [ ! -f "$IMG" ]; then
 	echo "FAIL no $IMG (make kvm builds it; make NO_LWIP=1 leaves this test out)"
 	echo "0 passed, 1 failed"
@@ -24,14 +23,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+ok() { pass "$1"; }
+ko() { fail "$1"; }
 
 scenario() { # name, then the image's boot words
 	local sc=$1 port url up rc
 	shift
-	port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	QEMU_TIMEOUT=150 QEMU_EXTRA="-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$port-:9100 -device virtio-net-pci,netdev=n0" \
+	port=$(free_port)
+	QEMU_TIMEOUT=150 QEMU_FWD="$port:9100" \
 		bash scripts/qemu-test.sh "$IMG" "$@" >"$tmp/console" 2>&1 &
 	qpid=$!
 
@@ -102,11 +101,10 @@ scenario() { # name, then the image's boot words
 		ko "$sc: guest_test (exit $rc)"
 	fi
 	grep -E '^  (network up|scrapes served|eth0:)' "$tmp/console" | sed "s/^/  $sc:/"
-	[ $fail -ne 0 ] && tail -n 20 "$tmp/console"
+	[ "$T_FAILED" -ne 0 ] && tail -n 20 "$tmp/console"
 }
 
 scenario dhcp "$@"
 scenario static net.ip=10.0.2.15/24 net.gw=10.0.2.2 net.dns=10.0.2.3 "$@"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

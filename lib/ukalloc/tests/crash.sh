@@ -7,19 +7,17 @@ bin=$top/build/asan/alloc-crash
 if [ ! -x "$bin" ]; then
   echo "crash.sh: $bin missing (make tests)"; echo "0 passed, 1 failed"; exit 1
 fi
-pass=0 fail=0
+. "$top/tests/lib/tally.sh"
 run() {
   local mode=$1 want=$2 out rc
   out=$("$bin" "$mode" 2>&1); rc=$?
   if [ "$rc" -eq "$want" ] && { [ "$want" -eq 0 ] ||
        grep -q 'PANIC .*assertion failed' <<<"$out"; }; then
-    echo "ok   alloc-crash $mode (status $rc)"; pass=$((pass + 1))
+    pass "alloc-crash $mode (status $rc)"
   else
-    echo "FAIL alloc-crash $mode: status $rc, want $want"; echo "$out" | tail -3
-    fail=$((fail + 1))
+    fail "alloc-crash $mode" "status $rc, want $want"; echo "$out" | tail -3
   fi
 }
 run ok 0
 for m in double double_large interior interior_small wild; do run "$m" 126; done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -20,14 +20,14 @@
 # cost.  The PIE figures are printed too, for information.
 set -u
 cd "$(dirname "$0")/../../.."
-pass=0; fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-ko() { echo "FAIL $*"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
+. tests/lib/tally.sh
+ok() { pass "$*"; }
+ko() { fail "$*"; }
 
 if ! command -v valgrind >/dev/null; then
   ko "valgrind is not installed"
   finish
+  exit 1
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -41,7 +41,7 @@ print-cost-vars:
 	@echo 'LDFLAGS=$(LDFLAGS-linuxu)'
 	@echo 'SRCS=$(sort $(call libsrcs,linuxu,$(call libclosure,ukstore linuxu linuxu_threads)))'
 MK
-) || { ko "cannot read the build variables"; finish; }
+) || { ko "cannot read the build variables"; finish; exit 1; }
 CC=$(sed -n 's/^CC=//p' <<<"$vars")
 CFLAGS=$(sed -n 's/^CFLAGS=//p' <<<"$vars")
 LDFLAGS=$(sed -n 's/^LDFLAGS=//p' <<<"$vars")
@@ -87,7 +87,7 @@ for s in $SRCS "$tmp/main.c" "$tmp/entries.c"; do
   o="$tmp/obj/$(tr / _ <<<"$s").o"
   mkdir -p "$tmp/obj"
   # shellcheck disable=SC2086
-  $CC $CFLAGS -c "$s" -o "$o" || { ko "compiling $s"; finish; }
+  $CC $CFLAGS -c "$s" -o "$o" || { ko "compiling $s"; finish; exit 1; }
   case "$s" in "$tmp"/*) ;; *) objs+=("$o") ;; esac
 done
 mainobj="$tmp/obj/$(tr / _ <<<"$tmp/main.c").o"
@@ -99,7 +99,7 @@ link() { # out, pie-flag, extra objects...
 }
 link "$tmp/p0" -no-pie && link "$tmp/p1" -no-pie "$entobj" &&
   link "$tmp/q0" -pie && link "$tmp/q1" -pie "$entobj" ||
-  { ko "linking"; finish; }
+  { ko "linking"; finish; exit 1; }
 
 # Instructions from process start to main(), as callgrind counts them.
 boot_cost() {

@@ -9,12 +9,12 @@ set -u
 cd "$(dirname "$0")/../../.."
 crash=build/kvm/plat-crash.elf
 ptest=build/kvm/plat-test.elf
-pass=0; fail=0
+. tests/lib/tally.sh
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; sed 's/^/    | /' "$out" | tail -n 25; }
+ok() { pass "$1"; }
+ko() { fail "$1"; sed 's/^/    | /' "$out" | tail -n 25; }
 
 # boot NAME WANT_STATUS IMAGE APPEND [grep patterns that must match...]
 boot() {
@@ -107,8 +107,8 @@ fi
 # Without isa-debug-exit the kernel says so and halts: QEMU keeps running
 # (it is stopped here once the line is out, or after 30 s).
 name="no debug-exit device: reported, then halted"
-timeout 30 qemu-system-x86_64 -display none -serial stdio -monitor none \
-  -m 64M -no-reboot -kernel "$crash" -append exit=7 </dev/null >"$out" 2>&1 &
+timeout 30 bash scripts/qemu.sh --no-exit-device "$crash" exit=7 \
+  </dev/null >"$out" 2>&1 &
 qpid=$!
 for _ in $(seq 1 300); do
   grep -q 'halted' "$out" && break
@@ -136,5 +136,4 @@ if grep -q 'heap \[' "$out"; then
   echo "    $(grep 'heap \[' "$out")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

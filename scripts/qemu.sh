@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The one QEMU launcher: every test, benchmark and `make run` boots a kvm
+# image through it, so the machine, the console, the exit device and the
+# network are set up in one place.  It execs qemu-system-x86_64 (the PID a
+# caller gets is QEMU's own).
+#
+#   scripts/qemu.sh [options] IMAGE [append words...]
+#
+# Options:
+#   -m SIZE          guest RAM (default $QEMU_MEM, else 64M)
+#   --serial SPEC    QEMU's -serial (default stdio; file:PATH for a log)
+#   --fwd HOST:GUEST forward 127.0.0.1:HOST to the guest's TCP port GUEST
+#                    (repeatable); gives the guest a virtio-net NIC on
+#                    QEMU's user network
+#   --net            that NIC without any forward
+#   --initrd FILE    QEMU's -initrd (a PVH module)
+#   --no-exit-device leave out isa-debug-exit (the guest then halts)
+#   --print          print the command line (shell-quoted) instead of
+#                    running it
+#   -- ARGS...       more QEMU arguments, as they are
+# Environment: QEMU_MEM (see -m), QEMU_EXTRA (more QEMU arguments, split
+# on blanks).
+#
+# The guest's exit status reaches QEMU's as (status << 1) | 1 through
+# isa-debug-exit; scripts/qemu-test.sh decodes it.
+set -u
+mem=${QEMU_MEM:-64M}
+serial=stdio
+exitdev=1
+print=0
+fwds=()
+net=0
+initrd=
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -m) mem=$2; shift 2 ;;
+    --serial) serial=$2; shift 2 ;;
+    --fwd) fwds+=("$2"); net=1; shift 2 ;;
+    --net) net=1; shift ;;
+    --initrd) initrd=$2; shift 2 ;;
+    --no-exit-device) exitdev=0; shift ;;
+    --print) print=1; shift ;;
+    --) shift; extra+=("$@"); set --; break ;;
+    -*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+if [ $# -lt 1 ]; then
+  echo "usage: scripts/qemu.sh [options] IMAGE [append words...]" >&2
+  exit 2
+fi
+img=$1; shift
+args=(qemu-system-x86_64 -display none -serial "$serial" -monitor none
+      -m "$mem" -no-reboot)
+[ "$exitdev" = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ "$net" = 1 ]; then
+  nd=user,id=n0
+  for f in "${fwds[@]}"; do
+    nd+=",hostfwd=tcp:127.0.0.1:${f%%:*}-:${f#*:}"
+  done
+  args+=(-netdev "$nd" -device virtio-net-pci,netdev=n0)
+fi
+[ -n "$initrd" ] && args+=(-initrd "$initrd")
+args+=(-kernel "$img")
+[ $# -gt 0 ] && args+=(-append "$*")
+# shellcheck disable=SC2206
+[ -n "${QEMU_EXTRA:-}" ] && args+=(${QEMU_EXTRA})
+args+=("${extra[@]}")
+if [ "$print" = 1 ]; then
+  printf '%q ' "${args[@]}" | sed 's/ $//'
+  echo
+  exit 0
+fi
+exec "${args[@]}"
