@@ -13,9 +13,7 @@ img=build/kvm/idle.elf
 window=${IDLE_WINDOW:-5}
 [ -f "$img" ] || make --no-print-directory "$img" >/dev/null || exit 1
 log=$(mktemp)
-qemu-system-x86_64 -display none -serial stdio -monitor none -m 64M \
-  -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-  -kernel "$img" </dev/null >"$log" 2>&1 &
+bash scripts/qemu.sh "$img" </dev/null >"$log" 2>&1 &
 qpid=$!
 cleanup() {
   kill "$qpid" 2>/dev/null

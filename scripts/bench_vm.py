@@ -1,0 +1,483 @@
+#!/usr/bin/env python3
+"""The demo VM benchmarks of scripts/bench-vm.sh (see its header for what
+is measured and the goals); run by it with the images, scrape-lat and a
+temporary folder as arguments.
+"""
+import os, re, signal, socket, statistics, subprocess, sys, threading, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "lib"))
+from ports import free_port  # noqa: E402
+from qemu import qemu_cmd as _qemu_cmd  # noqa: E402
+
+demo, floor, lat, tmp = sys.argv[1:5]
+RUNS = int(os.environ.get("BENCH_VM_RUNS", "7"))
+PAIRS = int(os.environ.get("BENCH_VM_PAIRS", "6"))
+WRK_S = int(os.environ.get("BENCH_VM_WRK_S", "3"))
+WRK_ARGS = os.environ.get("BENCH_VM_WRK", "-t2 -c8").split()
+IDLE_S = float(os.environ.get("BENCH_VM_IDLE_S", "5"))
+STATIC = "net.ip=10.0.2.15/24 net.gw=10.0.2.2"
+HZ = os.sysconf("SC_CLK_TCK")
+GET = (b"GET /metrics HTTP/1.1\r\nHost: bench\r\n"
+       b"Connection: close\r\n\r\n")
+running = []
+
+
+def on_signal(sig, frame):
+    raise SystemExit(1)
+
+
+signal.signal(signal.SIGTERM, on_signal)
+
+
+def qemu_cmd(img, append=None, mport=None, fport=None):
+    """The command line of scripts/vm.sh, serial on stdout."""
+    mport = mport or free_port()
+    fport = fport or free_port()
+    return (_qemu_cmd(img, append, fwd=[(mport, 9100), (fport, 8080)]),
+            mport, fport)
+
+
+class VM:
+    """A demo VM whose console is read by a thread (lines timestamped)."""
+
+    def __init__(self, append):
+        self.cmd, self.mport, self.fport = qemu_cmd(demo, append)
+        self.lines = []
+        self.t0 = time.monotonic()
+        self.p = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, bufsize=0)
+        running.append(self.p)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            self.lines.append((time.monotonic() - self.t0, line))
+
+    def line_time(self, marker):
+        for t, l in list(self.lines):
+            if marker in l:
+                return t
+        return None
+
+    def wait_line(self, marker, timeout=30):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and self.p.poll() is None:
+            if self.line_time(marker) is not None:
+                return True
+            time.sleep(0.01)
+        return self.line_time(marker) is not None
+
+    def stop(self):
+        stop(self.p)
+
+
+def stop(p):
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    if p in running:
+        running.remove(p)
+
+
+def scrape(port, timeout):
+    """One whole scrape on a fresh connection; True on a complete 200."""
+    try:
+        with socket.create_connection(("127.0.0.1", port),
+                                      timeout=timeout) as s:
+            s.settimeout(timeout)
+            s.sendall(GET)
+            data = b""
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                data += d
+    except OSError:
+        return False
+    # The server closes after the response (Connection: close), so all
+    # of it is here; the full set is tens of KB.
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.startswith(b"HTTP/1.1 200") and len(body) > 1000
+
+
+def boot_ready(append):
+    """Seconds from QEMU start to the first complete 200 from /metrics,
+    and to the console's "listening" line.  Attempts overlap (a new one
+    every 10 ms, each allowed 2 s) so a SYN lost before the guest's NIC
+    was up delays nothing but its own attempt."""
+    vm = VM(append)
+    done = threading.Event()
+    first = []
+
+    def attempt():
+        if scrape(vm.mport, 2.0) and not done.is_set():
+            first.append(time.monotonic() - vm.t0)
+            done.set()
+    try:
+        end = vm.t0 + 30
+        threads = []
+        while not done.is_set() and time.monotonic() < end:
+            if vm.p.poll() is not None:
+                break
+            th = threading.Thread(target=attempt, daemon=True)
+            th.start()
+            threads.append(th)
+            done.wait(0.01)
+        t_line = vm.line_time(b"ukprom: listening")
+    finally:
+        vm.stop()
+    for th in threads:
+        th.join(3)
+    return (min(first) if first else None), t_line
+
+
+def floor_exit():
+    cmd, _, _ = qemu_cmd(floor)
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    running.append(p)
+    try:
+        p.wait(30)
+    finally:
+        stop(p)
+    return time.monotonic() - t0
+
+
+def cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def cpu_ns(pid):
+    """On-CPU ns of all of pid's threads (finer than clock ticks)."""
+    total = 0
+    for t in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass
+    return total
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def fmt_ms(x):
+    return "%.1f ms" % (x * 1e3)
+
+
+summary = []  # (what, figure, goal, verdict)
+load_cpu = []  # QEMU's host CPU (% of a core) while wrk loads it
+
+
+def verdict(ok):
+    return "MET" if ok else "MISSED"
+
+
+def bench_boot():
+    floor_exit()  # warm the page cache
+    res = {"floor": [], "static": [], "dhcp": []}
+    lines = {"static": [], "dhcp": []}
+    for _ in range(RUNS):
+        res["floor"].append(floor_exit())
+        for k, app in (("static", STATIC), ("dhcp", None)):
+            t, tl = boot_ready(app)
+            if t is None:
+                print("bench-vm: the %s VM never answered a scrape" % k)
+                return False
+            res[k].append(t)
+            if tl is not None:
+                lines[k].append(tl)
+    print("boot, median of %d runs (min..max), host-measured from QEMU "
+          "start:" % RUNS)
+    print("  %-45s %9s (%s..%s)" % (
+        "floor.elf, to QEMU exit", fmt_ms(med(res["floor"])),
+        fmt_ms(min(res["floor"])), fmt_ms(max(res["floor"]))))
+    for k, name in (("static", "demo, static address"),
+                    ("dhcp", "demo, DHCP")):
+        xs = res[k]
+        print("  %-45s %9s (%s..%s)  console 'listening' line %s" % (
+            name + ", to first /metrics 200", fmt_ms(med(xs)),
+            fmt_ms(min(xs)), fmt_ms(max(xs)),
+            fmt_ms(med(lines[k])) if lines[k] else "?"))
+    r = med(res["static"]) / med(res["floor"])
+    print("  ratio static / floor: %.2fx (goal <= 1.5x) %s"
+          % (r, verdict(r <= 1.5)))
+    summary.append(("floor.elf QEMU start to exit (median)",
+                    fmt_ms(med(res["floor"])), "reference", ""))
+    summary.append(("boot to exporter ready, static",
+                    "%s = %.2fx floor" % (fmt_ms(med(res["static"])), r),
+                    "<= 1.5x floor", verdict(r <= 1.5)))
+    d = med(res["dhcp"])
+    summary.append(("boot to exporter ready, DHCP", fmt_ms(d), "< 600 ms",
+                    verdict(d < 0.6)))
+    return True
+
+
+def scrape_lat(port, accept=None):
+    cmd = [lat, "127.0.0.1", str(port), "500"] + ([accept] if accept else [])
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        print("bench-vm: scrape-lat failed:", out.stderr.strip())
+        return None
+    return dict(kv.split("=") for kv in out.stdout.split())
+
+
+def bench_scrape():
+    vm = VM(STATIC)
+    try:
+        if not vm.wait_line(b"ukprom: listening"):
+            print("bench-vm: the VM did not start")
+            return False
+        scrape_lat(vm.mport)  # warm up (first scrapes, ARP, buffers)
+        print("scrape latency through hostfwd, 500 keep-alive GETs of the "
+              "full set:")
+        for name, acc in (("text", None), ("openmetrics",
+                          "application/openmetrics-text; version=1.0.0")):
+            r = scrape_lat(vm.mport, acc)
+            if not r:
+                return False
+            print("  %-12s median %7.0f us  p99 %7.0f us  min %6.0f us  "
+                  "max %7.0f us  body %s bytes" % (
+                      name, float(r["median_us"]), float(r["p99_us"]),
+                      float(r["min_us"]), float(r["max_us"]), r["bytes"]))
+            summary.append(("scrape latency, %s (median / p99)" % name,
+                            "%.2f / %.2f ms" % (float(r["median_us"]) / 1e3,
+                                                float(r["p99_us"]) / 1e3),
+                            "", ""))
+    finally:
+        vm.stop()
+    return True
+
+
+def wrk(port):
+    out = subprocess.run(["wrk"] + WRK_ARGS + ["-d%ds" % WRK_S,
+                          "http://127.0.0.1:%d/1k.bin" % port],
+                         capture_output=True, text=True,
+                         timeout=WRK_S + 30)
+    m = re.search(r"Requests/sec:\s+([0-9.]+)", out.stdout)
+    if out.returncode != 0 or not m or "Non-2xx" in out.stdout:
+        print("bench-vm: wrk failed:", out.stdout, out.stderr)
+        return None
+    return float(m.group(1))
+
+
+class Scraper(threading.Thread):
+    """Scrapes a port once a second (a fresh connection each time, as
+    Prometheus after an idle keep-alive) until stopped."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port, self.ok, self.bad = port, 0, 0
+        self.halt = threading.Event()
+
+    def run(self):
+        while not self.halt.is_set():
+            if scrape(self.port, 5.0):
+                self.ok += 1
+            else:
+                self.bad += 1
+            self.halt.wait(1.0)
+
+
+def bench_overhead():
+    on, off = VM(STATIC), VM(STATIC + " ukprom.enable=0")
+    try:
+        if not (on.wait_line(b"ukprom: listening") and
+                off.wait_line(b"ukprom: disabled")):
+            print("bench-vm: the VMs did not start")
+            return False
+        order = []
+        for i in range(PAIRS):
+            order += ["on", "off"] if i % 2 == 0 else ["off", "on"]
+        rps = {"on": [], "off": []}
+        wrk(on.fport)  # warm both up
+        wrk(off.fport)
+        scrapes = [0, 0]
+        for k in order:
+            if k == "on":
+                sc = Scraper(on.mport)
+                sc.start()
+                r = wrk(on.fport)
+                sc.halt.set()
+                sc.join()
+                scrapes[0] += sc.ok
+                scrapes[1] += sc.bad
+            else:
+                n0, t0 = cpu_ns(off.p.pid), time.monotonic()
+                r = wrk(off.fport)
+                load_cpu.append((cpu_ns(off.p.pid) - n0) / 1e9 /
+                                (time.monotonic() - t0) * 100)
+            if r is None:
+                return False
+            rps[k].append(r)
+        print("instance overhead, wrk %s -d%ds on /1k.bin, %d runs "
+              "each, alternating (ABBA):" % (" ".join(WRK_ARGS), WRK_S,
+                                             PAIRS))
+        print("  exporter on, scraped every 1 s: %s req/s (%d scrapes, "
+              "%d failed)" % (" ".join("%.0f" % x for x in rps["on"]),
+                              scrapes[0], scrapes[1]))
+        print("  exporter off (ukprom.enable=0): %s req/s"
+              % " ".join("%.0f" % x for x in rps["off"]))
+        m_on, m_off = med(rps["on"]), med(rps["off"])
+        lost = (m_off - m_on) / m_off * 100
+        pair = []
+        for i in range(PAIRS):
+            pair.append((rps["off"][i] - rps["on"][i]) / rps["off"][i] * 100)
+        spread = statistics.stdev(pair) if len(pair) > 1 else 0.0
+        se = spread / len(pair) ** 0.5
+        # A loss above the goal that noise could explain is not a miss.
+        res = verdict(lost <= 1.0)
+        if lost > 1.0 and lost - 2 * se <= 1.0:
+            res = "UNRESOLVED (noise)"
+        print("  medians: on %.0f, off %.0f req/s: %.2f%% lost (goal <= 1%%) "
+              "%s" % (m_on, m_off, lost, res))
+        print("  per pair (off - on) / off: %s %%; median %.2f%%, stdev "
+              "%.1f%%, standard error of the mean %.1f%% (host noise)"
+              % (" ".join("%+.1f" % x for x in pair), med(pair), spread, se))
+        # The guest's own measure: what a scrape costs the exporter, as a
+        # share of each second (one scrape per second).
+        own = None
+        body = b""
+        try:
+            with socket.create_connection(("127.0.0.1", on.mport), 5) as s:
+                # HTTP/1.0: a plain body up to close, never chunked.
+                s.sendall(b"GET /metrics HTTP/1.0\r\n\r\n")
+                while True:
+                    d = s.recv(65536)
+                    if not d:
+                        break
+                    body += d
+        except OSError:
+            pass
+        vals = {}
+        for line in body.decode("utf-8", "replace").splitlines():
+            if line.startswith("ukprom_scrape_duration_seconds_"):
+                k, _, v = line.rpartition(" ")
+                try:
+                    vals[k] = float(v)
+                except ValueError:
+                    pass
+        n = vals.get("ukprom_scrape_duration_seconds_count", 0)
+        if n:
+            per = vals["ukprom_scrape_duration_seconds_sum"] / n
+            own = "%.2f ms = %.2f%% of each second" % (per * 1e3, per * 100)
+            print("  the exporter's own measure: %d scrapes, mean %.2f ms "
+                  "each (under load): %.2f%% of each second at one scrape "
+                  "per second" % (n, per * 1e3, per * 100))
+        summary.append(("instance overhead (wrk req/s lost)",
+                        "%.2f%% (%.0f vs %.0f req/s)" % (lost, m_on, m_off),
+                        "<= 1%", res +
+                        ("" if scrapes[1] == 0 else " (scrapes failed)")))
+        summary.append(("  overhead per ABBA pair",
+                        "median %.2f%%, s.e. %.1f%%" % (med(pair), se), "",
+                        ""))
+        if own:
+            summary.append(("  exporter's guest time per scrape", own, "",
+                            ""))
+    finally:
+        on.stop()
+        off.stop()
+    return True
+
+
+def bench_idle():
+    vm = VM(STATIC)
+    try:
+        if not vm.wait_line(b"ukprom: listening"):
+            print("bench-vm: the VM did not start")
+            return False
+        time.sleep(1.0)
+        res = {}
+        for k in ("idle", "scraped"):
+            sc = None
+            if k == "scraped":
+                sc = Scraper(vm.mport)
+                sc.start()
+                time.sleep(0.5)
+            c0, n0 = cpu_ticks(vm.p.pid), cpu_ns(vm.p.pid)
+            t0 = time.monotonic()
+            time.sleep(IDLE_S)
+            c1, n1 = cpu_ticks(vm.p.pid), cpu_ns(vm.p.pid)
+            t1 = time.monotonic()
+            if sc:
+                sc.halt.set()
+                sc.join()
+            res[k] = ((c1 - c0) / HZ / (t1 - t0) * 100, c1 - c0, t1 - t0,
+                      (n1 - n0) / 1e9 / (t1 - t0) * 100)
+        print("QEMU host CPU (utime+stime of its PID; schedstat of its "
+              "threads in brackets), % of one core:")
+        print("  demo idle:                  %.2f%% (%d ticks over %.1f s) "
+              "[%.2f%%] (goal < 2%%) %s" % (res["idle"] + (
+                  verdict(res["idle"][0] < 2),)))
+        print("  demo scraped every second:  %.2f%% (%d ticks over %.1f s) "
+              "[%.2f%%]" % res["scraped"])
+        summary.append(("QEMU host CPU, demo idle",
+                        "%.2f%% [schedstat %.2f%%]" % (res["idle"][0],
+                                                       res["idle"][3]),
+                        "< 2%", verdict(res["idle"][0] < 2)))
+        summary.append(("QEMU host CPU, scraped every 1 s",
+                        "%.2f%% [schedstat %.2f%%]" % (res["scraped"][0],
+                                                       res["scraped"][3]),
+                        "", ""))
+        # What one scrape a second costs the host, against what the VM
+        # takes under wrk: the share of its throughput a CPU-bound VM
+        # would give up, free of the run-to-run noise of wrk.
+        if load_cpu:
+            cost = res["scraped"][3] - res["idle"][3]
+            busy = med(load_cpu)
+            est = cost / busy * 100
+            print("  one scrape a second costs QEMU %.2f%% of a core; under "
+                  "wrk QEMU uses %.0f%%: estimated overhead %.2f%% of the "
+                  "VM's throughput" % (cost, busy, est))
+            summary.append(("  overhead estimate from host CPU",
+                            "%.2f%% (%.2f%% of a core / %.0f%%)"
+                            % (est, cost, busy), "<= 1%",
+                            verdict(est <= 1.0)))
+    finally:
+        vm.stop()
+    return True
+
+
+def bench_size():
+    st = os.path.join(tmp, "demo.stripped")
+    subprocess.run(["strip", "-s", "-o", st, demo], check=True)
+    full, small = os.path.getsize(demo), os.path.getsize(st)
+    print("image %s: %d bytes, stripped %d bytes (%.1f KiB) "
+          "(goal < 300 KB) %s" % (demo, full, small, small / 1024,
+                                  verdict(small < 300 * 1024)))
+    summary.append(("demo.elf size (as built)", "%d bytes" % full, "", ""))
+    summary.append(("demo.elf size (stripped)", "%d bytes" % small,
+                    "< 300 KB", verdict(small < 300 * 1024)))
+    return True
+
+
+ok = True
+try:
+    for step in (bench_size, bench_boot, bench_scrape, bench_overhead,
+                 bench_idle):
+        ok = step() and ok
+        print()
+finally:
+    for p in list(running):
+        stop(p)
+
+print("summary (bench-vm, %s):" % time.strftime("%Y-%m-%d %H:%M UTC",
+                                               time.gmtime()))
+w = max(len(s[0]) for s in summary) if summary else 10
+v = max(len(s[1]) for s in summary) if summary else 10
+for what, fig, goal, res in summary:
+    print("  %-*s  %-*s  %-14s %s" % (w, what, v, fig, goal, res))
+sys.exit(0 if ok else 1)
