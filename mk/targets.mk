@@ -3,7 +3,8 @@
 CHECK_SCRIPTS ?=
 BENCH_SCRIPTS ?=
 
-.PHONY: all linuxu kvm tests fuzz check bench run deps clean layers
+.PHONY: all linuxu kvm tests fuzz check bench run fleet fleet-scale deps \
+	clean layers
 
 all: linuxu tests kvm
 linuxu: $(ALLPROGS-linuxu)
@@ -39,6 +40,15 @@ run: deps
 # layers bottom up (scripts/check-layers.py; also the first test of check).
 layers:
 	@/usr/bin/python3 scripts/check-layers.py
+
+# N demo VMs found by Prometheus through file_sd, remote-written to
+# VictoriaMetrics (scripts/fleet.sh); fleet-scale resizes a running fleet.
+fleet: deps
+	@$(MAKE) --no-print-directory kvm
+	@N=$(or $(N),4) bash scripts/fleet.sh
+
+fleet-scale:
+	@bash scripts/fleet.sh scale $(N)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,13 +1,15 @@
-# Starts Debian's Prometheus scraping one target every second (sourced by
-# scripts/run.sh and the end-to-end tests; not run on its own).
+# Starts Debian's Prometheus (sourced by scripts/run.sh, scripts/fleet.sh
+# and the end-to-end tests; not run on its own).
 #
 #   prom_start DIR TARGET WEBPORT
-#       writes DIR/prometheus.yml (job "ukmon", 1 s interval) and starts
-#       prometheus with its TSDB in DIR/data, listening on
-#       127.0.0.1:WEBPORT, logging to DIR/prometheus.log.  Sets PROM_PID
-#       and PROM_API (the /api/v1 URL).  Returns 0 once it answers
-#       /-/ready, 1 if it died or did not within 10 s (the caller stops
-#       it by PROM_PID either way).
+#       writes DIR/prometheus.yml (job "ukmon", 1 s interval, one static
+#       target) and starts it as prom_start_config does.
+#   prom_start_config DIR WEBPORT
+#       starts prometheus on the DIR/prometheus.yml already written, with
+#       its TSDB in DIR/data, listening on 127.0.0.1:WEBPORT, logging to
+#       DIR/prometheus.log.  Sets PROM_PID and PROM_API (the /api/v1
+#       URL).  Returns 0 once it answers /-/ready, 1 if it died or did not
+#       within 10 s (the caller stops it by PROM_PID either way).
 #   prom_target_state
 #       prints "health 'lastError' lastScrapeDuration" of the first
 #       active target ("none 'why' 0" if there is none yet).
@@ -15,7 +17,7 @@ PROM_PID=
 PROM_API=
 
 prom_start() {
-  local dir=$1 target=$2 web=$3 i
+  local dir=$1 target=$2 web=$3
   mkdir -p "$dir"
   cat >"$dir/prometheus.yml" <<YML
 global:
@@ -27,6 +29,11 @@ scrape_configs:
     static_configs:
       - targets: ['$target']
 YML
+  prom_start_config "$dir" "$web"
+}
+
+prom_start_config() {
+  local dir=$1 web=$2 i
   prometheus --config.file="$dir/prometheus.yml" \
     --storage.tsdb.path="$dir/data" \
     --web.listen-address="127.0.0.1:$web" \
