@@ -43,6 +43,11 @@ objs = $(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(patsubst %.S,$(BUILD)/$(1)/obj/%.o
 
 EXT-kvm := .elf
 
+# A program's link stamp holds its object list and is rewritten only when
+# the list changes, so a program relinks when a fragment changes what it
+# links (a library added to _LIBS or _DEPS), not only when an object does.
+linkstamp = $(if $(filter-out $(file <$(1)),$(2))$(filter-out $(2),$(file <$(1))),$(shell mkdir -p $(dir $(1)))$(file >$(1),$(2)))
+
 define variant_rules
 $(BUILD)/$(1)/obj/%.o: %.c
 	@mkdir -p $$(@D)
@@ -61,7 +66,9 @@ $(2)_ORDER-$(1) := $$(call liborder,$(1),$$($(2)_CLOSURE-$(1)))
 -include $$($(2)_OBJS-$(1):.o=.d)
 ALLPROGS-$(1) += $(BUILD)/$(1)/$(2)$(EXT-$(1))
 $$(if $$($(2)_ORDER-$(1)),$$($(2)_OBJS-$(1)): | $$($(2)_ORDER-$(1)))
-$(BUILD)/$(1)/$(2)$(EXT-$(1)): $$($(2)_OBJS-$(1)) $$(LINKDEPS-$(1))
+$$(call linkstamp,$(BUILD)/$(1)/.link/$(2),$$($(2)_OBJS-$(1)) $$($(2)_LDLIBS))
+$(BUILD)/$(1)/$(2)$(EXT-$(1)): $$($(2)_OBJS-$(1)) $$(LINKDEPS-$(1)) \
+		$(BUILD)/$(1)/.link/$(2)
 	@mkdir -p $$(@D)
 	$$(call LINK-$(1),$$@,$$($(2)_OBJS-$(1)),$$($(2)_LDLIBS))
 endef

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include <uk/alloc.h>
-#include <uk/store.h>
+#include <uk/store_publish.h>
 
 #include "benchset.h"
 

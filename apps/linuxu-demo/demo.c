@@ -17,9 +17,10 @@
 #include <uk/alloc.h>
 #include <uk/assert.h>
 #include <uk/counter.h>
+#include <uk/hist.h>
 #include <uk/plat/time.h>
 #include <uk/print.h>
-#include <uk/store.h>
+#include <uk/store_publish.h>
 #include <uk/thread.h>
 
 #include "demo.h"
@@ -54,7 +55,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static const double latency_le[] = {
 	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 };
-static struct uk_store_hist latency = {
+static struct uk_hist latency = {
 	.nbuckets = sizeof(latency_le) / sizeof(latency_le[0]),
 	.le = latency_le,
 };
@@ -250,7 +251,7 @@ static void work(struct worker *w)
 		us = 500;
 	uk_counter_add(&w->jobs, 1);
 	uk_counter_add(&w->busy_us, us);
-	uk_store_hist_observe(&latency, (double)us / 1e6);
+	uk_hist_observe(&latency, (double)us / 1e6);
 }
 
 static void nap(uint64_t ns)

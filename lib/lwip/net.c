@@ -28,7 +28,10 @@ static void init_done(void *arg)
 	uk_semaphore_up(arg);
 }
 
-/* Starts lwIP once.  Returns 0. */
+/*
+ * Starts lwIP and its statistics once.  Returns 0 (see uk/lwip.h: the
+ * statistics' errors are logged by uk_lwip_stats_init(), not returned).
+ */
 int uk_lwip_init(void)
 {
 	struct uk_semaphore done;

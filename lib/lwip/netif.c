@@ -40,6 +40,7 @@
 #include <uk/plat/time.h>
 #include <uk/print.h>
 #include <uk/thread.h>
+#include <uk/wait.h>
 
 #define RX_THREAD_STACK (32 * 1024)
 /* How long transmit waits for room in a full device queue, and in what
@@ -333,7 +334,7 @@ int uk_lwip_netif_wait_up(struct netif *n, uint64_t timeout_ms)
 {
 	struct uk_lwip_if *nif = if_of(n);
 	uint64_t deadline = timeout_ms ?
-		uk_plat_time_mono_ns() + timeout_ms * UK_NSEC_PER_MSEC : 0;
+		uk_wait_now_ns() + timeout_ms * UK_NSEC_PER_MSEC : 0;
 
 	while (!is_ready(nif)) {
 		if (uk_semaphore_down_until(&nif->changed, deadline) &&

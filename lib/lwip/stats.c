@@ -22,7 +22,7 @@
 #include "lwip/tcpip.h"
 
 #include <uk/print.h>
-#include <uk/store.h>
+#include <uk/store_publish.h>
 
 UK_STORE_LIBRARY(lwip);
 

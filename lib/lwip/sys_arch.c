@@ -23,6 +23,7 @@
 #include <uk/plat/irq.h>
 #include <uk/plat/time.h>
 #include <uk/thread.h>
+#include <uk/wait.h>
 
 _Static_assert(ERR_OK == 0 && ERR_MEM == -1 && ERR_BUF == -2 &&
 	       ERR_TIMEOUT == -3 && ERR_RTE == -4 && ERR_INPROGRESS == -5 &&
@@ -35,9 +36,10 @@ _Static_assert(ERR_OK == 0 && ERR_MEM == -1 && ERR_BUF == -2 &&
 /* Default mailbox size when lwIP asks for 0 (it may, for unused boxes). */
 #define MBOX_DEFAULT_SIZE 32
 
+/* The clock of uklock's deadlines (the platform's, unless a test's). */
 static uint64_t now_ns(void)
 {
-	return uk_plat_time_mono_ns();
+	return uk_wait_now_ns();
 }
 
 /* The deadline for a wait of timeout_ms (0: none). */
@@ -99,7 +101,8 @@ uint32_t uk_lwip_rand(void)
 void uk_lwip_assert_core_locked(void)
 {
 	if (lock_tcpip_core.valid &&
-	    __atomic_load_n(&lock_tcpip_core.mtx.state, __ATOMIC_RELAXED) == 0)
+	    __atomic_load_n(&lock_tcpip_core.mtx.core.state,
+			    __ATOMIC_RELAXED) == 0)
 		uk_panic("lwIP called without the core lock "
 			 "(LOCK_TCPIP_CORE)");
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include <uk/alloc.h>
-#include <uk/store.h>
+#include <uk/store_publish.h>
 
 UK_STORE_LIBRARY(ukalloc);
 

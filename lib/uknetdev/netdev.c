@@ -15,7 +15,7 @@
 #include <uk/counter.h>
 #include <uk/lock.h>
 #include <uk/netdev.h>
-#include <uk/store.h>
+#include <uk/store_publish.h>
 
 UK_STORE_LIBRARY(netdev);
 

@@ -48,4 +48,4 @@ TESTS-kvm += ukprom-enc-test
 ukprom-enc-test_SRCS := lib/ukprom/tests/test_enc.c \
 	lib/ukprom/tests/test_enc_fixture.c
 ukprom-enc-test_LIBS := kvm uksched uklock ukstore ukprom ukalloc uktest \
-	nolibc
+	nolibc kvm_stats ukalloc_stats uksched_stats uklock_stats

@@ -10,7 +10,7 @@ UKPROM_SERVER_SRCS := lib/ukprom/sock.c lib/ukprom/server.c \
 ukprom_SRCS += lib/ukprom/http.c
 ukprom_SRCS-host += $(UKPROM_SERVER_SRCS)
 LIBS += ukprom_server
-ukprom_server_DEPS := ukprom
+ukprom_server_DEPS := ukprom ukstore uklock ukalloc ukdebug
 ukprom_server_DEPS-kvm := lwip
 ukprom_server_SRCS-kvm := $(UKPROM_SERVER_SRCS)
 

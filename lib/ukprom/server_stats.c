@@ -14,7 +14,7 @@
 #include <uk/counter.h>
 #include <uk/lock.h>
 #include <uk/plat/time.h>
-#include <uk/store.h>
+#include <uk/store_publish.h>
 
 #include "server_impl.h"
 

@@ -8,6 +8,10 @@
  * every queue update happens with interrupts masked and a switch is made
  * with them masked; each thread unmasks them again as it resumes.
  *
+ * Time comes from the scheduler's clock (_uksched_clock): the platform's,
+ * or one a test injected (uk_sched_clock_set()).  Statistics publication
+ * is uksched_stats' business, reached through weak hooks (sched_impl.h).
+ *
  * When the code runs under AddressSanitizer (linuxu tests), each switch is
  * announced with the sanitizer's fiber hooks, so that ASan knows which
  * stack is current (it needs that to unpoison the right stack on noreturn
@@ -39,9 +43,18 @@ extern void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 					    size_t *size_old)
 	__attribute__((weak));
 
+/* Resolved to NULL when uksched_stats is not linked. */
+#pragma weak _uksched_stats_thread_new
+#pragma weak _uksched_stats_thread_exit
+
 #define STACK_CANARY 0x5ca1ab1ec0ffee00ULL
 
+static const struct uk_sched_clock plat_clock = {
+	uk_plat_time_mono_ns, uk_plat_idle_until,
+};
+
 struct uk_thread *_uksched_cur;
+const struct uk_sched_clock *_uksched_clock = &plat_clock;
 
 static int started;
 static struct uk_thread main_thread;
@@ -136,7 +149,7 @@ uint64_t _uksched_thread_cpu_ns(const struct uk_thread *t)
 	uint64_t ns = uk_counter_read(&t->cpu_ns);
 
 	if (t == _uksched_cur)
-		ns += uk_plat_time_mono_ns() - t->run_start;
+		ns += _uksched_now() - t->run_start;
 	return ns;
 }
 
@@ -149,7 +162,7 @@ uint64_t _uksched_thread_cpu_ns(const struct uk_thread *t)
 void _uksched_schedule(void)
 {
 	struct uk_thread *prev = _uksched_cur, *next;
-	uint64_t now = uk_plat_time_mono_ns();
+	uint64_t now = _uksched_now();
 
 	_uksched_wake_expired(now);
 	next = rq_pop();
@@ -197,7 +210,7 @@ static void idle_main(void *arg)
 	for (;;) {
 		unsigned long f = uk_plat_irq_save();
 
-		_uksched_wake_expired(uk_plat_time_mono_ns());
+		_uksched_wake_expired(_uksched_now());
 		if (rq_head)
 			_uksched_schedule();
 		else
@@ -206,7 +219,7 @@ static void idle_main(void *arg)
 			 * between the check above and the halt is not lost:
 			 * the platform unmasks atomically with halting.
 			 */
-			uk_plat_idle_until(_uksched_next_deadline());
+			_uksched_clock->idle_until(_uksched_next_deadline());
 		uk_plat_irq_restore(f);
 	}
 }
@@ -230,6 +243,13 @@ static void set_name(struct uk_thread *t, const char *name)
 	for (i = 0; t->name[i]; i++)
 		if (t->name[i] == '/')
 			t->name[i] = '_';
+}
+
+/* Tells uksched_stats, if linked, about a thread that has started. */
+static void stats_new(struct uk_thread *t)
+{
+	if (_uksched_stats_thread_new)
+		_uksched_stats_thread_new(t);
 }
 
 static int thread_new(struct uk_thread **out, const char *name,
@@ -285,7 +305,7 @@ void uk_sched_init(void)
 	set_name(&main_thread, "main");
 	main_thread.state = UK_SCHED_RUNNING;
 	main_thread.refs = 1;
-	main_thread.run_start = uk_plat_time_mono_ns();
+	main_thread.run_start = _uksched_now();
 	all_add(&main_thread);
 	nalive++;
 	_uksched_cur = &main_thread;
@@ -298,8 +318,8 @@ void uk_sched_init(void)
 		uk_panic("uksched: cannot create the idle thread: %d", rc);
 	idle->is_idle = 1;
 	idle->state = UK_SCHED_READY;
-	_uksched_publish(&main_thread);
-	_uksched_publish(idle);
+	stats_new(&main_thread);
+	stats_new(idle);
 }
 
 /* See uk/thread.h.  Returns 0, -EINVAL or -ENOMEM. */
@@ -316,7 +336,7 @@ int uk_thread_create(struct uk_thread **out, const char *name,
 	rc = thread_new(&t, name, fn, arg, stack_size);
 	if (rc)
 		return rc;
-	_uksched_publish(t);
+	stats_new(t);
 	f = uk_plat_irq_save();
 	_uksched_make_ready(t);
 	uk_plat_irq_restore(f);
@@ -325,8 +345,8 @@ int uk_thread_create(struct uk_thread **out, const char *name,
 }
 
 /*
- * Waits for t to exit, then frees its stack and (once its store folder is
- * released too) the thread itself.  Returns 0, or -EINVAL for NULL, the
+ * Waits for t to exit, then frees its stack and (once uksched_stats has
+ * let go of it too) the thread itself.  Returns 0, or -EINVAL for NULL, the
  * calling thread, main, idle, or a thread someone else joins.
  */
 int uk_thread_join(struct uk_thread *t)
@@ -358,7 +378,8 @@ void uk_thread_exit(void)
 	if (t == &main_thread)
 		uk_plat_exit(0);
 	UK_ASSERT(!t->is_idle);
-	_uksched_unpublish(t);
+	if (_uksched_stats_thread_exit)
+		_uksched_stats_thread_exit(t);
 	/* Masked for good: this thread never resumes to unmask. */
 	uk_plat_irq_save();
 	nalive--;
@@ -393,9 +414,9 @@ void uk_thread_sleep_ns(uint64_t ns)
 		return;
 	}
 	UK_ASSERT(!_uksched_cur->is_idle);
-	deadline = uk_plat_time_mono_ns() + ns;
+	deadline = _uksched_now() + ns;
 	f = uk_plat_irq_save();
-	while (uk_plat_time_mono_ns() < deadline) {
+	while (_uksched_now() < deadline) {
 		_uksched_cur->wait_addr = NULL;
 		_uksched_sleep_insert(_uksched_cur, deadline);
 		_uksched_cur->state = UK_SCHED_BLOCKED;
@@ -426,7 +447,7 @@ int uk_sched_thread_info(struct uk_thread *t,
 		return -EINVAL;
 	out->id = t->id;
 	out->name = t->name;
-	out->folder = t->folder ? t->folder_name : NULL;
+	out->folder = t->folder_name[0] ? t->folder_name : NULL;
 	out->state = t->state;
 	out->is_idle = t->is_idle;
 	out->cpu_ns = _uksched_thread_cpu_ns(t);
@@ -451,6 +472,30 @@ int uk_sched_thread_foreach(int (*fn)(void *arg,
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * Makes c the scheduler's clock (NULL: the platform's); see uk/sched.h.
+ * Crashes if a thread sleeps or waits with a deadline.  Returns the
+ * previous clock, NULL for the platform's.
+ */
+const struct uk_sched_clock *
+uk_sched_clock_set(const struct uk_sched_clock *c)
+{
+	const struct uk_sched_clock *old;
+	unsigned long f;
+
+	uk_sched_init();
+	f = uk_plat_irq_save();
+	UK_ASSERT(_uksched_next_deadline() == 0);
+	old = _uksched_clock;
+	/* The running slice so far is counted on the old clock. */
+	uk_counter_add(&_uksched_cur->cpu_ns,
+		       _uksched_now() - _uksched_cur->run_start);
+	_uksched_clock = c ? c : &plat_clock;
+	_uksched_cur->run_start = _uksched_now();
+	uk_plat_irq_restore(f);
+	return old == &plat_clock ? NULL : old;
 }
 
 /* Threads created and not exited (main and idle included). */

@@ -1,7 +1,8 @@
 /*
- * uksched internals shared by its files (threads and switching in
- * sched.c, wait queues and sleepers in wait.c, ukstore publication in
- * stats.c).  Not for other libraries: they use uk/sched.h.
+ * uksched internals shared by its files (threads, switching and the
+ * clock in sched.c, wait queues and sleepers in wait.c) and by its
+ * statistics library uksched_stats (stats.c, ukstore publication).  Not
+ * for other libraries: they use uk/sched.h.
  *
  * Locking: there is one CPU and threads are cooperative, so the only
  * concurrency is interrupt handlers calling uk_wake().  Every function
@@ -16,7 +17,6 @@
 
 #include <uk/arch/ctx.h>
 #include <uk/sched.h>
-#include <uk/store.h>
 #include <uk/thread.h>
 
 #define _UKSCHED_NAME_MAX 32
@@ -49,14 +49,14 @@ struct uk_thread {
 	uint32_t exited;   /* futex word joiners wait on */
 	int joining;
 	int err;           /* errno of this thread */
-	uint32_t refs;     /* the joiner's, and the store folder's */
+	uint32_t refs;     /* the joiner's, and uksched_stats' */
 
 	uint64_t cpu_ns;   /* finished slices */
 	uint64_t run_start;
 	uint64_t switches;
 
-	struct uk_store_folder *folder;
-	char folder_name[_UKSCHED_FOLDER_MAX];
+	void *stats;       /* uksched_stats' handle (its store folder) */
+	char folder_name[_UKSCHED_FOLDER_MAX]; /* "" when unpublished */
 
 	/* AddressSanitizer fiber bookkeeping (unused elsewhere). */
 	void *asan_fake_stack;
@@ -65,6 +65,13 @@ struct uk_thread {
 };
 
 extern struct uk_thread *_uksched_cur;
+extern const struct uk_sched_clock *_uksched_clock;
+
+/* Now on the scheduler's clock. */
+static inline uint64_t _uksched_now(void)
+{
+	return _uksched_clock->now_ns();
+}
 
 /* sched.c */
 /* Makes t runnable at the tail of the run queue (irqs masked). */
@@ -90,10 +97,22 @@ void _uksched_wake_expired(uint64_t now);
 /* The nearest sleeper deadline, or 0 if nobody sleeps. */
 uint64_t _uksched_next_deadline(void);
 
-/* stats.c */
-/* Publishes t as folder uksched/<name> (or <name>-<id>); errors ignored. */
-void _uksched_publish(struct uk_thread *t);
-/* Removes t's folder, if any. */
-void _uksched_unpublish(struct uk_thread *t);
+/*
+ * The statistics hooks, defined by uksched_stats (stats.c).  sched.c
+ * refers to them weakly: without uksched_stats they are NULL and
+ * skipped.  Both run in the scheduler's own thread context, never with
+ * interrupts masked, and may allocate.
+ *
+ * _uksched_stats_thread_new: t has started (main and idle included).
+ * It may publish t, taking a reference on it (t->refs) that it drops
+ * when the publication is gone, and record the name it published t
+ * under in t->folder_name.  Errors are its own: t runs unpublished.
+ *
+ * _uksched_stats_thread_exit: t is exiting (never main or idle); its
+ * publication must end (the reference may be dropped later, once no
+ * reader holds it).
+ */
+void _uksched_stats_thread_new(struct uk_thread *t);
+void _uksched_stats_thread_exit(struct uk_thread *t);
 
 #endif

@@ -1,17 +1,19 @@
 /*
- * uksched's statistics in ukstore: one dynamic folder per live thread
- * (label "thread"; uksched_cpu_seconds_total{thread="main"} and
- * uksched_switches_total) and three static entries for the whole
- * scheduler.  A folder keeps a reference on its thread, so a scrape that
- * still holds the folder after the thread was joined reads valid memory;
- * the folder's release callback drops that reference.
+ * uksched's statistics in ukstore (library uksched_stats): one dynamic
+ * folder per live thread (label "thread";
+ * uksched_cpu_seconds_total{thread="main"} and uksched_switches_total)
+ * and three static entries for the whole scheduler.  The core calls the
+ * two hooks below (weakly, see sched_impl.h) as threads start and exit.
+ * A folder keeps a reference on its thread, so a scrape that still holds
+ * the folder after the thread was joined reads valid memory; the
+ * folder's release callback drops that reference.
  */
 #include <errno.h>
 #include <stdio.h>
 
 #include <uk/counter.h>
 #include <uk/sched.h>
-#include <uk/store.h>
+#include <uk/store_publish.h>
 
 #include "sched_impl.h"
 
@@ -71,11 +73,13 @@ static void folder_release(void *cookie)
 }
 
 /*
- * Publishes t as uksched/<name>, or uksched/<name>-<id> when the name is
- * taken.  A store error leaves the thread unpublished but working.
+ * Hook: t has started.  Publishes it as uksched/<name>, or
+ * uksched/<name>-<id> when the name is taken.  A store error leaves the
+ * thread unpublished but working.
  */
-void _uksched_publish(struct uk_thread *t)
+void _uksched_stats_thread_new(struct uk_thread *t)
 {
+	struct uk_store_folder *f = NULL;
 	int rc, i;
 
 	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
@@ -91,22 +95,27 @@ void _uksched_publish(struct uk_thread *t)
 					 t->folder_name, thread_tmpl,
 					 sizeof(thread_tmpl) /
 					 sizeof(thread_tmpl[0]),
-					 t, folder_release, &t->folder);
+					 t, folder_release, &f);
 		if (rc != -EEXIST)
 			break;
 	}
 	if (rc) {
-		t->folder = NULL;
 		t->folder_name[0] = '\0';
 		__atomic_sub_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+		return;
 	}
+	t->stats = f;
 }
 
-/* Removes t's folder; its release callback later drops the reference. */
-void _uksched_unpublish(struct uk_thread *t)
+/*
+ * Hook: t is exiting.  Removes its folder; the release callback drops
+ * the thread reference once no scrape holds the folder.
+ */
+void _uksched_stats_thread_exit(struct uk_thread *t)
 {
-	if (t->folder) {
-		uk_store_folder_remove(t->folder);
-		t->folder = NULL;
+	if (t->stats) {
+		uk_store_folder_remove(t->stats);
+		t->stats = NULL;
+		t->folder_name[0] = '\0';
 	}
 }

@@ -3,6 +3,7 @@
  * kept in wait queues hashed by the word's address, and every timed wait
  * (uk_wait_on with a deadline, uk_thread_sleep_ns) sits on one sleeper
  * list sorted by deadline, which the scheduler and the idle thread expire.
+ * Deadlines are on the scheduler's clock (uk_wait_now_ns()).
  * A thread is on at most one wait queue and the sleeper list at a time;
  * whichever of uk_wake() and the deadline comes first takes it off both.
  * uk_wake() may run in an interrupt handler, so everything here runs with
@@ -12,7 +13,6 @@
 
 #include <uk/assert.h>
 #include <uk/plat/irq.h>
-#include <uk/plat/time.h>
 #include <uk/sched.h>
 #include <uk/wait.h>
 
@@ -127,7 +127,7 @@ int uk_wait_on(const uint32_t *addr, uint32_t expected, uint64_t deadline_ns)
 	f = uk_plat_irq_save();
 	if (__atomic_load_n(addr, __ATOMIC_ACQUIRE) != expected)
 		goto out;
-	if (deadline_ns && uk_plat_time_mono_ns() >= deadline_ns) {
+	if (deadline_ns && _uksched_now() >= deadline_ns) {
 		rc = -ETIMEDOUT;
 		goto out;
 	}
@@ -171,4 +171,10 @@ void uk_wake(const uint32_t *addr, int n)
 			n--;
 	}
 	uk_plat_irq_restore(f);
+}
+
+/* Now on the scheduler's clock: the clock of uk_wait_on() deadlines. */
+uint64_t uk_wait_now_ns(void)
+{
+	return _uksched_now();
 }

@@ -12,6 +12,7 @@
 
 #include <uk/assert.h>
 #include <uk/store.h>
+#include <uk/store_test.h>
 
 #include "store_impl.h"
 

@@ -1,7 +1,8 @@
 /*
  * Entry values: calling getters and setters with the right C type,
- * converting between value types with range checks, and the live
- * histogram (plain single-writer adds, read as a cumulative value).  Text
+ * converting between value types with range checks, and the getter of
+ * a live histogram (uk/hist.h: plain single-writer adds, read here as a
+ * cumulative value).  Text
  * parsing and formatting are in text.c.
  */
 #include <errno.h>
@@ -13,32 +14,15 @@
 
 #include "store_impl.h"
 
-/* Records v: the first bucket whose bound is >= v; NaN only in count/sum. */
-void uk_store_hist_observe(struct uk_store_hist *h, double v)
-{
-	uint32_t i = 0;
-	double s;
-
-	if (v == v) {
-		while (i < h->nbuckets && !(v <= h->le[i]))
-			i++;
-		uk_counter_add(&h->bucket[i], 1);
-	}
-	uk_counter_add(&h->count, 1);
-	__atomic_load(&h->sum, &s, __ATOMIC_RELAXED);
-	s += v;
-	__atomic_store(&h->sum, &s, __ATOMIC_RELAXED);
-}
-
 /*
- * Fills *out from the struct uk_store_hist at cookie, cumulatively.
+ * Fills *out from the struct uk_hist (uk/hist.h) at cookie, cumulatively.
  * Returns 0, or -EINVAL for a histogram with too many buckets.  Read
  * while an observer runs, count is raised to at least the cumulative
  * total, so the value stays self-consistent.
  */
 int uk_store_hist_get(void *cookie, struct uk_store_hist_val *out)
 {
-	const struct uk_store_hist *h = cookie;
+	const struct uk_hist *h = cookie;
 	uint64_t cum = 0, count;
 	uint32_t i;
 

@@ -4,7 +4,9 @@
  * and halts with interrupts enabled; the timer interrupt, or any other
  * one, ends the halt.  The APIC timer rate is measured against the TSC
  * on the first idle with a deadline.  The APIC also passes the 8259's
- * interrupts through (LINT0 as ExtINT), so it is set up at boot.
+ * interrupts through (LINT0 as ExtINT), so it is set up at boot.  The
+ * halts and the last countdown armed are recorded, so kernel tests check
+ * what was programmed rather than how late a wake-up came.
  */
 #include <uk/arch/cpu.h>
 #include <uk/plat/idle.h>
@@ -35,6 +37,10 @@ static volatile uint32_t *lapic;
 static uint64_t apic_hz;
 static uint64_t apic_mult; /* APIC ticks per ns, 32.32 fixed point */
 static uint64_t timer_irqs;
+static uint64_t halts;      /* HLTs executed by uk_plat_idle_until() */
+static uint64_t arms;       /* one-shot countdowns armed */
+static uint64_t armed_at;   /* mono time the last one was computed at */
+static uint32_t armed_count;
 
 static inline void lapic_write(unsigned int reg, uint32_t v)
 {
@@ -119,13 +125,51 @@ uint64_t uk_kvm_lapic_timer_hz(void)
 	return apic_hz;
 }
 
+/*
+ * APIC timer ticks for a countdown of ns: rounded up (waking early would
+ * only cost another halt), at most 2^32 - 1 (a longer wait wakes early
+ * and halts again).  Measures the timer rate if needed.
+ */
+uint32_t uk_kvm_lapic_ticks(uint64_t ns)
+{
+	uint64_t ticks;
+
+	uk_kvm_lapic_timer_hz();
+	ticks = (uint64_t)(((unsigned __int128)ns * apic_mult) >> 32) + 1;
+	return ticks > 0xffffffffULL ? 0xffffffffu : (uint32_t)ticks;
+}
+
+/* Number of HLTs uk_plat_idle_until() has executed since boot. */
+uint64_t uk_kvm_idle_halts(void)
+{
+	return __atomic_load_n(&halts, __ATOMIC_RELAXED);
+}
+
+/*
+ * The last countdown uk_plat_idle_until() armed: its initial count, and
+ * the monotonic time it was computed from.  Returns the number of
+ * countdowns armed since boot (0: none, *at and *count untouched).
+ */
+uint64_t uk_kvm_lapic_last_arm(uint64_t *at, uint32_t *count)
+{
+	unsigned long f = uk_plat_irq_save();
+	uint64_t n = arms;
+
+	if (n) {
+		*at = armed_at;
+		*count = armed_count;
+	}
+	uk_plat_irq_restore(f);
+	return n;
+}
+
 /* Halts until deadline_ns (monotonic; 0: none) or any interrupt. */
 void uk_plat_idle_until(uint64_t deadline_ns)
 {
 	unsigned long f = uk_plat_irq_save();
 
 	if (deadline_ns) {
-		uint64_t now, ticks;
+		uint64_t now;
 
 		if (!apic_hz)
 			lapic_calibrate();
@@ -134,13 +178,12 @@ void uk_plat_idle_until(uint64_t deadline_ns)
 			uk_plat_irq_restore(f);
 			return;
 		}
-		/* Rounded up: waking early would only cost another halt. */
-		ticks = (uint64_t)(((unsigned __int128)(deadline_ns - now) *
-				    apic_mult) >> 32) + 1;
-		lapic_write(APIC_TIMER_INIT,
-			    ticks > 0xffffffffULL ? 0xffffffffu
-						  : (uint32_t)ticks);
+		armed_count = uk_kvm_lapic_ticks(deadline_ns - now);
+		armed_at = now;
+		arms++;
+		lapic_write(APIC_TIMER_INIT, armed_count);
 	}
+	halts++;
 	uk_arch_irq_enable_halt();
 	uk_arch_irq_disable();
 	if (deadline_ns)

@@ -5,7 +5,7 @@
  * static (laid down by the linker, no boot code), and the getters only
  * read counters the platform keeps anyway.
  */
-#include <uk/store.h>
+#include <uk/store_publish.h>
 
 #include <kvm/plat.h>
 

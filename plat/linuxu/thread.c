@@ -1,6 +1,9 @@
 /*
- * linuxu threads and futex wait: uk/thread.h over pthreads and uk/wait.h
- * over the futex system call, so uklock's locks are real futex locks here.
+ * linuxu threads and futex wait (library linuxu_threads): uk/thread.h
+ * over pthreads and uk/wait.h over the futex system call, so the mutex
+ * core and uklock's locks are real futex locks here, run by truly
+ * parallel threads (which is what the TSan tests want).  Deadlines are on
+ * CLOCK_MONOTONIC (uk_plat_time_mono_ns()); there is no injected clock.
  */
 #include <errno.h>
 #include <limits.h>
@@ -34,7 +37,12 @@ static void *trampoline(void *p)
 	return NULL;
 }
 
-/* Starts fn(arg) on a new pthread.  Returns 0, -ENOMEM or -EAGAIN. */
+/*
+ * Starts fn(arg) on a new pthread (stack_size 0: pthreads' default; a
+ * smaller one than PTHREAD_STACK_MIN is raised to it).  Returns 0 and
+ * sets *out, -EINVAL (NULL out or fn, or attributes pthreads refuses),
+ * -ENOMEM, or -EAGAIN (no resources for another thread).
+ */
 int uk_thread_create(struct uk_thread **out, const char *name,
 		     uk_thread_fn fn, void *arg, size_t stack_size)
 {
@@ -64,7 +72,10 @@ int uk_thread_create(struct uk_thread **out, const char *name,
 	return 0;
 }
 
-/* Waits for t and frees it.  Returns 0 or -EINVAL. */
+/*
+ * Waits for t to finish and frees it.  Returns 0, or -EINVAL for NULL or
+ * a thread pthreads cannot join (the caller itself, one already joined).
+ */
 int uk_thread_join(struct uk_thread *t)
 {
 	if (!t)
@@ -75,16 +86,19 @@ int uk_thread_join(struct uk_thread *t)
 	return 0;
 }
 
+/* Ends the calling thread (pthread_exit); never returns. */
 void uk_thread_exit(void)
 {
 	pthread_exit(NULL);
 }
 
+/* Gives the CPU to another thread (sched_yield). */
 void uk_thread_yield(void)
 {
 	sched_yield();
 }
 
+/* Sleeps at least ns nanoseconds, resuming after signals. */
 void uk_thread_sleep_ns(uint64_t ns)
 {
 	struct timespec ts = { (time_t)(ns / UK_NSEC_PER_SEC),
@@ -94,6 +108,10 @@ void uk_thread_sleep_ns(uint64_t ns)
 		;
 }
 
+/*
+ * The calling thread's name as given to uk_thread_create(), or "main"
+ * for a thread it did not create.
+ */
 const char *uk_thread_name(void)
 {
 	return self ? self->name : "main";
@@ -122,8 +140,15 @@ int uk_wait_on(const uint32_t *addr, uint32_t expected, uint64_t deadline_ns)
 	return 0;
 }
 
+/* Wakes up to n futex waiters on addr (n < 0: all). */
 void uk_wake(const uint32_t *addr, int n)
 {
 	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, n < 0 ? INT_MAX : n,
 		NULL, NULL, 0);
+}
+
+/* The clock of uk_wait_on() deadlines: the platform's monotonic time. */
+uint64_t uk_wait_now_ns(void)
+{
+	return uk_plat_time_mono_ns();
 }

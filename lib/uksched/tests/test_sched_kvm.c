@@ -1,10 +1,13 @@
 /*
  * uksched cases that only mean something in the kernel (sched-test.elf):
- * sleep and timer accuracy with the tickless idle (HLT until the next
- * deadline), several sleepers sharing the timer, an idle period costing
- * only the two switches around it, and errno per thread through nolibc's
- * errno macro.  The generic cases of test_sched.c and
- * test_sched_locks.c are linked into the same image.
+ * sleeps on the real timer with the tickless idle (HLT until the next
+ * deadline) never end early, several sleepers sharing the timer wake in
+ * deadline order, an idle period costs only the two switches around it,
+ * and errno is per thread through nolibc's errno macro.  How late a
+ * sleep ends depends on the host's load: it is printed, never bounded
+ * (the exact timing is checked on the virtual clock in test_sched.c).
+ * The generic cases of test_sched.c and test_sched_locks.c are linked
+ * into the same image.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,7 +17,7 @@
 #include <uk/test.h>
 #include <uk/thread.h>
 
-UK_TEST(kvm_sleep_accuracy)
+UK_TEST(kvm_sleep_never_early)
 {
 	static const uint64_t ms[] = { 10, 50, 100 };
 	unsigned int i;
@@ -29,14 +32,15 @@ UK_TEST(kvm_sleep_accuracy)
 			    (unsigned long long)ms[i],
 			    (unsigned long long)((el - want) / 1000));
 		UK_TEST_EXPECT(el >= want);
-		/* TCG on a busy host: a generous bound. */
-		UK_TEST_EXPECT(el - want < 20 * UK_NSEC_PER_MSEC);
 	}
 }
 
 struct timed {
 	uint64_t ns;
-	uint64_t err;
+	uint64_t slept;
+	char id;
+	char *order;
+	int *n;
 };
 
 static void timed_sleep(void *arg)
@@ -45,7 +49,8 @@ static void timed_sleep(void *arg)
 	uint64_t t0 = uk_plat_time_mono_ns();
 
 	uk_thread_sleep_ns(t->ns);
-	t->err = uk_plat_time_mono_ns() - t0 - t->ns;
+	t->slept = uk_plat_time_mono_ns() - t0;
+	t->order[(*t->n)++] = t->id;
 }
 
 UK_TEST(kvm_many_sleepers)
@@ -53,22 +58,26 @@ UK_TEST(kvm_many_sleepers)
 	struct timed tm[6];
 	struct uk_thread *t[6];
 	uint64_t worst = 0;
-	int i;
+	char order[7] = { 0 };
+	int i, n = 0;
 
 	for (i = 0; i < 6; i++) {
-		tm[i].ns = (uint64_t)(6 - i) * 7 * UK_NSEC_PER_MSEC;
-		tm[i].err = 0;
+		tm[i] = (struct timed){ (uint64_t)(6 - i) * 7 *
+					UK_NSEC_PER_MSEC, 0, (char)('6' - i),
+					order, &n };
 		UK_TEST_EQ(uk_thread_create(&t[i], "timed", timed_sleep,
 					      &tm[i], 0), 0);
 	}
 	for (i = 0; i < 6; i++) {
 		UK_TEST_EQ(uk_thread_join(t[i]), 0);
-		if (tm[i].err > worst)
-			worst = tm[i].err;
+		UK_TEST_EXPECT(tm[i].slept >= tm[i].ns);
+		if (tm[i].slept - tm[i].ns > worst)
+			worst = tm[i].slept - tm[i].ns;
 	}
-	uk_test_log("6 sleepers 7..42 ms: worst error %llu us",
+	uk_test_log("6 sleepers 7..42 ms: worst lateness %llu us",
 		    (unsigned long long)(worst / 1000));
-	UK_TEST_EXPECT(worst < 20 * UK_NSEC_PER_MSEC);
+	/* One timer serves them all, nearest deadline first. */
+	UK_TEST_STREQ(order, "123456");
 }
 
 UK_TEST(kvm_idle_is_tickless)

@@ -18,6 +18,7 @@
 
 #include <uk/plat/time.h>
 #include <uk/store.h>
+#include <uk/store_test.h>
 #include <uk/test.h>
 #include <uk/thread.h>
 

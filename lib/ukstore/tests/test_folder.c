@@ -12,6 +12,7 @@
 
 #include <uk/alloc.h>
 #include <uk/store.h>
+#include <uk/store_test.h>
 #include <uk/test.h>
 
 #include "test_store.h"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <uk/store.h>
+#include <uk/store_test.h>
 #include <uk/test.h>
 
 #include "test_store.h"
@@ -34,7 +35,7 @@ static uint64_t v_u64 = UINT64_MAX;
 static uintptr_t v_uptr = 0x1234;
 static double v_dbl = 0.25;
 static char v_str[32] = "hello";
-static struct uk_store_hist v_hist;
+static struct uk_hist v_hist;
 static const double hist_le[] = { 1, 2.5, 10 };
 
 #define GETSET(t, T) \
@@ -467,18 +468,18 @@ UK_TEST(format_other_types)
 UK_TEST(histogram)
 {
 	static const double le[] = { 0.5, 1, 2 };
-	struct uk_store_hist h = { .nbuckets = 3, .le = le };
+	struct uk_hist h = { .nbuckets = 3, .le = le };
 	struct uk_store_value v = { .type = UK_STORE_HIST };
 	char buf[256];
 
-	uk_store_hist_observe(&h, 0.1);   /* bucket 0 */
-	uk_store_hist_observe(&h, 0.5);   /* bucket 0: le is inclusive */
-	uk_store_hist_observe(&h, 0.75);  /* bucket 1 */
-	uk_store_hist_observe(&h, 2);     /* bucket 2 */
-	uk_store_hist_observe(&h, 3);     /* +Inf */
-	uk_store_hist_observe(&h, INF_); /* +Inf */
-	uk_store_hist_observe(&h, -INF_); /* bucket 0 */
-	uk_store_hist_observe(&h, NAN_);   /* count and sum only */
+	uk_hist_observe(&h, 0.1);   /* bucket 0 */
+	uk_hist_observe(&h, 0.5);   /* bucket 0: le is inclusive */
+	uk_hist_observe(&h, 0.75);  /* bucket 1 */
+	uk_hist_observe(&h, 2);     /* bucket 2 */
+	uk_hist_observe(&h, 3);     /* +Inf */
+	uk_hist_observe(&h, INF_); /* +Inf */
+	uk_hist_observe(&h, -INF_); /* bucket 0 */
+	uk_hist_observe(&h, NAN_);   /* count and sum only */
 	UK_TEST_EQ(h.bucket[0], 3);
 	UK_TEST_EQ(h.bucket[1], 1);
 	UK_TEST_EQ(h.bucket[2], 1);
@@ -495,9 +496,10 @@ UK_TEST(histogram)
 	uk_store_value_format(&v, buf, sizeof(buf));
 	UK_TEST_STREQ(buf, "0.5 3\n1 4\n2 5\n+Inf 8\n");
 
+	/* The names the histogram had in the store still work. */
 	h = (struct uk_store_hist){ .nbuckets = 3, .le = le };
 	uk_store_hist_observe(&h, 1.5);
-	uk_store_hist_observe(&h, 0.25);
+	uk_hist_observe(&h, 0.25);
 	UK_TEST_EQ(uk_store_hist_get(&h, &v.hist), 0);
 	UK_TEST_ASSERT(v.hist.sum == 1.75);
 	UK_TEST_EQ(v.hist.count, 2);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <uk/store.h>
+#include <uk/store_test.h>
 
 UK_STORE_LIB_EXTERN(tst);
 extern const char *const tst_static_names[];

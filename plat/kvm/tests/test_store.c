@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <uk/store.h>
+#include <uk/store_test.h>
 #include <uk/test.h>
 
 #include <kvm/plat.h>

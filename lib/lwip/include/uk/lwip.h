@@ -63,7 +63,10 @@ int uk_lwip_ipcfg_parse(struct uk_lwip_ipcfg *cfg, const char *ip,
 
 /**
  * Starts lwIP (its tcpip thread) and publishes its statistics.  Safe to
- * call more than once.  Returns 0 or -ENOMEM.
+ * call more than once.  Returns 0: starting cannot fail short of a crash
+ * (lwIP's memory is static pools, and a tcpip thread that cannot be
+ * created is fatal), and a statistics folder the store refuses is logged
+ * and left out rather than failing the network.
  */
 int uk_lwip_init(void);
 

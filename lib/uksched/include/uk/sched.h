@@ -12,9 +12,19 @@
  * uklock runs on it unchanged; this header adds what only a scheduler can
  * tell (the current thread, per-thread CPU time and switch counts).
  *
- * Statistics are published in ukstore as library "uksched": a folder per
- * live thread (label "thread": cpu_seconds, switches) and static entries
- * threads, context_switches and idle_seconds.
+ * Statistics are kept here (per-thread CPU time and switches, totals) and
+ * published by a separate library, uksched_stats, as ukstore library
+ * "uksched": a folder per live thread (label "thread": cpu_seconds,
+ * switches) and static entries threads, context_switches and
+ * idle_seconds.  The core tells it about threads through weak hooks
+ * (sched_impl.h), so a program that does not link uksched_stats has no
+ * store in its scheduler and pays nothing for it.
+ *
+ * Time.  Every sleep, timeout, CPU time and idle period is measured on
+ * the scheduler's clock: the platform's monotonic clock and idle, unless
+ * a test injects another with uk_sched_clock_set() (a virtual clock that
+ * jumps to the next deadline when every thread sleeps makes timing tests
+ * exact and independent of the host's load).  uk_wait_now_ns() reads it.
  *
  * The scheduler starts itself on first use (the calling context becomes
  * the thread "main"); on kvm, uk_boot_main() starts it before main().
@@ -68,6 +78,29 @@ int uk_sched_thread_info(struct uk_thread *t,
 int uk_sched_thread_foreach(int (*fn)(void *arg,
 				      const struct uk_sched_thread_info *ti),
 			    void *arg);
+
+/** The scheduler's clock. */
+struct uk_sched_clock {
+	/** Monotonic time, in ns. */
+	uint64_t (*now_ns)(void);
+	/**
+	 * Called by the idle thread, interrupts masked, when nothing can
+	 * run: returns once the deadline (ns on now_ns's clock; 0: none) has
+	 * passed or an interrupt may have made a thread ready.  It may
+	 * return early: the idle thread checks again.
+	 */
+	void (*idle_until)(uint64_t deadline_ns);
+};
+
+/**
+ * Makes c the scheduler's clock (NULL: the platform's,
+ * uk_plat_time_mono_ns() and uk_plat_idle_until()).  Only while no
+ * thread sleeps or waits with a deadline (else: crash): deadlines do not
+ * move between clocks.  The running thread's CPU time is carried over.
+ * Returns the previous clock (NULL for the platform's).
+ */
+const struct uk_sched_clock *
+uk_sched_clock_set(const struct uk_sched_clock *c);
 
 /** Threads alive: created (main and idle included) and not exited. */
 unsigned int uk_sched_thread_count(void);

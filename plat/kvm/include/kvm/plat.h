@@ -165,6 +165,19 @@ uint64_t uk_kvm_lapic_timer_hz(void);
 void _uk_kvm_lapic_eoi(void);
 /* Number of APIC timer interrupts since boot. */
 uint64_t uk_kvm_timer_count(void);
+/*
+ * APIC timer ticks that uk_plat_idle_until() arms for a wait of ns:
+ * rounded up, at most 2^32 - 1 (pure but for the one-time calibration).
+ */
+uint32_t uk_kvm_lapic_ticks(uint64_t ns);
+/* Number of HLTs uk_plat_idle_until() has executed since boot. */
+uint64_t uk_kvm_idle_halts(void);
+/*
+ * The last countdown uk_plat_idle_until() armed (its initial count, and
+ * the monotonic time it was computed from).  Returns how many it has
+ * armed since boot; with 0, *at and *count are left alone.
+ */
+uint64_t uk_kvm_lapic_last_arm(uint64_t *at, uint32_t *count);
 void _uk_kvm_timer_isr(void);
 
 /* ---- exit (setup.c) ------------------------------------------------- */
