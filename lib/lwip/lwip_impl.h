@@ -20,4 +20,8 @@ struct _uk_lwip_tcp_pool {
 /* Fills *out under the core lock (pcb.c). */
 void _uk_lwip_tcp_pool_count(struct _uk_lwip_tcp_pool *out);
 
+struct stats_mem;
+/* The statistics of the mailbox ring pool (sys_arch.c). */
+struct stats_mem *_uk_lwip_mbox_ring_stats(void);
+
 #endif

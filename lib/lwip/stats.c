@@ -276,6 +276,9 @@ int uk_lwip_stats_init(void)
 	}
 	r = add("pool", "heap", pool_tmpl, NELEM(pool_tmpl), &lwip_stats.mem);
 	rc = rc ? rc : r;
+	r = add("pool", "mbox_ring", pool_tmpl, NELEM(pool_tmpl),
+		_uk_lwip_mbox_ring_stats());
+	rc = rc ? rc : r;
 	for (i = 0; i < MEMP_MAX; i++) {
 		if (!lwip_stats.memp[i])
 			continue;
