@@ -3,11 +3,12 @@
  * serving a few files built into the image and those of QEMU's -initrd.
  * An accept thread hands connections to a fixed pool of worker threads
  * through a bounded queue, so the number of threads and their memory stay
- * bounded however many clients come.  Each connection gets a request
- * buffer from the allocator for its lifetime, and each response header
- * one for the request.  A load generator such as wrk thus drives the
- * network stack, the allocator, the locks and the scheduler, and their
- * metrics visibly move.  Its own counters are published as library
+ * bounded however many clients come: each worker takes its request
+ * buffer at start, so a server that started has what it needs to read
+ * requests.  Each response header comes from the allocator, as a real
+ * server's per-request state would.  A load generator such as wrk thus
+ * drives the network stack, the allocator, the locks and the scheduler,
+ * and their metrics visibly move.  Its own counters are published as library
  * "fileserver".
  *
  * No client can hang it.  A worker waits for input with poll() in short
@@ -78,8 +79,8 @@ UK_STORE_STATIC_ENTRY(fileserver, timed_out_connections, u64, counter,
 		      "too long, they stayed idle too long, or a send made no "
 		      "progress.", get_u64, NULL, &n_timed_out);
 UK_STORE_STATIC_ENTRY(fileserver, no_memory, u64, counter, none,
-		      "Connections or requests answered 503 because an "
-		      "allocation failed.", get_u64, NULL, &n_no_memory);
+		      "Requests answered 503 because an allocation failed.",
+		      get_u64, NULL, &n_no_memory);
 
 struct file {
 	const char *path;
@@ -248,6 +249,7 @@ static int answer_with(int fd, char *buf, char *hdr, size_t hdrsize)
 enum phase { FREE, IDLE, HEAD, ANSWER };
 
 struct worker {
+	char *buf;        /* BUF_SIZE bytes for the request heads */
 	enum phase phase;
 	uint64_t since;   /* start of the phase (HEAD: the head's first byte) */
 	int evict;        /* set by the acceptor: reset the connection */
@@ -340,15 +342,10 @@ static int answer_heads(struct worker *w, int fd, char *buf, size_t *have)
 /* Serves fd until the client leaves, a deadline passes or it is evicted. */
 static void serve(struct worker *w, int fd)
 {
-	char *buf = malloc(BUF_SIZE);
+	char *buf = w->buf;
 	size_t have = 0;
 	int rc;
 
-	if (!buf) {
-		uk_counter_add(&n_no_memory, 1);
-		refuse(fd);
-		return;
-	}
 	for (;;) {
 		uint64_t deadline = w->since + (have ? HEAD_MS : IDLE_MS) * MS;
 		ssize_t n;
@@ -393,7 +390,6 @@ static void serve(struct worker *w, int fd)
 			break;
 		}
 	}
-	free(buf);
 }
 
 /*
@@ -521,6 +517,15 @@ int demo_fileserver_start(uint16_t port)
 		rc = -errno;
 		close(fd);
 		return rc;
+	}
+	for (i = 0; i < WORKERS; i++) {
+		workers[i].buf = malloc(BUF_SIZE);
+		if (!workers[i].buf) {
+			while (i--)
+				free(workers[i].buf);
+			close(fd);
+			return -ENOMEM;
+		}
 	}
 	for (i = 0; i < WORKERS; i++) {
 		char name[24];
