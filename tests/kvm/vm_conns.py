@@ -3,6 +3,7 @@
 
 usage: vm_conns.py held HOST MPORT FPORT N [HOLD_S [exporter|fileserver]]
        vm_conns.py idle HOST FPORT N
+       vm_conns.py stuck HOST FPORT PATH NSLOW NEXTRA [QLEN]
 
 held: opens N connections to the exporter (MPORT; or to the file server,
 FPORT), each sending a partial request head ("GET /metrics ... X-a: ")
@@ -18,6 +19,13 @@ idle: opens N connections to the file server, half of them silent and
 half stalled in the middle of a request line, then a GET on a new
 connection must be answered 200 within 2 s; the file server evicts the
 idle ones for it.
+
+stuck: NSLOW clients (one per worker) GET PATH, a file far larger than
+the buffers on the way, with a small receive buffer, and never read, so
+every worker is stuck sending; then NEXTRA more connections GET
+/hello.txt: those beyond the file server's queue (QLEN, 16) must get 503
+within 1 s, the queued ones 200 once the stuck sends have timed out (a
+send call that makes no progress for 5 s: 5 to 10 s).
 
 Prints "N passed, N failed" last.
 """
@@ -175,14 +183,68 @@ def idle(host, args, t):
         c.close()
 
 
+def stuck(host, args, t):
+    fport, path, nslow, nextra = (int(args[0]), args[1], int(args[2]),
+                                  int(args[3]))
+    qlen = int(args[4]) if len(args) > 4 else 16
+    slow = []
+    for _ in range(nslow):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(BOUND_S)
+        s.connect((host, fport))
+        s.sendall(get(path))  # and never read the answer
+        slow.append(s)
+        time.sleep(PACE_S)
+    time.sleep(0.5)  # every worker is now stuck sending
+    t0 = time.monotonic()
+    extras = []
+    for _ in range(nextra):
+        c = Conn(host, fport, timeout=10.0)
+        c.send(get("/hello.txt"))
+        extras.append(c)
+        time.sleep(PACE_S)
+    got = [None] * nextra
+
+    def read(i):
+        try:
+            r = extras[i].read_response(timeout=15.0)
+            got[i] = (r.status, time.monotonic() - t0)
+        except Exception as e:  # a test must report, never crash
+            got[i] = (type(e).__name__, time.monotonic() - t0)
+        extras[i].close()
+    readers = [threading.Thread(target=read, args=(i,))
+               for i in range(nextra)]
+    for r in readers:
+        r.start()
+    for r in readers:
+        r.join()
+    for s in slow:
+        s.close()
+    n503 = [dt for st, dt in got if st == 503]
+    n200 = [dt for st, dt in got if st == 200]
+    print("     %d readers stuck on %s; %d more connections got: %s; 503s "
+          "within %.0f ms, 200s after %.1f-%.1f s"
+          % (nslow, path, nextra, summary([st for st, _ in got]),
+             max(n503 + [0]) * 1e3, min(n200 or [0]), max(n200 or [0])),
+          flush=True)
+    t.check("with every worker stuck sending, the %d beyond the queue of %d "
+            "get 503 at once" % (nextra - qlen, qlen),
+            len(n503) == nextra - qlen and max(n503 + [0]) < 1.0,
+            summary([st for st, _ in got]))
+    t.check("the %d queued are answered 200 once the stuck sends time out"
+            % qlen, len(n200) == qlen and max(n200 + [0]) < 13.0,
+            summary([st for st, _ in got]))
+
+
 def main():
-    if len(sys.argv) < 5 or sys.argv[1] not in ("held", "idle"):
+    if len(sys.argv) < 5 or sys.argv[1] not in ("held", "idle", "stuck"):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     t = Tally()
     try:
-        (held if sys.argv[1] == "held" else idle)(sys.argv[2], sys.argv[3:],
-                                                  t)
+        {"held": held, "idle": idle, "stuck": stuck}[sys.argv[1]](
+            sys.argv[2], sys.argv[3:], t)
     except (OSError, socket.error) as e:
         t.check("connection test", False, str(e))
     return t.finish()

@@ -57,7 +57,15 @@ void uk_lwip_assert_core_locked(void);
 					 UK_LWIP_TCP_WORKLOAD + \
 					 UK_LWIP_TCP_SPARE)
 #define MEMP_NUM_TCP_PCB_LISTEN         8
-#define MEMP_NUM_TCP_SEG                256
+/* Every connection that holds data to send may fill its queue (a client
+ * that stops reading): room for the budgeted senders (the exporter's
+ * slots, the workload's workers, a margin) at TCP_SND_QUEUELEN each, so
+ * that stuck readers cannot take the segments every other connection
+ * needs even to answer a SYN or send an ACK. */
+#define UK_LWIP_TCP_SENDERS             32 /* 16 exporter slots, 8 workers,
+					      8 of margin */
+#define MEMP_NUM_TCP_SEG                (UK_LWIP_TCP_SENDERS * \
+					 TCP_SND_QUEUELEN + 64)
 #define MEMP_NUM_REASSDATA              4
 #define MEMP_NUM_ARP_QUEUE              16
 #define MEMP_NUM_NETBUF                 32
@@ -107,12 +115,17 @@ void uk_lwip_assert_core_locked(void);
 #define LWIP_NETIF_LOOPBACK             1
 #define LWIP_LOOPBACK_MAX_PBUFS         64
 
-/* TCP: a 1500-byte MTU, and windows that let a scrape of a few hundred
- * KiB leave in a handful of round trips without window scaling. */
+/* TCP: a 1500-byte MTU, and a receive window that lets a large upload
+ * arrive in a handful of round trips without window scaling. */
 #define TCP_MSS                         1460
 #define TCP_WND                         (32 * TCP_MSS)
-#define TCP_SND_BUF                     (32 * TCP_MSS)
-#define TCP_SND_QUEUELEN                ((4 * TCP_SND_BUF) / TCP_MSS)
+/* The send buffer is what a client that stops reading pins in lwIP's
+ * heap: UK_LWIP_TCP_SENDERS of them (more than 350 KiB) must leave room
+ * in MEM_SIZE for everyone else's headers, ACKs and SYN-ACKs.  Queued
+ * data is mostly full segments (TCP_OVERSIZE), so twice the segments a
+ * full buffer needs bounds the queue. */
+#define TCP_SND_BUF                     (8 * TCP_MSS)
+#define TCP_SND_QUEUELEN                ((2 * TCP_SND_BUF) / TCP_MSS)
 #define TCP_SNDLOWAT                    (TCP_SND_BUF / 2)
 #define TCP_QUEUE_OOSEQ                 1
 /* listen()'s backlog bounds a listener's connections that are half open
