@@ -17,14 +17,13 @@
 #include <uk/lock.h>
 #include <uk/lwip_mbox.h>
 
-/* Allocates the ring.  Returns 0, -EINVAL (size 0) or -ENOMEM. */
-int uk_lwip_mbox_init(struct uk_lwip_mbox *mb, uint32_t size)
+/* Sets up mb over ring; returns 0 or -EINVAL. */
+int uk_lwip_mbox_init_ring(struct uk_lwip_mbox *mb, void **ring,
+			   uint32_t size)
 {
-	if (!mb || size == 0)
+	if (!mb || !ring || size == 0)
 		return -EINVAL;
-	mb->slot = uk_calloc(uk_alloc_get_default(), size, sizeof(void *));
-	if (!mb->slot)
-		return -ENOMEM;
+	mb->slot = ring;
 	uk_mutex_init(&mb->lock, NULL);
 	uk_condvar_init(&mb->nonempty, NULL);
 	uk_condvar_init(&mb->nonfull, NULL);
@@ -33,14 +32,31 @@ int uk_lwip_mbox_init(struct uk_lwip_mbox *mb, uint32_t size)
 	mb->count = 0;
 	mb->waiters_get = 0;
 	mb->waiters_put = 0;
+	mb->own = 0;
 	return 0;
 }
 
-/* Frees the ring; no thread may be using the mailbox any more. */
+/* Allocates the ring.  Returns 0, -EINVAL (size 0) or -ENOMEM. */
+int uk_lwip_mbox_init(struct uk_lwip_mbox *mb, uint32_t size)
+{
+	void **ring;
+
+	if (!mb || size == 0)
+		return -EINVAL;
+	ring = uk_calloc(uk_alloc_get_default(), size, sizeof(void *));
+	if (!ring)
+		return -ENOMEM;
+	uk_lwip_mbox_init_ring(mb, ring, size);
+	mb->own = 1;
+	return 0;
+}
+
+/* Frees the ring if allocated; no thread may be using the mailbox. */
 void uk_lwip_mbox_fini(struct uk_lwip_mbox *mb)
 {
 	UK_ASSERT(mb->waiters_get == 0 && mb->waiters_put == 0);
-	uk_free(uk_alloc_get_default(), mb->slot);
+	if (mb->own)
+		uk_free(uk_alloc_get_default(), mb->slot);
 	mb->slot = NULL;
 	mb->size = 0;
 	uk_condvar_fini(&mb->nonempty);

@@ -6,8 +6,9 @@
  * name in lower case), with its gauges.  Pool entries are prefixed
  * "pool_" because a metric family (lwip_err) cannot carry two different
  * labels.  Static entries add lwIP's MIB-II counters (TCP opens, resets,
- * retransmissions; UDP datagrams without a listener...) and gauges of
- * the TCP connections by state, counted under lwIP's core lock.  The
+ * retransmissions; UDP datagrams without a listener...), gauges of
+ * the TCP connections by state, counted under lwIP's core lock, and the
+ * TCP PCB pool's headroom (pcb.c).  The
  * counter getters read lwIP's counters without its lock: each is an
  * aligned 32-bit word, written on the one CPU, so a read is never torn.
  */
@@ -23,6 +24,8 @@
 
 #include <uk/print.h>
 #include <uk/store_publish.h>
+
+#include "lwip_impl.h"
 
 UK_STORE_LIBRARY(lwip);
 
@@ -77,6 +80,16 @@ MEM_GETTER(used)
 MEM_GETTER(max)
 MEM_GETTER(err)
 
+static int get_pool_free(void *cookie, uint64_t *out)
+{
+	const struct stats_mem *st = cookie;
+	uint64_t avail = __atomic_load_n(&st->avail, __ATOMIC_RELAXED);
+	uint64_t used = __atomic_load_n(&st->used, __ATOMIC_RELAXED);
+
+	*out = used < avail ? avail - used : 0;
+	return 0;
+}
+
 static const struct uk_store_entry pool_tmpl[] = {
 	UK_STORE_ENTRY(pool_avail, u64, gauge, none,
 		       "Capacity of the pool (bytes for the heap, else "
@@ -84,6 +97,9 @@ static const struct uk_store_entry pool_tmpl[] = {
 	UK_STORE_ENTRY(pool_used, u64, gauge, none,
 		       "In use now (bytes for the heap, else elements).",
 		       get_pool_used, NULL, NULL),
+	UK_STORE_ENTRY(pool_free, u64, gauge, none,
+		       "Free now: pool_avail - pool_used.", get_pool_free,
+		       NULL, NULL),
 	UK_STORE_ENTRY(pool_max, u64, gauge, none,
 		       "Highest use seen (bytes for the heap, else elements).",
 		       get_pool_max, NULL, NULL),
@@ -173,6 +189,41 @@ UK_STORE_STATIC_ENTRY(lwip, tcp_listening, u64, gauge, none,
 		      "Listening TCP sockets.", get_tcp_count, NULL,
 		      TCP_LISTEN);
 
+/* The TCP PCB pool as a new connection sees it (pcb.c). */
+enum { POOL_HEADROOM, POOL_ORPHANS, POOL_RECLAIMED };
+
+static int get_tcp_pool(void *cookie, uint64_t *out)
+{
+	struct _uk_lwip_tcp_pool p;
+
+	_uk_lwip_tcp_pool_count(&p);
+	switch ((uintptr_t)cookie) {
+	case POOL_HEADROOM:
+		*out = (uint64_t)p.free + p.time_wait + p.orphans;
+		break;
+	case POOL_ORPHANS:
+		*out = p.orphans;
+		break;
+	default:
+		*out = p.reclaimed;
+		break;
+	}
+	return 0;
+}
+
+UK_STORE_STATIC_ENTRY(lwip, tcp_pcb_headroom, u64, gauge, none,
+		      "TCP PCBs a new connection can still get: free, in "
+		      "TIME-WAIT, or orphaned (taken back when the pool is "
+		      "empty).", get_tcp_pool, NULL, POOL_HEADROOM);
+UK_STORE_STATIC_ENTRY(lwip, tcp_orphans, u64, gauge, none,
+		      "TCP connections closed by their socket that wait for "
+		      "the peer (FIN-WAIT-1/2, CLOSING, LAST-ACK).",
+		      get_tcp_pool, NULL, POOL_ORPHANS);
+UK_STORE_STATIC_ENTRY(lwip, tcp_orphans_reclaimed, u64, counter, none,
+		      "Orphaned TCP connections reset to make room for a new "
+		      "one when the PCB pool was empty.", get_tcp_pool, NULL,
+		      POOL_RECLAIMED);
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* lwIP's pool names, in memp_t order, from its own pool list. */
@@ -224,6 +275,9 @@ int uk_lwip_stats_init(void)
 		rc = rc ? rc : r;
 	}
 	r = add("pool", "heap", pool_tmpl, NELEM(pool_tmpl), &lwip_stats.mem);
+	rc = rc ? rc : r;
+	r = add("pool", "mbox_ring", pool_tmpl, NELEM(pool_tmpl),
+		_uk_lwip_mbox_ring_stats());
 	rc = rc ? rc : r;
 	for (i = 0; i < MEMP_MAX; i++) {
 		if (!lwip_stats.memp[i])

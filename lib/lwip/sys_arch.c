@@ -6,13 +6,15 @@
  * absolute monotonic deadline in ns, so each wait converts once.  Object
  * creation failures are reported to lwIP as ERR_MEM, which it handles;
  * a thread that cannot be created is fatal, as lwIP cannot run without
- * its tcpip thread.  This file also checks at build time that lwIP's
- * err_t numbering is the one err.c's table assumes.
+ * its tcpip thread.  Mailbox rings come from a static pool (below).
+ * This file also checks at build time that lwIP's err_t numbering is the
+ * one err.c's table assumes.
  */
 #include <errno.h>
 #include <stdint.h>
 
 #include "lwip/err.h"
+#include "lwip/memp.h"
 #include "lwip/opt.h"
 #include "lwip/sys.h"
 #include "lwip/tcpip.h"
@@ -57,9 +59,41 @@ static u32_t waited_ms(uint64_t t0)
 	return ms >= SYS_ARCH_TIMEOUT ? SYS_ARCH_TIMEOUT - 1 : (u32_t)ms;
 }
 
-/* Nothing to set up: objects initialise themselves. */
+/*
+ * Mailbox rings come from a static pool, like every other piece of
+ * lwIP's memory: opening a connection (its receive mailbox) never takes
+ * from the kernel heap, so a connection cannot be refused because the
+ * heap is short, and the pool's use is in the store (pool="mbox_ring").
+ * Only rings larger than a pool element (the tcpip thread's, made once
+ * at start) come from the heap.
+ */
+#define RING_SLOTS 64
+_Static_assert(DEFAULT_TCP_RECVMBOX_SIZE <= RING_SLOTS &&
+	       DEFAULT_UDP_RECVMBOX_SIZE <= RING_SLOTS &&
+	       DEFAULT_RAW_RECVMBOX_SIZE <= RING_SLOTS &&
+	       DEFAULT_ACCEPTMBOX_SIZE <= RING_SLOTS &&
+	       MBOX_DEFAULT_SIZE <= RING_SLOTS,
+	       "a netconn's mailboxes must fit a pooled ring");
+/* One ring per socket (a listener's accept mailbox replaces its receive
+ * mailbox) and a few for lwIP's own. */
+LWIP_MEMPOOL_DECLARE(UK_MBOX_RING, MEMP_NUM_NETCONN + 4,
+		     RING_SLOTS * sizeof(void *), "mailbox rings")
+
+/* The ring pool's statistics (stats.c). */
+struct stats_mem *_uk_lwip_mbox_ring_stats(void)
+{
+	return memp_UK_MBOX_RING.stats;
+}
+
+/* Sets up the mailbox ring pool; lwip_init() calls it first. */
 void sys_init(void)
 {
+	static int done;
+
+	if (!done) {
+		LWIP_MEMPOOL_INIT(UK_MBOX_RING);
+		done = 1;
+	}
 }
 
 /* Monotonic milliseconds (wraps after 49 days, as lwIP expects). */
@@ -185,12 +219,26 @@ void sys_mutex_unlock(sys_mutex_t *mutex)
 
 /* ---- mailboxes ---- */
 
-/* Returns ERR_OK or ERR_MEM. */
+/* Returns ERR_OK or ERR_MEM (no ring left). */
 err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 {
-	if (uk_lwip_mbox_init(&mbox->mb, size > 0 ? (uint32_t)size
-						   : MBOX_DEFAULT_SIZE)) {
-		mbox->valid = 0;
+	uint32_t n = size > 0 ? (uint32_t)size : MBOX_DEFAULT_SIZE;
+	int rc;
+
+	mbox->valid = 0;
+	mbox->ring = NULL;
+	if (n <= RING_SLOTS) {
+		mbox->ring = LWIP_MEMPOOL_ALLOC(UK_MBOX_RING);
+		if (!mbox->ring)
+			return ERR_MEM;
+		rc = uk_lwip_mbox_init_ring(&mbox->mb, mbox->ring, n);
+	} else {
+		rc = uk_lwip_mbox_init(&mbox->mb, n);
+	}
+	if (rc) {
+		if (mbox->ring)
+			LWIP_MEMPOOL_FREE(UK_MBOX_RING, mbox->ring);
+		mbox->ring = NULL;
 		return ERR_MEM;
 	}
 	mbox->valid = 1;
@@ -201,6 +249,9 @@ err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 void sys_mbox_free(sys_mbox_t *mbox)
 {
 	uk_lwip_mbox_fini(&mbox->mb);
+	if (mbox->ring)
+		LWIP_MEMPOOL_FREE(UK_MBOX_RING, mbox->ring);
+	mbox->ring = NULL;
 	mbox->valid = 0;
 }
 

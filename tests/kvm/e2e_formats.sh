@@ -44,6 +44,10 @@ has "text: scheduler family" "$text" '^uksched_[a-z_]+(\{.*\})? [0-9.e+-]+$'
 has "text: exporter's own scrape counter" "$text" \
   '^ukprom_scrapes_total\{format="text"\} [1-9][0-9]*$'
 has "text: file server counter" "$text" '^fileserver_requests_total [0-9]+$'
+has "text: lwIP's TCP PCB headroom" "$text" '^lwip_tcp_pcb_headroom [1-9][0-9]*$'
+has "text: the file server is up (ukmon)" "$text" \
+  '^ukmon_component_up\{component="fileserver"\} 1$'
+has "text: no component failed (ukmon)" "$text" '^ukmon_components_failed 0$'
 has "openmetrics: counter family without _total" "$om" \
   '^# TYPE netdev_rx_packets counter$'
 has "openmetrics: ends with # EOF" "$(tail -n 1 <<<"$om")" '^# EOF$'

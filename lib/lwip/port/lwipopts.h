@@ -45,13 +45,37 @@ void uk_lwip_assert_core_locked(void);
 #define MEMP_NUM_PBUF                   64
 #define MEMP_NUM_RAW_PCB                4
 #define MEMP_NUM_UDP_PCB                8
-#define MEMP_NUM_TCP_PCB                64
+/* TCP connections: the budget of lib/lwip/README.md.  Each server bounds
+ * what it holds (accepted connections plus its listen backlog); TIME-WAIT,
+ * LAST-ACK and CLOSING PCBs are taken back by tcp_alloc() when the pool is
+ * empty, and orphans in FIN-WAIT by pcb.c, so they need no room. */
+#define UK_LWIP_TCP_EXPORTER            32 /* ukprom: 16 slots, backlog 16 */
+#define UK_LWIP_TCP_WORKLOAD            40 /* demo: 8 workers, 16 queued,
+					      backlog 16 */
+#define UK_LWIP_TCP_SPARE               24 /* clients in the kernel, margin */
+#define MEMP_NUM_TCP_PCB                (UK_LWIP_TCP_EXPORTER + \
+					 UK_LWIP_TCP_WORKLOAD + \
+					 UK_LWIP_TCP_SPARE)
 #define MEMP_NUM_TCP_PCB_LISTEN         8
-#define MEMP_NUM_TCP_SEG                256
+/* Every connection that holds data to send may fill its queue (a client
+ * that stops reading): room for the budgeted senders (the exporter's
+ * slots, the workload's workers, a margin) at TCP_SND_QUEUELEN each, so
+ * that stuck readers cannot take the segments every other connection
+ * needs even to answer a SYN or send an ACK. */
+#define UK_LWIP_TCP_SENDERS             32 /* 16 exporter slots, 8 workers,
+					      8 of margin */
+#define MEMP_NUM_TCP_SEG                (UK_LWIP_TCP_SENDERS * \
+					 TCP_SND_QUEUELEN + 64)
 #define MEMP_NUM_REASSDATA              4
 #define MEMP_NUM_ARP_QUEUE              16
 #define MEMP_NUM_NETBUF                 32
-#define MEMP_NUM_NETCONN                72
+/* A socket (a netconn: NUM_SOCKETS follows) per connection the servers
+ * hold or have queued for accept(), plus listeners, UDP sockets and the
+ * kernel's own clients; about 2.4 KiB each, most of it the statistics of
+ * its seven locks, so not one per PCB: orphans, TIME-WAIT and half-open
+ * connections have none. */
+#define MEMP_NUM_NETCONN                (UK_LWIP_TCP_EXPORTER + \
+					 UK_LWIP_TCP_WORKLOAD + 8)
 #define MEMP_NUM_TCPIP_MSG_API          32
 #define MEMP_NUM_TCPIP_MSG_INPKT        128
 #define PBUF_POOL_SIZE                  256
@@ -91,19 +115,36 @@ void uk_lwip_assert_core_locked(void);
 #define LWIP_NETIF_LOOPBACK             1
 #define LWIP_LOOPBACK_MAX_PBUFS         64
 
-/* TCP: a 1500-byte MTU, and windows that let a scrape of a few hundred
- * KiB leave in a handful of round trips without window scaling. */
+/* TCP: a 1500-byte MTU, and a receive window that lets a large upload
+ * arrive in a handful of round trips without window scaling. */
 #define TCP_MSS                         1460
 #define TCP_WND                         (32 * TCP_MSS)
-#define TCP_SND_BUF                     (32 * TCP_MSS)
-#define TCP_SND_QUEUELEN                ((4 * TCP_SND_BUF) / TCP_MSS)
+/* The send buffer is what a client that stops reading pins in lwIP's
+ * heap: UK_LWIP_TCP_SENDERS of them (more than 350 KiB) must leave room
+ * in MEM_SIZE for everyone else's headers, ACKs and SYN-ACKs.  Queued
+ * data is mostly full segments (TCP_OVERSIZE), so twice the segments a
+ * full buffer needs bounds the queue. */
+#define TCP_SND_BUF                     (8 * TCP_MSS)
+#define TCP_SND_QUEUELEN                ((2 * TCP_SND_BUF) / TCP_MSS)
 #define TCP_SNDLOWAT                    (TCP_SND_BUF / 2)
 #define TCP_QUEUE_OOSEQ                 1
+/* listen()'s backlog bounds a listener's connections that are half open
+ * or not yet accepted; above it SYNs are dropped (the client retries).
+ * It must not exceed the accept mailbox (DEFAULT_ACCEPTMBOX_SIZE), where
+ * an established connection waits for accept(). */
 #define TCP_LISTEN_BACKLOG              1
-#define TCP_DEFAULT_LISTEN_BACKLOG      32
+#define TCP_DEFAULT_LISTEN_BACKLOG      16
 #define LWIP_TCP_KEEPALIVE              1
 #define LWIP_WND_SCALE                  0
 #define TCP_OVERSIZE                    TCP_MSS
+
+/* Segments to a listener go through pcb.c first: a SYN that finds the
+ * PCB pool empty reclaims an orphaned connection (see there). */
+struct tcp_pcb;
+struct tcp_hdr;
+int _uk_lwip_tcp_listen_hook(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+	((pcb)->state == LISTEN ? _uk_lwip_tcp_listen_hook((pcb), (hdr)) : 0)
 
 /* ---- checksums ---- */
 /* Generated and checked in software by default; a device that verifies

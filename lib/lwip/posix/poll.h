@@ -6,6 +6,6 @@
 #ifndef UK_POSIX_POLL_H
 #define UK_POSIX_POLL_H
 
-#include "lwip/sockets.h"
+#include <uk/lwip_sockets.h>
 
 #endif

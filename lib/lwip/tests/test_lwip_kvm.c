@@ -84,6 +84,10 @@ UK_TEST(lwip_stats_in_store)
 	UK_TEST_ASSERT(read_u("lwip/heap/pool_avail") > 0);
 	UK_TEST_EQ(read_u("lwip/tcp_pcb/pool_avail"), MEMP_NUM_TCP_PCB);
 	UK_TEST_ASSERT(read_u("lwip/pbuf_pool/pool_avail") > 0);
+	/* Mailbox rings come from their own pool: the tcpip thread's is
+	 * larger and from the heap, every socket takes one. */
+	UK_TEST_EQ(read_u("lwip/mbox_ring/pool_avail"), MEMP_NUM_NETCONN + 4);
+	UK_TEST_EQ(read_u("lwip/mbox_ring/pool_err"), 0);
 	UK_TEST_EQ(read_u("lwip/nosuch/xmit"), -ENOENT);
 }
 

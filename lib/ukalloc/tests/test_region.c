@@ -548,3 +548,41 @@ UK_TEST(region_failing_wrapper)
 	UK_TEST_EQ(uk_alloc_region_check(a), 0);
 	UK_TEST_EQ(a->stats.bytes_in_use, 0);
 }
+
+UK_TEST(region_failing_every_nth)
+{
+	struct uk_alloc *a = uk_alloc_region_create(mem, 1u << 20);
+	struct uk_alloc_failing f;
+	uint64_t allocs0;
+	void *p[10];
+	int i;
+
+	UK_TEST_ASSERT(a != NULL);
+	p[0] = uk_malloc(a, 100);
+	UK_TEST_ASSERT(uk_malloc(a, 2u << 20) == NULL); /* a real failure */
+	allocs0 = a->stats.allocs;
+	/* The wrapper starts from inner's statistics: as the default, its
+	 * counters carry on instead of dropping to zero. */
+	uk_alloc_failing_init(&f, a, 0, 0);
+	UK_TEST_EQ(f.a.stats.allocs, allocs0);
+	UK_TEST_EQ(f.a.stats.failures, 1);
+	UK_TEST_EQ(f.a.stats.bytes_in_use, a->stats.bytes_in_use);
+	uk_alloc_failing_set_every(&f, 3);
+	for (i = 1; i < 10; i++)
+		p[i] = uk_malloc(&f.a, 64);
+	/* Calls 3, 6 and 9 fail. */
+	for (i = 1; i < 10; i++)
+		UK_TEST_EXPECT((p[i] == NULL) == (i % 3 == 0));
+	UK_TEST_EQ(f.calls, 9);
+	UK_TEST_EQ(f.injected, 3);
+	UK_TEST_EQ(f.a.stats.allocs, allocs0 + 6);
+	UK_TEST_EQ(f.a.stats.failures, 1 + 3);
+	UK_TEST_EQ(a->stats.failures, 1);
+	UK_TEST_EQ(f.a.stats.bytes_in_use, a->stats.bytes_in_use);
+	for (i = 0; i < 10; i++)
+		uk_free(&f.a, p[i]);
+	UK_TEST_EQ(f.a.stats.frees, a->stats.frees);
+	UK_TEST_EQ(f.a.stats.bytes_in_use, 0);
+	UK_TEST_EQ(f.a.stats.bytes_peak, a->stats.bytes_peak);
+	UK_TEST_EQ(uk_alloc_region_check(a), 0);
+}

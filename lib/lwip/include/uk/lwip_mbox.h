@@ -21,11 +21,18 @@ struct uk_lwip_mbox {
 	uint32_t count;
 	uint32_t waiters_get;
 	uint32_t waiters_put;
+	int own;         /* the ring is from the allocator */
 };
 
 /** Allocates room for size messages.  Returns 0, -EINVAL or -ENOMEM. */
 int uk_lwip_mbox_init(struct uk_lwip_mbox *mb, uint32_t size);
-/** Frees the ring; messages still queued are dropped. */
+/**
+ * As uk_lwip_mbox_init(), over the caller's ring of size slots, which
+ * must outlive the mailbox (it is not freed).  Returns 0 or -EINVAL.
+ */
+int uk_lwip_mbox_init_ring(struct uk_lwip_mbox *mb, void **ring,
+			   uint32_t size);
+/** Frees the ring if it was allocated; messages still queued are dropped. */
 void uk_lwip_mbox_fini(struct uk_lwip_mbox *mb);
 /** Queues msg, waiting while the mailbox is full. */
 void uk_lwip_mbox_post(struct uk_lwip_mbox *mb, void *msg);

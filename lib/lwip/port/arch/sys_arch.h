@@ -1,7 +1,7 @@
 /*
  * lwIP's operating-system types over ukmon: a semaphore is a uklock
  * semaphore, a mutex a uklock mutex, a mailbox the bounded ring of
- * uk/lwip_mbox.h, a thread a uk_thread, and the "lightweight protection"
+ * uk/lwip_mbox.h (its slots from a static pool), a thread a uk_thread, and the "lightweight protection"
  * level is the saved interrupt flag (kvm has one CPU and cooperative
  * threads, so masking interrupts excludes everything else).  Each object
  * carries a valid flag because lwIP tests and clears validity itself.
@@ -25,6 +25,7 @@ typedef struct {
 
 typedef struct {
 	struct uk_lwip_mbox mb;
+	void **ring;     /* from the ring pool (sys_arch.c), or NULL */
 	int valid;
 } sys_mbox_t;
 

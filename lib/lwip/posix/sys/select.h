@@ -7,6 +7,6 @@
 
 #include <time.h>
 
-#include "lwip/sockets.h"
+#include <uk/lwip_sockets.h>
 
 #endif

@@ -56,8 +56,12 @@ int uk_posix_memalign(struct uk_alloc *a, void **out, size_t align,
 
 /**
  * A wrapper that passes calls to inner but fails allocation number
- * fail_nth (1-based; 0: never) and, when sticky, every one after it.
- * It also counts calls, so a test can assert a path allocates nothing.
+ * fail_nth (1-based; 0: never) and, when sticky, every one after it, and
+ * with fail_every set, every allocation whose number is a multiple of
+ * it.  It also counts calls, so a test can assert a path allocates
+ * nothing.  Its statistics are inner's, with the failures it made added,
+ * so it can stand in as the default allocator (see
+ * uk_alloc_failing_boot()).
  */
 struct uk_alloc_failing {
 	struct uk_alloc a;
@@ -65,10 +69,23 @@ struct uk_alloc_failing {
 	uint64_t calls;
 	uint64_t fail_nth;
 	int sticky;
+	uint64_t fail_every;
+	uint64_t injected;   /* failures made by the wrapper */
 };
 
 void uk_alloc_failing_init(struct uk_alloc_failing *f, struct uk_alloc *inner,
 			   uint64_t fail_nth, int sticky);
+/** Makes f also fail every allocation numbered a multiple of every. */
+void uk_alloc_failing_set_every(struct uk_alloc_failing *f, uint64_t every);
+
+/**
+ * The boot option ukalloc.fail_every=N (N >= 1): wraps the default
+ * allocator in a failing wrapper that fails every Nth allocation from
+ * now on, and installs it as the default.  Returns 0 and sets *every to
+ * N, or to 0 when the option is absent (nothing changes); -EINVAL for a
+ * malformed value; -EALREADY on a second call with the option set.
+ */
+int uk_alloc_failing_boot(uint64_t *every);
 
 /**
  * A general-purpose allocator carved out of one memory region (the
