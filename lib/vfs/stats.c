@@ -150,7 +150,7 @@ static int sv_get(struct uk_vfs_mount *m, int which, uint64_t *out)
 {
 	struct statvfs sv;
 
-	if (uk_mutex_trylock(&m->lock)) {
+	if (!uk_mutex_trylock(&m->lock)) {
 		if (m->alive)
 			_vfs_mount_statvfs(m, &sv);
 		uk_mutex_unlock(&m->lock);
@@ -264,9 +264,14 @@ void _vfs_stats_init(struct uk_vfs_mount *m)
 /* Publishes m's folder (none if its mountpoint cannot be one). */
 void _vfs_stats_mount(struct uk_vfs_mount *m)
 {
+	struct statvfs sv;
 	char name[64];
 	int rc;
 
+	/* The first figures, for scrapes that find the lock taken. */
+	uk_mutex_lock(&m->lock);
+	_vfs_mount_statvfs(m, &sv);
+	uk_mutex_unlock(&m->lock);
 	rc = _vfs_escape_mountpoint(m->path, name, sizeof(name));
 	if (rc >= 0)
 		rc = uk_store_folder_add_valued(&uk_store_lib_vfs, "mountpoint",
