@@ -204,7 +204,7 @@ int select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 	}
 	r = uk_vfs_poll(p, (nfds_t)k, timeout);
 	if (r >= 0) {
-		for (i = 0; i < k && p[i].revents & POLLNVAL; i++)
+		for (i = 0; i < k && !(p[i].revents & POLLNVAL); i++)
 			;
 		if (i < k) {
 			r = -EBADF;
