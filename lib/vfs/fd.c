@@ -107,7 +107,7 @@ static int lowest_free_locked(int from)
 {
 	int fd;
 
-	if (fd_used >= fd_limit)
+	if (fd_used >= fd_limit)  /* both change only under fd_lock */
 		return -EMFILE;
 	for (fd = from; fd < (int)fd_limit; fd++)
 		if (!fdtab[fd])
@@ -119,7 +119,7 @@ static void take_locked(int fd, struct uk_vfs_file *f)
 {
 	UK_ASSERT(!fdtab[fd] || fdtab[fd] == &reserved);
 	if (!fdtab[fd])
-		fd_used++;
+		__atomic_add_fetch(&fd_used, 1, __ATOMIC_RELAXED);
 	fdtab[fd] = f;
 	fd_cloexec[fd] = 0;
 }
@@ -153,7 +153,7 @@ void _vfs_fd_unreserve(int fd)
 	uk_mutex_lock(&fd_lock);
 	UK_ASSERT(fdtab[fd] == &reserved);
 	fdtab[fd] = NULL;
-	fd_used--;
+	__atomic_sub_fetch(&fd_used, 1, __ATOMIC_RELAXED);
 	uk_mutex_unlock(&fd_lock);
 }
 
@@ -200,7 +200,7 @@ int uk_vfs_close(int fd)
 	if (fdtab[fd] && fdtab[fd] != &reserved) {
 		f = fdtab[fd];
 		fdtab[fd] = NULL;
-		fd_used--;
+		__atomic_sub_fetch(&fd_used, 1, __ATOMIC_RELAXED);
 	}
 	uk_mutex_unlock(&fd_lock);
 	if (!f)
@@ -263,7 +263,7 @@ int uk_vfs_dup2(int fd, int newfd)
 	f = fdtab[fd];
 	uk_vfs_file_hold(f);
 	if (!old)
-		fd_used++;
+		__atomic_add_fetch(&fd_used, 1, __ATOMIC_RELAXED);
 	fdtab[newfd] = f;
 	fd_cloexec[newfd] = 0;
 	uk_mutex_unlock(&fd_lock);
@@ -291,7 +291,7 @@ int uk_vfs_fcntl(int fd, int cmd, long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg < 0 || arg >= (long)fd_limit)
+		if (arg < 0 || arg >= (long)uk_vfs_fd_limit(0))
 			return fd_open(fd) ? -EINVAL : -EBADF;
 		return dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:
@@ -316,9 +316,9 @@ int uk_vfs_fcntl(int fd, int cmd, long arg)
 	if (!f)
 		return -EBADF;
 	if (cmd == F_GETFL) {
-		rc = __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
+		rc = uk_vfs_file_flags(f);
 	} else {
-		fl = (f->flags & ~(O_APPEND | O_NONBLOCK)) |
+		fl = (uk_vfs_file_flags(f) & ~(O_APPEND | O_NONBLOCK)) |
 		     ((int)arg & (O_APPEND | O_NONBLOCK));
 		if (f->ops->setfl)
 			rc = f->ops->setfl(f, fl);
@@ -334,10 +334,14 @@ unsigned int uk_vfs_fd_limit(unsigned int n)
 {
 	unsigned int old;
 
+	if (!n)
+		return __atomic_load_n(&fd_limit, __ATOMIC_RELAXED);
 	uk_mutex_lock(&fd_lock);
 	old = fd_limit;
 	if (n)
-		fd_limit = n < UK_VFS_FD_MAX ? n : UK_VFS_FD_MAX;
+		__atomic_store_n(&fd_limit, n < UK_VFS_FD_MAX ? n
+						: UK_VFS_FD_MAX,
+				 __ATOMIC_RELAXED);
 	uk_mutex_unlock(&fd_lock);
 	return old;
 }
@@ -357,7 +361,7 @@ ssize_t uk_vfs_read(int fd, void *buf, size_t n)
 
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
+	if ((uk_vfs_file_flags(f) & O_ACCMODE) == O_WRONLY)
 		r = -EBADF;
 	else
 		r = f->ops->read ? f->ops->read(f, buf, n) : -EINVAL;
@@ -372,7 +376,7 @@ ssize_t uk_vfs_write(int fd, const void *buf, size_t n)
 
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
+	if ((uk_vfs_file_flags(f) & O_ACCMODE) == O_RDONLY)
 		r = -EBADF;
 	else
 		r = f->ops->write ? f->ops->write(f, buf, n) : -EINVAL;
@@ -387,7 +391,7 @@ ssize_t uk_vfs_pread(int fd, void *buf, size_t n, off_t off)
 
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
+	if ((uk_vfs_file_flags(f) & O_ACCMODE) == O_WRONLY)
 		r = -EBADF;
 	else
 		r = f->ops->pread ? f->ops->pread(f, buf, n, off) : -ESPIPE;
@@ -402,7 +406,7 @@ ssize_t uk_vfs_pwrite(int fd, const void *buf, size_t n, off_t off)
 
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
+	if ((uk_vfs_file_flags(f) & O_ACCMODE) == O_RDONLY)
 		r = -EBADF;
 	else
 		r = f->ops->pwrite ? f->ops->pwrite(f, buf, n, off) : -ESPIPE;
@@ -574,7 +578,7 @@ int uk_vfs_poll(struct pollfd *fds, nfds_t n, int timeout)
 	int ready = 0, r = 0;
 	nfds_t i;
 
-	if (n > fd_limit)
+	if (n > uk_vfs_fd_limit(0))
 		return -EINVAL;
 	if (n > POLL_STACK) {
 		reqs = uk_calloc(a, n, sizeof(*reqs));

@@ -108,7 +108,7 @@ static ssize_t do_write(struct vfs_nfile *n, const void *buf, size_t len,
 	if (advance)
 		off = n->pos;
 	/* Nothing to write moves nothing, not even to the end (Linux). */
-	if (len && (n->f.flags & O_APPEND))
+	if (len && (uk_vfs_file_flags(&n->f) & O_APPEND))
 		r = getsize(n, &off);
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
@@ -193,8 +193,9 @@ static off_t nf_lseek(struct uk_vfs_file *f, off_t off, int whence)
 		rc = -EINVAL;
 	if (!rc)
 		n->pos = base + off;
+	base = n->pos;
 	uk_mutex_unlock(&n->m->lock);
-	return rc ? rc : n->pos;
+	return rc ? rc : base;
 }
 
 /* Fills *st for node n of mount m (m locked). */
@@ -227,7 +228,7 @@ static int nf_ftruncate(struct uk_vfs_file *f, off_t len)
 	struct vfs_nfile *n = nf(f);
 	uint64_t t0;
 
-	if (n->node->type != S_IFREG || (f->flags & O_ACCMODE) == O_RDONLY)
+	if (n->node->type != S_IFREG || (uk_vfs_file_flags(f) & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
 	uk_mutex_lock(&n->m->lock);
 	t0 = _vfs_op_start();

@@ -60,19 +60,24 @@ static int go_up(struct vfs_walk *w)
 	int rc;
 
 	if (w->node->ino == w->m->root->ino) {
-		struct uk_vfs_mount *p = w->m->parent;
+		struct uk_vfs_mount *m = w->m, *p = m->parent;
+		struct uk_vfs_node *cov = m->covered;
 
 		if (!p)
 			return 0;
-		/* p has a mount on it (ours, busy): it stays mounted. */
+		/*
+		 * p has a mount on it (m) so it stays mounted; m stays busy
+		 * until p's lock is held and covered has a reference of
+		 * ours, so an unmount of m cannot free covered meanwhile.
+		 */
 		_vfs_mount_busy(p);
 		uk_vfs_node_put(w->node);
-		uk_mutex_unlock(&w->m->lock);
-		_vfs_mount_unbusy(w->m);
+		uk_mutex_unlock(&m->lock);
 		uk_mutex_lock(&p->lock);
-		w->node = w->m->covered;
+		uk_vfs_node_hold(cov);
+		_vfs_mount_unbusy(m);
 		w->m = p;
-		uk_vfs_node_hold(w->node);
+		w->node = cov;
 		/* Mountpoints are never roots: no second mount to climb. */
 		UK_ASSERT(w->node->ino != p->root->ino);
 	}

@@ -69,8 +69,15 @@ struct uk_vfs_file_ops {
 struct uk_vfs_file {
 	const struct uk_vfs_file_ops *ops;
 	uint32_t refs;   /* atomic */
-	int flags;       /* O_ACCMODE bits and status flags (O_APPEND...) */
+	int flags;       /* O_ACCMODE bits and status flags (O_APPEND...);
+			  * atomic: read it with uk_vfs_file_flags() */
 };
+
+/** The open flags of f (F_SETFL may change them at any time). */
+static inline int uk_vfs_file_flags(const struct uk_vfs_file *f)
+{
+	return __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
+}
 
 /**
  * Initialises f with one reference (the creator's) and the open flags
