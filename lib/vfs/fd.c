@@ -354,6 +354,8 @@ unsigned int uk_vfs_fd_count(void)
 
 /* ---- calls on a descriptor -------------------------------------------- */
 
+/* read(): the count, -EBADF (not open, or not for reading), or the
+ * object's error (-EINVAL if it cannot be read). */
 ssize_t uk_vfs_read(int fd, void *buf, size_t n)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -369,6 +371,8 @@ ssize_t uk_vfs_read(int fd, void *buf, size_t n)
 	return r;
 }
 
+/* write(): the count, -EBADF (not open for writing) or the object's
+ * error. */
 ssize_t uk_vfs_write(int fd, const void *buf, size_t n)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -384,6 +388,7 @@ ssize_t uk_vfs_write(int fd, const void *buf, size_t n)
 	return r;
 }
 
+/* pread(): the count, -EBADF, -ESPIPE (not a file), -EINVAL... */
 ssize_t uk_vfs_pread(int fd, void *buf, size_t n, off_t off)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -399,6 +404,7 @@ ssize_t uk_vfs_pread(int fd, void *buf, size_t n, off_t off)
 	return r;
 }
 
+/* pwrite(): the count, -EBADF, -ESPIPE, -EINVAL... */
 ssize_t uk_vfs_pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -414,6 +420,7 @@ ssize_t uk_vfs_pwrite(int fd, const void *buf, size_t n, off_t off)
 	return r;
 }
 
+/* lseek(): the new offset, -EBADF, -ESPIPE or -EINVAL. */
 off_t uk_vfs_lseek(int fd, off_t off, int whence)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -426,6 +433,7 @@ off_t uk_vfs_lseek(int fd, off_t off, int whence)
 	return r;
 }
 
+/* fstat(): 0 or -EBADF (an object without fstat reports zeros). */
 int uk_vfs_fstat(int fd, struct stat *st)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -443,6 +451,8 @@ int uk_vfs_fstat(int fd, struct stat *st)
 	return r;
 }
 
+/* ftruncate(): 0, -EINVAL (negative, not a file open for writing),
+ * -EBADF, or the file system's error. */
 int uk_vfs_ftruncate(int fd, off_t len)
 {
 	struct uk_vfs_file *f;
@@ -458,6 +468,7 @@ int uk_vfs_ftruncate(int fd, off_t len)
 	return r;
 }
 
+/* fsync(): 0, -EBADF, -EINVAL (not a file) or -EIO. */
 int uk_vfs_fsync(int fd)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -470,6 +481,7 @@ int uk_vfs_fsync(int fd)
 	return r;
 }
 
+/* fstatvfs(): 0, -EBADF or -ENOSYS (not a file). */
 int uk_vfs_fstatvfs(int fd, struct statvfs *sv)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -482,6 +494,7 @@ int uk_vfs_fstatvfs(int fd, struct statvfs *sv)
 	return r;
 }
 
+/* The next entry of a directory: 1, 0 at the end, -EBADF, -ENOTDIR. */
 int uk_vfs_readdir(int fd, struct uk_vfs_dirent *d)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
@@ -494,6 +507,7 @@ int uk_vfs_readdir(int fd, struct uk_vfs_dirent *d)
 	return r;
 }
 
+/* Restarts a listing: 0, -EBADF or -ENOTDIR. */
 int uk_vfs_rewinddir(int fd)
 {
 	struct uk_vfs_file *f = uk_vfs_fd_get(fd);
