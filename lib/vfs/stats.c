@@ -111,10 +111,14 @@ UK_STORE_STATIC_ENTRY(vfs, max_open_files, u64, gauge, none,
 		      "Most descriptors that may be open at once.",
 		      get_max_open_files, NULL, NULL);
 
-/* Latency buckets: 1 us to 1 s, by factors of 4. */
-static const double op_le[] = {
+/* Latency buckets: 1 us to 1 s, by factors of about 4. */
+static const double op_le[VFS_HIST_N] = {
 	1e-6, 4e-6, 16e-6, 64e-6, 256e-6, 1e-3, 4e-3, 16e-3, 64e-3, 256e-3,
 	1.0,
+};
+const uint64_t _vfs_hist_le_ns[VFS_HIST_N] = {
+	1000, 4000, 16000, 64000, 256000, 1000000, 4000000, 16000000,
+	64000000, 256000000, 1000000000,
 };
 
 #define COUNTER_GETTER(field) \
@@ -179,11 +183,25 @@ static int get_readonly(void *cookie, uint64_t *out)
 	return 0;
 }
 
+/* The histogram in seconds, cumulative; count is at least the sum of
+ * the buckets read (an observation may land between two reads). */
 static int get_op_seconds(void *cookie, struct uk_store_hist_val *out)
 {
 	struct uk_vfs_mount *m = cookie;
+	uint64_t cum = 0, count;
+	unsigned int i;
 
-	return uk_store_hist_get(&m->st.op_seconds, out);
+	out->nbuckets = VFS_HIST_N;
+	out->le = op_le;
+	for (i = 0; i < VFS_HIST_N; i++) {
+		cum += uk_counter_read(&m->st.bucket[i]);
+		out->cum[i] = cum;
+	}
+	cum += uk_counter_read(&m->st.bucket[VFS_HIST_N]);
+	count = uk_counter_read(&m->st.count);
+	out->count = count > cum ? count : cum;
+	out->sum = (double)uk_counter_read(&m->st.sum_ns) * 1e-9;
+	return 0;
 }
 
 static int get_device(void *cookie, const char **out)
@@ -256,8 +274,6 @@ static void folder_release(void *cookie)
 /* Sets up m's metrics before it is visible. */
 void _vfs_stats_init(struct uk_vfs_mount *m)
 {
-	m->st.op_seconds.nbuckets = sizeof(op_le) / sizeof(op_le[0]);
-	m->st.op_seconds.le = op_le;
 	m->alive = 1;
 }
 

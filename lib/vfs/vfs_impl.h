@@ -27,10 +27,20 @@
 #define UK_VFS_METRICS 1
 #endif
 
-/* Per-mount metrics; written under the mount's lock (one writer). */
+/* The latency histogram's bounds in ns (1 us .. 1 s), stats.c. */
+#define VFS_HIST_N 11
+extern const uint64_t _vfs_hist_le_ns[VFS_HIST_N];
+
+/*
+ * Per-mount metrics; written under the mount's lock (one writer), with
+ * relaxed atomics for the scraper.  The histogram counts in integer
+ * nanoseconds (no floating point on the I/O path); stats.c turns it
+ * into seconds for the store.
+ */
 struct vfs_mstats {
 	uint64_t reads, writes, read_bytes, written_bytes, opens, errors;
-	struct uk_store_hist op_seconds;
+	uint64_t bucket[VFS_HIST_N + 1];  /* not cumulative; last: +Inf */
+	uint64_t count, sum_ns;
 };
 
 struct uk_vfs_mount {
@@ -162,12 +172,19 @@ void _vfs_mount_free(struct uk_vfs_mount *m);
 int _vfs_escape_mountpoint(const char *path, char *out, size_t size);
 
 #if UK_VFS_METRICS
+/* Counts an operation of m (locked) started at t0 that returned rc. */
 static inline void _vfs_count_op(struct uk_vfs_mount *m, uint64_t t0, int rc)
 {
+	uint64_t ns = _vfs_now() - t0;
+	unsigned int i = 0;
+
 	if (rc < 0)
 		uk_counter_add(&m->st.errors, 1);
-	uk_store_hist_observe(&m->st.op_seconds,
-			      (double)(_vfs_now() - t0) * 1e-9);
+	while (i < VFS_HIST_N && ns > _vfs_hist_le_ns[i])
+		i++;
+	uk_counter_add(&m->st.bucket[i], 1);
+	uk_counter_add(&m->st.count, 1);
+	uk_counter_add(&m->st.sum_ns, ns);
 }
 static inline uint64_t _vfs_op_start(void)
 {
