@@ -30,6 +30,11 @@ static long ret(long r)
 	return r;
 }
 
+/*
+ * Each call below returns what its uk_vfs_* counterpart returns (see
+ * uk/vfs.h for its meaning and its errors) when that is not negative,
+ * else -1 with errno set to the error.
+ */
 int open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
@@ -165,7 +170,11 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 	return (int)ret(uk_vfs_poll(fds, n, timeout));
 }
 
-/* select() as one poll() over the descriptors named in the sets. */
+/*
+ * select() as one poll() over the descriptors named in the sets: the
+ * number of bits left set, or -1 with errno EINVAL (bad n or timeout),
+ * EBADF (a descriptor not open), ENOMEM.
+ */
 int select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 {
 	struct pollfd *p;
@@ -242,6 +251,13 @@ int select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 }
 
 /* ---- directory streams ----------------------------------------------- */
+
+/*
+ * A DIR is a descriptor and the entry readdir() returns.  opendir and
+ * fdopendir return NULL with errno on failure (ENOTDIR, ENOENT, EBADF,
+ * ENOMEM...); readdir returns NULL at the end (errno unchanged) or with
+ * errno set on an error; closedir returns 0 or -1 and EBADF.
+ */
 
 struct __nolibc_dir {
 	int fd;
