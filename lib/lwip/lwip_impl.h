@@ -24,4 +24,10 @@ struct stats_mem;
 /* The statistics of the mailbox ring pool (sys_arch.c). */
 struct stats_mem *_uk_lwip_mbox_ring_stats(void);
 
+/*
+ * Closes lwIP socket s, resetting a TCP connection whose SO_LINGER is
+ * {1, 0} whatever its queues hold (pcb.c).  Returns 0, or -1 with errno.
+ */
+int _uk_lwip_sock_close(int s);
+
 #endif

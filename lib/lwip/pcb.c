@@ -17,9 +17,9 @@
  *   lock, as tcp_alloc() runs its own.
  * - Abortive close: lwIP 2.1.3 honours SO_LINGER {1, 0} only while data
  *   is unsent or unacknowledged and otherwise closes gracefully, leaving
- *   a PCB for the peer to hold.  uk_lwip_sock_close() (close() in the
- *   POSIX headers) resets the connection as POSIX says, so a server that
- *   drops a client this way leaves nothing behind.
+ *   a PCB for the peer to hold.  _uk_lwip_sock_close(), which closes
+ *   every socket descriptor (socket.c), resets the connection as POSIX
+ *   says, so a server that drops a client this way leaves nothing behind.
  *
  * The pool's state for the store (stats.c) is counted here too: the PCBs
  * a new connection can still get (headroom) are the free ones plus those
@@ -129,11 +129,15 @@ void _uk_lwip_tcp_pool_count(struct _uk_lwip_tcp_pool *out)
 }
 
 /*
- * close() for lwIP sockets (see uk/lwip_sockets.h): as lwip_close(),
- * except that a TCP connection whose SO_LINGER is {1, 0} is reset
- * first, whatever its queues hold.  Returns 0, or -1 with errno set.
+ * Closes lwIP socket s (socket.c's descriptors close through it): as
+ * lwip_close(), except that a TCP connection whose SO_LINGER is {1, 0}
+ * is reset first, whatever its queues hold.  lwIP 2.1.3 resets such a
+ * connection only while data is unsent or unacknowledged and otherwise
+ * closes it gracefully, so the peer could keep the PCB for as long as
+ * it holds its end; POSIX says a zero linger resets.  Returns 0, or -1
+ * with errno set (EBADF).
  */
-int uk_lwip_sock_close(int s)
+int _uk_lwip_sock_close(int s)
 {
 	struct lwip_sock *sock;
 	struct netconn *conn;

@@ -153,7 +153,7 @@ static void w_folder_label(struct uk_prom_enc *e, struct uk_prom_wr *w)
 {
 	w_str(w, uk_store_folder_label(e->ref.folder));
 	w_put(w, "=\"", 2);
-	w_esc(w, uk_store_folder_name(e->ref.folder), 1);
+	w_esc(w, uk_store_folder_value(e->ref.folder), 1);
 	w_put(w, "\"", 1);
 }
 
@@ -252,15 +252,16 @@ static inline void copy_blocks(char *d, const char *s, size_t n)
 
 static int fast_scalar(struct uk_prom_enc *e, struct uk_prom_wr *w)
 {
-	const char *fn = e->ref.folder ? uk_store_folder_name(e->ref.folder)
+	const char *fn = e->ref.folder ? uk_store_folder_value(e->ref.folder)
 				       : NULL;
 	char *p = w->p;
 	int i;
 
 	/*
-	 * name, _total, {label="name"}, space, number (< 32), newline; a
-	 * folder name is at most UK_PROM_FOLDER_NAME_MAX bytes (uk/store.h), each
-	 * escaped to at most two.
+	 * name, _total, {label="value"}, space, number (< 32), newline; a
+	 * folder's label value of at most UK_PROM_FOLDER_NAME_MAX bytes
+	 * (every plain folder's, uk/store.h), each escaped to at most two;
+	 * a longer one (a valued folder's) takes the checked path.
 	 */
 	if (e->label_len == UINT16_MAX ||
 	    (size_t)(w->end - p) < (size_t)e->name_len + e->label_len +

@@ -202,6 +202,30 @@ static void link_after_locked(struct uk_store_lib_state *st,
 	st->hint = f;
 }
 
+/* A label value: 1.._UK_STORE_VALUE_MAX bytes, any but NUL. */
+static int value_ok(const char *s)
+{
+	size_t n = s ? _uk_store_strnlen(s, _UK_STORE_VALUE_MAX + 1) : 0;
+
+	return n > 0 && n <= _UK_STORE_VALUE_MAX;
+}
+
+/*
+ * Is label value v taken by a visible folder of class c?  Names are
+ * unique, so only a class that holds (or is about to hold) a folder with
+ * a value of its own can clash; plain classes never pay for the scan.
+ */
+static int value_taken_locked(const struct uk_store_lib *lib,
+			      const struct uk_store_class *c, const char *v)
+{
+	struct uk_store_folder *g = NULL;
+
+	while ((g = _uk_store_folder_next_locked(lib, g, c)))
+		if (!_uk_store_strcmp(g->value, v))
+			return 1;
+	return 0;
+}
+
 /*
  * Creates folder name in lib (see uk/store.h).  Returns 0 and *out, or
  * -EINVAL, -EEXIST (a visible folder or a static entry has that name), or
@@ -213,15 +237,38 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 			void *cookie, uk_store_release_fn release,
 			struct uk_store_folder **out)
 {
+	return uk_store_folder_add_valued(lib, label_name, name, NULL, tmpl,
+					  n, cookie, release, out);
+}
+
+/*
+ * Creates folder name in lib whose label value is value (NULL: name); see
+ * uk/store.h.  Returns 0 and *out, or -EINVAL, -EEXIST (a visible folder
+ * or a static entry has that name, or a visible folder of the same class
+ * has that label value), or -ENOMEM; on error nothing is left allocated
+ * or linked.
+ */
+int uk_store_folder_add_valued(const struct uk_store_lib *lib,
+			       const char *label_name, const char *name,
+			       const char *value,
+			       const struct uk_store_entry *tmpl,
+			       unsigned int n, void *cookie,
+			       uk_store_release_fn release,
+			       struct uk_store_folder **out)
+{
 	struct uk_alloc *a = uk_alloc_get_default();
 	struct uk_store_class *c, *newc = NULL, **cp;
 	struct uk_store_folder *f, *prev;
+	size_t vlen = 0;
 	int rc = 0, dup;
 
 	if (!lib || !lib->state || !out || !label_ok(label_name) ||
-	    !folder_name_ok(name) || !tmpl_ok(tmpl, n))
+	    !folder_name_ok(name) || !tmpl_ok(tmpl, n) ||
+	    (value && !value_ok(value)))
 		return -EINVAL;
-	f = uk_calloc(a, 1, sizeof(*f));
+	if (value)
+		vlen = _uk_store_strnlen(value, _UK_STORE_VALUE_MAX) + 1;
+	f = uk_calloc(a, 1, sizeof(*f) + vlen);
 	if (!f)
 		return -ENOMEM;
 	f->a = a;
@@ -230,6 +277,11 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 	f->release = release;
 	f->refs = 1;
 	copy_name(f->name, name);
+	f->value = f->name;
+	if (value) {
+		f->value = (char *)(f + 1);
+		copy_name(f->value, value);
+	}
 
 	_uk_store_lock();
 	prev = place_locked(lib->state, name, &dup);
@@ -241,6 +293,11 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 		if (c->tmpl == tmpl && c->n == n &&
 		    !_uk_store_strcmp(c->label, label_name))
 			break;
+	if (c && (value || c->valued) &&
+	    value_taken_locked(lib, c, f->value)) {
+		rc = -EEXIST;
+		goto out_unlock;
+	}
 	if (!c) {
 		if (clashes_locked(lib, tmpl, n)) {
 			rc = -EINVAL;
@@ -271,6 +328,8 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 	}
 	c->refs++;
 	c->nfolders++;
+	if (value)
+		c->valued = 1;
 	f->cls = c;
 	link_after_locked(lib->state, prev, f);
 	lib->state->nfolders++;
@@ -397,6 +456,12 @@ void uk_store_folder_put(struct uk_store_folder *f)
 const char *uk_store_folder_name(const struct uk_store_folder *f)
 {
 	return f->name;
+}
+
+/* The folder's label value: its name unless it was given one. */
+const char *uk_store_folder_value(const struct uk_store_folder *f)
+{
+	return f->value;
 }
 
 /* The folder's label name. */

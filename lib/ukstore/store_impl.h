@@ -20,6 +20,7 @@
 
 #define _UK_STORE_NAME_MAX 63 /* folder and label name length */
 #define _UK_STORE_ENTRY_MAX 127 /* dynamic entry name length */
+#define _UK_STORE_VALUE_MAX 255 /* label value length (valued folders) */
 
 struct uk_store_class {
 	struct uk_store_class *next;      /* library's classes, by creation */
@@ -29,6 +30,7 @@ struct uk_store_class {
 	unsigned int n;
 	uint32_t refs;      /* linked folders + cursors parked on it */
 	uint32_t nfolders;  /* linked folders (hidden ones included) */
+	uint8_t valued;     /* ever held a folder with its own label value */
 	char label[_UK_STORE_NAME_MAX + 1];
 	char key[_UK_STORE_ENTRY_MAX + 1]; /* tmpl[0].name: sort key */
 };
@@ -43,6 +45,7 @@ struct uk_store_folder {
 	uk_store_release_fn release;
 	uint32_t refs;
 	uint8_t hidden;     /* removed: invisible to new lookups */
+	char *value;        /* label value: name, or inline after the folder */
 	char name[_UK_STORE_NAME_MAX + 1];
 };
 

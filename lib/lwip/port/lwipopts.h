@@ -165,10 +165,11 @@ int _uk_lwip_tcp_listen_hook(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
 /* ---- APIs ---- */
 #define LWIP_NETCONN                    1
 #define LWIP_SOCKET                     1
-#define LWIP_COMPAT_SOCKETS             1
-#define LWIP_POSIX_SOCKETS_IO_NAMES     1
-/* Sockets are numbered from 3 so that 0..2 stay the console's. */
-#define LWIP_SOCKET_OFFSET              3
+/* No macros for socket(), read()...: sockets are lib/vfs descriptors
+ * (socket.c) and lwIP's own numbers stay internal to it. */
+#define LWIP_COMPAT_SOCKETS             0
+#define LWIP_POSIX_SOCKETS_IO_NAMES     0
+#define LWIP_SOCKET_OFFSET              0
 #define LWIP_SOCKET_SELECT              1
 #define LWIP_SOCKET_POLL                1
 #define LWIP_SO_RCVTIMEO                1

@@ -44,6 +44,9 @@ int puts(const char *s);
 /** Writes one byte; returns it as an unsigned char, or EOF. */
 int putchar(int c);
 
+/** Renames a file or directory (lib/vfs); 0, or -1 and errno. */
+int rename(const char *from, const char *to);
+
 #ifdef __cplusplus
 }
 #endif

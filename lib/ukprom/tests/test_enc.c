@@ -485,6 +485,50 @@ UK_TEST(enc_utf8)
 		"value=\"x\xc3\xa9\xef\xbf\xbd\"} 1\n");
 }
 
+UK_STORE_LIBRARY(encval);
+
+static int get_val_u64(void *c, uint64_t *out)
+{
+	*out = (uint64_t)(uintptr_t)c;
+	return 0;
+}
+
+static const struct uk_store_entry val_tmpl[] = {
+	UK_STORE_ENTRY(reads, u64, counter, none, "Reads.", get_val_u64,
+		       NULL, NULL),
+};
+
+/* A valued folder prints its label value, not its name (a mountpoint),
+ * on the fast path and, past 63 bytes, on the checked one. */
+UK_TEST(enc_folder_value)
+{
+	static const char *const libs[] = { "encval", NULL };
+	static const char long_mp[] = "/a/very/long/mountpoint/that/is/longer/"
+				      "than/sixty-three/bytes/for/sure";
+	struct uk_store_folder *f[3];
+
+	UK_TEST_EQ(uk_store_folder_add_valued(&uk_store_lib_encval,
+		   "mountpoint", "-", "/", val_tmpl, 1, (void *)1, NULL,
+		   &f[0]), 0);
+	UK_TEST_EQ(uk_store_folder_add_valued(&uk_store_lib_encval,
+		   "mountpoint", "data", "/data\"x\"", val_tmpl, 1, (void *)2,
+		   NULL, &f[1]), 0);
+	UK_TEST_EQ(uk_store_folder_add_valued(&uk_store_lib_encval,
+		   "mountpoint", "long", long_mp, val_tmpl, 1, (void *)3, NULL,
+		   &f[2]), 0);
+	encode(UK_PROM_FMT_TEXT, libs, BUFSZ - 1, out);
+	uk_store_folder_remove(f[0]);
+	uk_store_folder_remove(f[1]);
+	uk_store_folder_remove(f[2]);
+	UK_TEST_STREQ(out,
+		"# HELP encval_reads_total Reads.\n"
+		"# TYPE encval_reads_total counter\n"
+		"encval_reads_total{mountpoint=\"/\"} 1\n"
+		"encval_reads_total{mountpoint=\"/data\\\"x\\\"\"} 2\n"
+		"encval_reads_total{mountpoint=\"/a/very/long/mountpoint/that/"
+		"is/longer/than/sixty-three/bytes/for/sure\"} 3\n");
+}
+
 /* ---- allocation ------------------------------------------------------ */
 
 UK_TEST(enc_no_alloc)

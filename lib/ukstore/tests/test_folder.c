@@ -375,6 +375,69 @@ UK_TEST(alloc_failure_leaves_store_unchanged)
 	UK_TEST_EQ(c1.released + c2.released + c3.released, 3);
 }
 
+static const struct uk_store_entry tsf_tmpl_mnt[] = {
+	UK_STORE_ENTRY(mnt_reads, u64, counter, none, "Reads.", tsf_get_rx,
+		       NULL, NULL),
+};
+
+static int add_mnt(const char *name, const char *value, struct ck *c,
+		   struct uk_store_folder **f)
+{
+	c->magic = MAGIC;
+	c->released = 0;
+	return uk_store_folder_add_valued(&uk_store_lib_tsf, "mountpoint",
+					  name, value, tsf_tmpl_mnt, 1, c,
+					  tsf_release, f);
+}
+
+/* A folder whose label value is not its name (a mountpoint). */
+UK_TEST(folder_valued)
+{
+	struct uk_store_folder *f, *g, *p;
+	struct uk_store_ref ref;
+	struct ck c1, c2, c3;
+	char big[300];
+
+	UK_TEST_EQ(add_mnt("data", "/data", &c1, &f), 0);
+	UK_TEST_STREQ(uk_store_folder_name(f), "data");
+	UK_TEST_STREQ(uk_store_folder_value(f), "/data");
+	UK_TEST_STREQ(uk_store_folder_label(f), "mountpoint");
+	/* The path uses the name; the value is no path component. */
+	UK_TEST_EQ(uk_store_lookup("tsf/data/mnt_reads", &ref), 0);
+	UK_TEST_ASSERT(ref.folder == f && ref.cookie == &c1);
+	uk_store_ref_put(&ref);
+	UK_TEST_EQ(uk_store_lookup("tsf//data/mnt_reads", &ref), -EINVAL);
+	/* Values are unique in a class: another name, the same value. */
+	UK_TEST_EQ(add_mnt("data2", "/data", &c2, &g), -EEXIST);
+	/* A plain folder's value is its name: a valued folder may not take
+	 * it, nor a plain one take a valued one's value. */
+	UK_TEST_EQ(add_mnt("p1", NULL, &c3, &p), 0);
+	UK_TEST_STREQ(uk_store_folder_value(p), "p1");
+	UK_TEST_EQ(add_mnt("v", "p1", &c2, &g), -EEXIST);
+	UK_TEST_EQ(add_mnt("v", "v1", &c2, &g), 0);
+	UK_TEST_EQ(uk_store_folder_remove(g), 0);
+	UK_TEST_EQ(add_mnt("w", "w1", &c2, &g), 0);
+	UK_TEST_EQ(add_mnt("w1", NULL, &c2, &g), -EEXIST);
+	UK_TEST_EQ(uk_store_folder_remove(g), 0);
+	UK_TEST_EQ(uk_store_folder_remove(p), 0);
+	/* Bad values: empty, over 255 bytes; names keep their rules. */
+	memset(big, 'a', sizeof(big));
+	big[256] = 0;
+	UK_TEST_EQ(add_mnt("y", "", &c2, &g), -EINVAL);
+	UK_TEST_EQ(add_mnt("y", big, &c2, &g), -EINVAL);
+	big[255] = 0;
+	UK_TEST_EQ(add_mnt("y", big, &c2, &g), 0);
+	UK_TEST_EQ(strlen(uk_store_folder_value(g)), 255);
+	UK_TEST_EQ(add_mnt("a/b", "/a/b", &c3, &p), -EINVAL);
+	UK_TEST_EQ(uk_store_folder_remove(g), 0);
+	UK_TEST_EQ(c2.released, 1);
+	/* Once removed, a value may be taken again. */
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+	UK_TEST_EQ(c1.released, 1);
+	UK_TEST_EQ(add_mnt("data2", "/data", &c1, &f), 0);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+}
+
 /* Reading paths allocates nothing. */
 UK_TEST(lookup_allocates_nothing)
 {

@@ -3,9 +3,10 @@
  *
  * lwIP runs with NO_SYS=0 over ukmon's threads and locks (sys_arch on
  * uk/thread.h and uk/lock.h), its core protected by one mutex
- * (LWIP_TCPIP_CORE_LOCKING), and applications use its BSD socket API
- * through the POSIX headers in lib/lwip/posix (socket(), poll(), ... map
- * to lwip_*).  Each uknetdev device becomes an lwIP netif whose frames
+ * (LWIP_TCPIP_CORE_LOCKING), and applications use BSD sockets through
+ * the POSIX headers in lib/lwip/posix: sockets are descriptors of
+ * lib/vfs's table (socket.c), so read(), write(), close() and poll() work
+ * on them as on files.  Each uknetdev device becomes an lwIP netif whose frames
  * are received by a thread woken by the device's interrupt.  lwIP's own
  * statistics are published in ukstore as library "lwip": one folder per
  * protocol (label "proto") and one per memory pool (label "pool").

@@ -3,14 +3,20 @@
  * limits come from gcc's freestanding headers and nolibc, diagnostics go
  * to the console through ukdebug, a failed lwIP assertion is a broken
  * invariant and panics (never compiled out), struct timeval is nolibc's,
- * and random numbers come from sys_arch.c.
+ * and random numbers come from sys_arch.c.  nolibc's fcntl.h, poll.h and
+ * sys/select.h come first, so that lwIP takes their O_NONBLOCK, F_GETFL,
+ * POLLIN..., struct pollfd and fd_set (Linux's values, the ones the
+ * descriptor table of lib/vfs speaks) instead of defining its own.
  */
 #ifndef UK_LWIP_ARCH_CC_H
 #define UK_LWIP_ARCH_CC_H
 
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/select.h>
 #include <sys/types.h>
 #include <time.h>
 

@@ -6,6 +6,6 @@
 #define UK_POSIX_NETINET_IN_H
 
 #include "lwip/inet.h"
-#include <uk/lwip_sockets.h>
+#include "lwip/sockets.h"
 
 #endif

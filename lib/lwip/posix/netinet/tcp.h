@@ -5,6 +5,6 @@
 #ifndef UK_POSIX_NETINET_TCP_H
 #define UK_POSIX_NETINET_TCP_H
 
-#include <uk/lwip_sockets.h>
+#include "lwip/sockets.h"
 
 #endif

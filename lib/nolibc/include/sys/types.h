@@ -22,6 +22,8 @@ typedef unsigned long ino_t;
 typedef unsigned long dev_t;
 typedef long blksize_t;
 typedef long blkcnt_t;
+typedef unsigned long fsblkcnt_t;
+typedef unsigned long fsfilcnt_t;
 typedef int clockid_t;
 
 #endif

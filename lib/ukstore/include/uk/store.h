@@ -29,8 +29,12 @@ extern "C" {
 
 /* ---- folders, as a consumer holds them ---------------------------- */
 
+/** The folder's name: its path component in store paths. */
 const char *uk_store_folder_name(const struct uk_store_folder *f);
+/** The folder's label name. */
 const char *uk_store_folder_label(const struct uk_store_folder *f);
+/** The folder's label value: the value given at creation, else its name. */
+const char *uk_store_folder_value(const struct uk_store_folder *f);
 
 /* ---- lookup, values ------------------------------------------------ */
 

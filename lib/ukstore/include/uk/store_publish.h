@@ -17,7 +17,10 @@
  * at uk_store_folder_add() against [a-zA-Z_][a-zA-Z0-9_]*.  A folder's
  * name is the value of its label (any bytes but '/' and NUL, 1..63 long,
  * not "." or ".."); its label name follows the Prometheus label rules and
- * may not start with "__".
+ * may not start with "__".  A folder whose label value cannot be a path
+ * component (a mountpoint such as "/data") is created with
+ * uk_store_folder_add_valued(): its name stays the path component and its
+ * label value is given apart.
  *
  * Metric names.  An entry "rx_packets" of library "netdev" is the family
  * "netdev_rx_packets".  Counters are exported with a "_total" suffix, and
@@ -276,6 +279,25 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 			const struct uk_store_entry *tmpl, unsigned int n,
 			void *cookie, uk_store_release_fn release,
 			struct uk_store_folder **out);
+
+/**
+ * As uk_store_folder_add(), but the folder's label value, which exporters
+ * print (label_name="value"), is value rather than name: 1..255 bytes,
+ * any but NUL, '/' included.  name remains the folder's unique path
+ * component ("lib/name/entry").  Within one class (template and label
+ * name), label values are unique among visible folders, so a family
+ * never holds two series with the same labels: -EEXIST if a visible
+ * folder of the class already has this value (a plain folder's value
+ * being its name).  value NULL is uk_store_folder_add().  Returns as
+ * uk_store_folder_add(), -EINVAL also for a bad value.
+ */
+int uk_store_folder_add_valued(const struct uk_store_lib *lib,
+			       const char *label_name, const char *name,
+			       const char *value,
+			       const struct uk_store_entry *tmpl,
+			       unsigned int n, void *cookie,
+			       uk_store_release_fn release,
+			       struct uk_store_folder **out);
 
 /**
  * Hides folder f from new lookups and drops the creator's reference.
