@@ -84,6 +84,25 @@ int uk_virtqueue_init(struct uk_virtqueue *vq, uint16_t index, uint16_t num,
  */
 int uk_virtqueue_post(struct uk_virtqueue *vq, uint16_t id, void *buf,
 		      uint32_t len, int writable);
+/** One buffer of a descriptor chain. */
+struct uk_virtqueue_seg {
+	void *buf;
+	uint32_t len;
+	int writable;   /**< the device writes it (device-readable ones first) */
+};
+/**
+ * Offers a request made of several buffers (device-readable ones first,
+ * then writable ones) as the descriptors head..head+n-1, chained in
+ * order.  The caller owns that descriptor range until the device returns
+ * the chain: uk_virtqueue_used_pop() then gives head as the id.  Drivers
+ * carve the ring into fixed groups (request slot s uses descriptors
+ * s*G..s*G+G-1), so posting and reclaiming stay index operations.
+ * Returns 0 or -EINVAL (n 0, range past the ring, readable after
+ * writable).
+ */
+int uk_virtqueue_post_chain(struct uk_virtqueue *vq, uint16_t head,
+			    const struct uk_virtqueue_seg *segs,
+			    unsigned int n);
 /** 1 when the device wants a notification after posting. */
 int uk_virtqueue_needs_notify(const struct uk_virtqueue *vq);
 /**
