@@ -404,7 +404,8 @@ int uk_9p_walk(struct uk_9p_fid *from, const char *const *names,
 	do {
 		chunk = (uint16_t)(n - done > UK_9P_MAXWELEM ?
 				   UK_9P_MAXWELEM : n - done);
-		rc = walk1(c, done ? f->fid : from->fid, f->fid, names + done,
+		rc = walk1(c, done ? f->fid : from->fid, f->fid,
+			   names ? names + done : NULL,
 			   chunk, &nwqid, &f->qid, &answered);
 		if (!rc && nwqid < chunk)
 			rc = -ENOENT; /* stopped at a missing name */
