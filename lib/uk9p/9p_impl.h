@@ -14,6 +14,7 @@
 /* Message types (T = request, R = T + 1). */
 #define P9_RLERROR 7
 #define P9_TSTATFS 8
+#define P9_TRENAME 20
 #define P9_TLOPEN 12
 #define P9_TLCREATE 14
 #define P9_TGETATTR 24
@@ -29,10 +30,14 @@
 #define P9_TREAD 116
 #define P9_TWRITE 118
 #define P9_TCLUNK 120
+#define P9_TREMOVE 122
 
 #define P9_HDR 7          /* size[4] type[1] tag[2] */
 #define P9_IOHDR 11       /* + count[4]: Rread, Rreaddir (and Rlerror) */
 #define P9_WHDR 23        /* Twrite: + fid[4] offset[8] count[4] */
+/* What read and write counts leave of msize: Linux's P9_IOHDRSZ, one byte
+ * more than Twrite's header, which servers (diod) check counts against. */
+#define P9_IOHDRSZ 24
 #define P9_NOTAG 0xffff
 #define P9_NOFID 0xffffffffu
 

@@ -48,6 +48,8 @@ struct uk_9p_client {
 	struct uk_9p_fid *fid_free;
 	uint32_t next_fid;
 	uint32_t live_fids;
+	/* The server answered EOPNOTSUPP: use the 9P2000 fallbacks. */
+	uint32_t no_unlinkat, no_renameat;
 };
 
 /* One request in progress. */
@@ -535,7 +537,7 @@ static uint32_t io_max(const struct uk_9p_fid *f, uint32_t hdr)
 int64_t uk_9p_read(struct uk_9p_fid *f, uint64_t offset, void *buf,
 		   uint64_t len)
 {
-	uint32_t max = io_max(f, P9_IOHDR), want, got;
+	uint32_t max = io_max(f, P9_IOHDRSZ), want, got;
 	uint64_t done = 0;
 	struct call k;
 	int rc;
@@ -567,7 +569,7 @@ int64_t uk_9p_read(struct uk_9p_fid *f, uint64_t offset, void *buf,
 int64_t uk_9p_write(struct uk_9p_fid *f, uint64_t offset, const void *buf,
 		    uint64_t len)
 {
-	uint32_t max = io_max(f, P9_WHDR), want, got;
+	uint32_t max = io_max(f, P9_IOHDRSZ), want, got;
 	uint64_t done = 0;
 	struct call k;
 	int rc;
@@ -641,7 +643,7 @@ int uk_9p_setattr(struct uk_9p_fid *f, const struct uk_9p_setattr *sa)
 int uk_9p_readdir(struct uk_9p_fid *f, uint64_t offset, void *buf,
 		  uint32_t size)
 {
-	uint32_t max = io_max(f, P9_IOHDR), got;
+	uint32_t max = io_max(f, P9_IOHDRSZ), got;
 	struct call k;
 	int rc;
 
@@ -686,18 +688,68 @@ int uk_9p_mkdir(struct uk_9p_fid *dir, const char *name, uint32_t mode,
 	return rc;
 }
 
-/* Tunlinkat.  0 or -errno. */
+/*
+ * Tremove of f (which the server releases whatever the answer) when its
+ * type fits flags.  0 or -errno.
+ */
+static int remove_fid(struct uk_9p_fid *f, uint32_t flags)
+{
+	int isdir = !!(f->qid.type & UK_9P_QTDIR);
+	struct call k;
+	int rc;
+
+	if (isdir != !!(flags & UK_9P_AT_REMOVEDIR)) {
+		uk_9p_clunk(f);
+		return isdir ? -EISDIR : -ENOTDIR;
+	}
+	call_begin(f->client, &k, P9_TREMOVE);
+	_uk_9p_put32(&k.w, f->fid);
+	rc = call_do(&k);
+	if (!rc)
+		rc = _uk_9p_parse_rempty(&k.r);
+	call_end(&k);
+	fid_release(f, k.answered && rc != -EPROTO);
+	return rc;
+}
+
+/* Tunlinkat, or walk + Tremove on servers without it.  0 or -errno. */
 int uk_9p_unlinkat(struct uk_9p_fid *dir, const char *name, uint32_t flags)
 {
+	struct uk_9p_client *c = dir->client;
+	struct uk_9p_fid *f;
 	struct call k;
 	int rc = check_name(name);
 
 	if (rc)
 		return rc;
-	call_begin(dir->client, &k, P9_TUNLINKAT);
-	_uk_9p_put32(&k.w, dir->fid);
-	_uk_9p_putstr(&k.w, name);
-	_uk_9p_put32(&k.w, flags);
+	if (!__atomic_load_n(&c->no_unlinkat, __ATOMIC_RELAXED)) {
+		call_begin(c, &k, P9_TUNLINKAT);
+		_uk_9p_put32(&k.w, dir->fid);
+		_uk_9p_putstr(&k.w, name);
+		_uk_9p_put32(&k.w, flags);
+		rc = call_do(&k);
+		if (!rc)
+			rc = _uk_9p_parse_rempty(&k.r);
+		call_end(&k);
+		if (rc != -EOPNOTSUPP)
+			return rc;
+		__atomic_store_n(&c->no_unlinkat, 1, __ATOMIC_RELAXED);
+	}
+	rc = uk_9p_walk(dir, &name, 1, &f);
+	return rc ? rc : remove_fid(f, flags);
+}
+
+/* Trename of f into newdir as newname (the 9P2000.L fallback). */
+static int rename_fid(struct uk_9p_fid *f, struct uk_9p_fid *newdir,
+		      const char *newname)
+{
+	struct call k;
+	int rc;
+
+	call_begin(f->client, &k, P9_TRENAME);
+	_uk_9p_put32(&k.w, f->fid);
+	_uk_9p_put32(&k.w, newdir->fid);
+	_uk_9p_putstr(&k.w, newname);
 	rc = call_do(&k);
 	if (!rc)
 		rc = _uk_9p_parse_rempty(&k.r);
@@ -705,10 +757,12 @@ int uk_9p_unlinkat(struct uk_9p_fid *dir, const char *name, uint32_t flags)
 	return rc;
 }
 
-/* Trenameat.  0 or -errno. */
+/* Trenameat, or walk + Trename on servers without it.  0 or -errno. */
 int uk_9p_renameat(struct uk_9p_fid *olddir, const char *oldname,
 		   struct uk_9p_fid *newdir, const char *newname)
 {
+	struct uk_9p_client *c = olddir->client;
+	struct uk_9p_fid *f;
 	struct call k;
 	int rc = check_name(oldname);
 
@@ -716,16 +770,26 @@ int uk_9p_renameat(struct uk_9p_fid *olddir, const char *oldname,
 		rc = check_name(newname);
 	if (rc)
 		return rc;
-	UK_ASSERT(olddir->client == newdir->client);
-	call_begin(olddir->client, &k, P9_TRENAMEAT);
-	_uk_9p_put32(&k.w, olddir->fid);
-	_uk_9p_putstr(&k.w, oldname);
-	_uk_9p_put32(&k.w, newdir->fid);
-	_uk_9p_putstr(&k.w, newname);
-	rc = call_do(&k);
-	if (!rc)
-		rc = _uk_9p_parse_rempty(&k.r);
-	call_end(&k);
+	UK_ASSERT(c == newdir->client);
+	if (!__atomic_load_n(&c->no_renameat, __ATOMIC_RELAXED)) {
+		call_begin(c, &k, P9_TRENAMEAT);
+		_uk_9p_put32(&k.w, olddir->fid);
+		_uk_9p_putstr(&k.w, oldname);
+		_uk_9p_put32(&k.w, newdir->fid);
+		_uk_9p_putstr(&k.w, newname);
+		rc = call_do(&k);
+		if (!rc)
+			rc = _uk_9p_parse_rempty(&k.r);
+		call_end(&k);
+		if (rc != -EOPNOTSUPP)
+			return rc;
+		__atomic_store_n(&c->no_renameat, 1, __ATOMIC_RELAXED);
+	}
+	rc = uk_9p_walk(olddir, &oldname, 1, &f);
+	if (rc)
+		return rc;
+	rc = rename_fid(f, newdir, newname);
+	uk_9p_clunk(f);
 	return rc;
 }
 

@@ -28,7 +28,7 @@ walk = msg(111, struct.pack("<H", 2) + qid(0x80, 2) + qid(0, 3))
 lopen = msg(13, qid(0, 3) + struct.pack("<I", 0))
 data = bytes(range(256)) * 4
 rread = msg(117, struct.pack("<I", len(data)) + data)
-rwrite = msg(119, struct.pack("<I", 8169)) + msg(119, struct.pack("<I", 1831))
+rwrite = msg(119, struct.pack("<I", 8168)) + msg(119, struct.pack("<I", 1832))
 attr = msg(25, struct.pack("<Q", 0x7ff) + qid(0, 3) +
            struct.pack("<III", 0o100644, 0, 0) + b"\0" * 120)
 empty = lambda t: msg(t, b"")
@@ -44,7 +44,7 @@ good = (ver + attach + walk + lopen + rread + rwrite + attr + empty(27) +
 open(out + "/1", "wb").write(good)
 lerr = msg(7, struct.pack("<I", 5))
 open(out + "/2", "wb").write(ver + attach + walk + lopen +
-                             msg(117, struct.pack("<I", 8181) + b"x" * 8181) +
+                             msg(117, struct.pack("<I", 8168) + b"x" * 8168) +
                              lerr + rwrite + attr)
 open(out + "/3", "wb").write(ver + attach + msg(111, struct.pack("<H", 2) +
                              qid(0x80, 2) + qid(0, 3), 1) + rread)

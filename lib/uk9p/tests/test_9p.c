@@ -389,7 +389,7 @@ static void send_rread(const uint8_t *data, uint32_t n)
 	fake_send(&ft, &rb);
 }
 
-/* msize 8192: reads go in messages of 8192 - 11 bytes. */
+/* msize 8192: reads go in messages of 8192 - 24 bytes. */
 UK_TEST(p9_read_splits_at_msize)
 {
 	struct uk_9p_fid *root;
@@ -400,16 +400,16 @@ UK_TEST(p9_read_splits_at_msize)
 	UK_TEST_ASSERT(c != NULL);
 	for (i = 0; i < (int)sizeof(data); i++)
 		data[i] = (uint8_t)(i * 31 + 7);
-	send_rread(data, 8181);
-	send_rread(data + 8181, 8181);
-	send_rread(data + 16362, 3638);
+	send_rread(data, 8168);
+	send_rread(data + 8168, 8168);
+	send_rread(data + 16336, 3664);
 	UK_TEST_EQ(uk_9p_read(root, 1000, buf, sizeof(buf)), 20000);
 	UK_TEST_EQ(memcmp(buf, data, sizeof(buf)), 0);
 	UK_TEST_EQ(ft.log[ft.nlog - 3].type, 116);
 	UK_TEST_EQ(req_le(&ft.log[ft.nlog - 3], 11, 8), 1000);
-	UK_TEST_EQ(req_le(&ft.log[ft.nlog - 3], 19, 4), 8181);
-	UK_TEST_EQ(req_le(&ft.log[ft.nlog - 2], 11, 8), 1000 + 8181);
-	UK_TEST_EQ(req_le(last(), 19, 4), 3638);
+	UK_TEST_EQ(req_le(&ft.log[ft.nlog - 3], 19, 4), 8168);
+	UK_TEST_EQ(req_le(&ft.log[ft.nlog - 2], 11, 8), 1000 + 8168);
+	UK_TEST_EQ(req_le(last(), 19, 4), 3664);
 	/* A short reply is the end of the file: no further request. */
 	send_rread(data, 100);
 	UK_TEST_EQ(uk_9p_read(root, 0, buf, sizeof(buf)), 100);
@@ -428,7 +428,7 @@ UK_TEST(p9_read_error_in_the_middle)
 
 	UK_TEST_ASSERT(c != NULL);
 	memset(data, 0xaa, sizeof(data));
-	send_rread(data, 8181);
+	send_rread(data, 8168);
 	send_lerror(EIO);
 	n0 = ft.nlog;
 	/* The first message succeeded, the second failed: an error, not a
@@ -436,7 +436,7 @@ UK_TEST(p9_read_error_in_the_middle)
 	UK_TEST_EQ(uk_9p_read(root, 0, buf, sizeof(buf)), -EIO);
 	UK_TEST_EQ(ft.nlog - n0, 2);
 	/* A count beyond what was asked for. */
-	send_rread(data, 8181);
+	send_rread(data, 8168);
 	rb_start(&rb, RREAD);
 	rb32(&rb, 9000);
 	fake_send(&ft, &rb);
@@ -467,7 +467,7 @@ static void send_rwrite(uint32_t n)
 	fake_send(&ft, &rb);
 }
 
-/* Writes go in messages of 8192 - 23 bytes: header, then the data. */
+/* Writes go in messages of 8192 - 24 bytes: header, then the data. */
 UK_TEST(p9_write_splits_at_msize)
 {
 	struct uk_9p_fid *root;
@@ -479,20 +479,20 @@ UK_TEST(p9_write_splits_at_msize)
 	UK_TEST_ASSERT(c != NULL);
 	for (i = 0; i < (int)sizeof(data); i++)
 		data[i] = (uint8_t)(i ^ 0x5c);
-	send_rwrite(8169);
-	send_rwrite(8169);
-	send_rwrite(3662);
+	send_rwrite(8168);
+	send_rwrite(8168);
+	send_rwrite(3664);
 	UK_TEST_EQ(uk_9p_write(root, 7, data, sizeof(data)), 20000);
 	q = &ft.log[ft.nlog - 3];
 	UK_TEST_EQ(q->type, 118);
-	UK_TEST_EQ(q->len, 8192);
-	UK_TEST_EQ(req_le(q, 0, 4), 8192);
+	UK_TEST_EQ(q->len, 8191);
+	UK_TEST_EQ(req_le(q, 0, 4), 8191);
 	UK_TEST_EQ(req_le(q, 11, 8), 7);
-	UK_TEST_EQ(req_le(q, 19, 4), 8169);
-	UK_TEST_EQ(memcmp(q->bytes + 23, data, 8169), 0);
+	UK_TEST_EQ(req_le(q, 19, 4), 8168);
+	UK_TEST_EQ(memcmp(q->bytes + 23, data, 8168), 0);
 	q = last();
-	UK_TEST_EQ(req_le(q, 11, 8), 7 + 2 * 8169);
-	UK_TEST_EQ(memcmp(q->bytes + 23, data + 2 * 8169, 3662), 0);
+	UK_TEST_EQ(req_le(q, 11, 8), 7 + 2 * 8168);
+	UK_TEST_EQ(memcmp(q->bytes + 23, data + 2 * 8168, 3664), 0);
 	/* A short write stops; a count above what was sent is a lie; a
 	 * server that writes nothing is an error, not a loop. */
 	send_rwrite(100);
@@ -748,4 +748,42 @@ UK_TEST(p9_transport_registry)
 	UK_TEST_EQ(uk_9p_trans_find("share"), NULL);
 	b.t.tag[0] = '\0';
 	UK_TEST_EQ(uk_9p_trans_register(&b.t), -EINVAL);
+}
+
+/* A server without Tunlinkat/Trenameat (diod): walk + Tremove/Trename,
+ * and the client stops asking for the missing operation. */
+UK_TEST(p9_unlinkat_renameat_fallbacks)
+{
+	struct uk_9p_fid *root;
+	struct uk_9p_client *c = setup(8192, &root);
+
+	UK_TEST_ASSERT(c != NULL);
+	send_lerror(EOPNOTSUPP);
+	rb_start(&rb, RWALK);
+	rb16(&rb, 1);
+	rbqid(&rb, UK_9P_QTFILE, 0, 5);
+	fake_send(&ft, &rb);
+	send_empty(123); /* Rremove */
+	UK_TEST_EQ(uk_9p_unlinkat(root, "f", 0), 0);
+	UK_TEST_EQ(last()->type, 122);
+	/* Next time straight to the walk; the type is checked here. */
+	rb_start(&rb, RWALK);
+	rb16(&rb, 1);
+	rbqid(&rb, UK_9P_QTDIR, 0, 6);
+	fake_send(&ft, &rb);
+	send_empty(RCLUNK);
+	UK_TEST_EQ(uk_9p_unlinkat(root, "d", 0), -EISDIR);
+	UK_TEST_EQ(ft.log[ft.nlog - 2].type, 110);
+	send_lerror(EOPNOTSUPP);
+	rb_start(&rb, RWALK);
+	rb16(&rb, 1);
+	rbqid(&rb, UK_9P_QTFILE, 0, 5);
+	fake_send(&ft, &rb);
+	send_empty(21); /* Rrename */
+	send_empty(RCLUNK);
+	UK_TEST_EQ(uk_9p_renameat(root, "a", root, "b"), 0);
+	UK_TEST_EQ(ft.log[ft.nlog - 2].type, 20);
+	UK_TEST_EQ(req_le(&ft.log[ft.nlog - 2], 11, 4), root->fid);
+	UK_TEST_EQ(fake_pending(&ft), 0);
+	teardown(c, root);
 }

@@ -10,7 +10,8 @@
  * readdir data go straight between the caller's buffer and the transport
  * (no copy, and no msize-sized buffer per request): a read's reply is
  * received as [11-byte header][caller's buffer], a write is sent as
- * [23-byte header][caller's data].
+ * [23-byte header][caller's data].  Read and write counts are bounded by
+ * msize - 24, as Linux's client does (servers check against it).
  *
  * Client.  uk_9p_client_create() negotiates the version and msize
  * (Tversion); then uk_9p_attach() gives the root fid, and the operations
@@ -260,15 +261,15 @@ int uk_9p_lcreate(struct uk_9p_fid *dir, const char *name, uint32_t flags,
 
 /**
  * Reads up to len bytes at offset from the open fid f, in messages of at
- * most msize - 11 bytes, stopping at the first short reply (end of
- * file).  Returns the bytes read (0 at end of file) or -errno: an error
+ * most msize - 24 bytes (and the iounit), stopping at the first short
+ * reply (end of file).  Returns the bytes read (0 at end of file) or -errno: an error
  * from the server after some messages succeeded is still an error.
  */
 int64_t uk_9p_read(struct uk_9p_fid *f, uint64_t offset, void *buf,
 		   uint64_t len);
 /**
  * Writes len bytes at offset to the open fid f, in messages of at most
- * msize - 23 bytes.  Returns the bytes written (short only when the
+ * msize - 24 bytes (and the iounit).  Returns the bytes written (short only when the
  * server wrote less) or -errno.
  */
 int64_t uk_9p_write(struct uk_9p_fid *f, uint64_t offset, const void *buf,
@@ -282,7 +283,7 @@ int uk_9p_setattr(struct uk_9p_fid *f, const struct uk_9p_setattr *sa);
 /**
  * Reads directory entries of the open directory f from offset (0 first,
  * then the last entry's offset) into buf (raw Rreaddir data, at most
- * msize - 11 bytes used).  Returns the bytes filled (0 at the end) or
+ * msize - 24 bytes used).  Returns the bytes filled (0 at the end) or
  * -errno.  Walk them with uk_9p_dirent_next().
  */
 int uk_9p_readdir(struct uk_9p_fid *f, uint64_t offset, void *buf,
@@ -298,9 +299,17 @@ int uk_9p_dirent_next(const void *buf, uint32_t len, uint32_t *pos,
 /** Creates directory name in dir.  qid may be NULL.  Returns 0 or -errno. */
 int uk_9p_mkdir(struct uk_9p_fid *dir, const char *name, uint32_t mode,
 		uint32_t gid, struct uk_9p_qid *qid);
-/** Removes name from dir (flags UK_9P_AT_REMOVEDIR for a directory). */
+/**
+ * Removes name from dir (flags UK_9P_AT_REMOVEDIR for a directory).  On a
+ * server without Tunlinkat (EOPNOTSUPP, as diod), walks to name and uses
+ * Tremove, checking the type against flags itself (-EISDIR, -ENOTDIR).
+ * Returns 0 or -errno.
+ */
 int uk_9p_unlinkat(struct uk_9p_fid *dir, const char *name, uint32_t flags);
-/** Renames olddir/oldname to newdir/newname.  Returns 0 or -errno. */
+/**
+ * Renames olddir/oldname to newdir/newname (Trenameat, or walk + Trename
+ * on a server without it).  Returns 0 or -errno.
+ */
 int uk_9p_renameat(struct uk_9p_fid *olddir, const char *oldname,
 		   struct uk_9p_fid *newdir, const char *newname);
 /** Flushes f's data to stable storage (datasync: data only). */
