@@ -46,7 +46,7 @@ int uk_9p_trans_register(struct uk_9p_trans *t)
 	return rc;
 }
 
-/* Removes t: 0 or -ENOENT. */
+/* Removes t and releases it: 0 or -ENOENT. */
 int uk_9p_trans_unregister(struct uk_9p_trans *t)
 {
 	unsigned int i;
@@ -63,6 +63,8 @@ int uk_9p_trans_unregister(struct uk_9p_trans *t)
 		}
 	}
 	uk_mutex_unlock(&reg_lock);
+	if (!rc && t->ops->release)
+		t->ops->release(t);
 	return rc;
 }
 

@@ -73,6 +73,8 @@ struct uk_9p_trans_ops {
 	 * (the reply is consumed and dropped), or -EIO.
 	 */
 	int (*rpc)(struct uk_9p_trans *t, struct uk_9p_io *io);
+	/** Optional: called by uk_9p_trans_unregister(); may free t. */
+	void (*release)(struct uk_9p_trans *t);
 };
 
 /** A transport.  The driver fills every field but the private ones. */
@@ -91,7 +93,10 @@ struct uk_9p_trans {
  * max_requests 0, already registered), -EEXIST (tag taken) or -ENOSPC.
  */
 int uk_9p_trans_register(struct uk_9p_trans *t);
-/** Removes t from the registry.  Returns 0 or -ENOENT. */
+/**
+ * Removes t from the registry, then calls ops->release (no client may
+ * still use t).  Returns 0 or -ENOENT.
+ */
 int uk_9p_trans_unregister(struct uk_9p_trans *t);
 /** The transport registered under tag, or NULL. */
 struct uk_9p_trans *uk_9p_trans_find(const char *tag);
