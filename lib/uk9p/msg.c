@@ -148,9 +148,9 @@ static int get_le(struct _uk_9p_rd *r, uint64_t *v, unsigned int n)
 	uint8_t b[8];
 	unsigned int i;
 
+	*v = 0;
 	if (_uk_9p_get(r, b, n))
 		return -EPROTO;
-	*v = 0;
 	for (i = 0; i < n; i++)
 		*v |= (uint64_t)b[i] << (8 * i);
 	return 0;
