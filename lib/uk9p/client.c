@@ -319,6 +319,7 @@ void uk_9p_client_destroy(struct uk_9p_client *c)
 	client_free(c);
 }
 
+/* The negotiated msize. */
 uint32_t uk_9p_client_msize(const struct uk_9p_client *c)
 {
 	return c->msize;

@@ -46,6 +46,7 @@ static void put_le(struct _uk_9p_wr *w, uint64_t v, unsigned int n)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* Fixed-size fields; an overflow latches -EMSGSIZE in w->err. */
 void _uk_9p_put8(struct _uk_9p_wr *w, uint8_t v) { put_le(w, v, 1); }
 void _uk_9p_put16(struct _uk_9p_wr *w, uint16_t v) { put_le(w, v, 2); }
 void _uk_9p_put32(struct _uk_9p_wr *w, uint32_t v) { put_le(w, v, 4); }
@@ -156,6 +157,7 @@ static int get_le(struct _uk_9p_rd *r, uint64_t *v, unsigned int n)
 	return 0;
 }
 
+/* Fixed-size fields: 0, or -EPROTO past the end (*v is then 0). */
 int _uk_9p_get8(struct _uk_9p_rd *r, uint8_t *v)
 {
 	uint64_t x;
@@ -188,6 +190,7 @@ int _uk_9p_get64(struct _uk_9p_rd *r, uint64_t *v)
 	return get_le(r, v, 8);
 }
 
+/* A qid[13]: 0 or -EPROTO. */
 int _uk_9p_getqid(struct _uk_9p_rd *r, struct uk_9p_qid *q)
 {
 	if (_uk_9p_get8(r, &q->type) || _uk_9p_get32(r, &q->version) ||
@@ -209,6 +212,7 @@ int _uk_9p_getstr(struct _uk_9p_rd *r, char *out, size_t size)
 	return 0;
 }
 
+/* 0 when the whole message was read, else -EPROTO. */
 int _uk_9p_rd_end(const struct _uk_9p_rd *r)
 {
 	return r->left ? -EPROTO : 0;
@@ -244,6 +248,10 @@ int _uk_9p_reply_check(struct _uk_9p_rd *r, uint8_t ttype, uint16_t tag,
 	return 0;
 }
 
+/*
+ * Reply bodies (after _uk_9p_reply_check()): each returns 0, or -EPROTO
+ * for a field past the end, a count beyond max, or bytes left over.
+ */
 int _uk_9p_parse_rversion(struct _uk_9p_rd *r, uint32_t *msize, char *ver,
 			  size_t size)
 {

@@ -14,6 +14,7 @@
 #include <uk/9p.h>
 #include <uk/plat/cmdline.h>
 #include <uk/test.h>
+#include <uk/thread.h>
 #include <uk/virtio.h>
 
 #define HOSTB(i) ((uint8_t)((i) * 13 + 5))
@@ -221,4 +222,48 @@ UK_TEST(p9_kvm_server_errors)
 	UK_TEST_EQ(uk_9p_walk_path(r, "missing/deeper", &f), -ENOENT);
 	UK_TEST_EQ(uk_9p_mkdir(r, "sub", 0755, UK_9P_NOGID, NULL), -EEXIST);
 	UK_TEST_EQ(uk_9p_unlinkat(r, "sub", UK_9P_AT_REMOVEDIR), -ENOTEMPTY);
+}
+
+/* Four threads reading host.bin at once: requests in flight together on
+ * the virtqueue, each completed to its own thread. */
+struct reader {
+	struct uk_9p_fid *f;
+	uint64_t off;
+	uint8_t buf[20000];
+	int64_t rc;
+	unsigned int bad;
+};
+
+static void reader_fn(void *arg)
+{
+	struct reader *r = arg;
+	int64_t i;
+
+	r->rc = uk_9p_read(r->f, r->off, r->buf, sizeof(r->buf));
+	for (i = 0; i < r->rc; i++)
+		r->bad += r->buf[i] != HOSTB(r->off + (uint64_t)i);
+}
+
+UK_TEST(p9_kvm_concurrent_readers)
+{
+	struct uk_9p_fid *r = root();
+	static struct reader rd[4];
+	struct uk_thread *t[4];
+	int i;
+
+	UK_TEST_ASSERT(r != NULL);
+	for (i = 0; i < 4; i++) {
+		UK_TEST_EQ(uk_9p_walk_path(r, "host.bin", &rd[i].f), 0);
+		UK_TEST_EQ(uk_9p_lopen(rd[i].f, UK_9P_O_RDONLY), 0);
+		rd[i].off = 50000 * (uint64_t)i + 7;
+	}
+	for (i = 0; i < 4; i++)
+		UK_TEST_EQ(uk_thread_create(&t[i], "reader", reader_fn, &rd[i],
+					    0), 0);
+	for (i = 0; i < 4; i++) {
+		UK_TEST_EQ(uk_thread_join(t[i]), 0);
+		UK_TEST_EQ(rd[i].rc, (int64_t)sizeof(rd[i].buf));
+		UK_TEST_EQ(rd[i].bad, 0);
+		UK_TEST_EQ(uk_9p_clunk(rd[i].f), 0);
+	}
 }
