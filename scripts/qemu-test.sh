@@ -3,8 +3,10 @@
 # isa-debug-exit device (through scripts/qemu.sh), and exits with the
 # application's own status, decoded from QEMU's (status << 1) | 1.
 #
-#   scripts/qemu-test.sh IMAGE [append words...]
+#   scripts/qemu-test.sh [--disk FILE] [--share DIR:TAG] IMAGE [words...]
 #
+# --disk and --share (repeatable) are scripts/qemu.sh's: a virtio-blk disk
+# over a raw image, a virtio-9p share of a host folder.
 # Exit status: the application's (0..127; a crash is 126), 124 on timeout,
 # 125 when QEMU failed or stopped without the guest reporting a status.
 # After a crash, the report's addresses are resolved with addr2line.
@@ -15,8 +17,15 @@
 # QEMU_INPUT (bytes the guest reads from COM1), QEMU_STDIN=inherit (COM1
 # input is this script's stdin instead).
 set -u
+devs=()
+while [ $# -gt 1 ]; do
+  case "$1" in
+    --disk|--share) devs+=("$1" "$2"); shift 2 ;;
+    *) break ;;
+  esac
+done
 if [ $# -lt 1 ]; then
-  echo "usage: $0 IMAGE [append words...]" >&2
+  echo "usage: $0 [--disk FILE] [--share DIR:TAG] IMAGE [append words...]" >&2
   exit 2
 fi
 img=$1; shift
@@ -26,7 +35,8 @@ if [ ! -f "$img" ]; then
 fi
 fwd=()
 [ -n "${QEMU_FWD:-}" ] && fwd=(--fwd "$QEMU_FWD")
-qemu=(bash "$(dirname "$0")/qemu.sh" ${fwd[@]+"${fwd[@]}"} "$img" "$@")
+qemu=(bash "$(dirname "$0")/qemu.sh" ${fwd[@]+"${fwd[@]}"} \
+  ${devs[@]+"${devs[@]}"} "$img" "$@")
 
 errf=$(mktemp)
 outf=$(mktemp)

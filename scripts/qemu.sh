@@ -14,6 +14,10 @@
 #                    QEMU's user network
 #   --net            that NIC without any forward
 #   --initrd FILE    QEMU's -initrd (a PVH module)
+#   --disk FILE      a virtio-blk-pci disk over FILE, raw format
+#                    (repeatable: vda, vdb... in order)
+#   --share DIR:TAG  DIR as a virtio-9p-pci share with mount tag TAG
+#                    (security_model=none; repeatable)
 #   --no-exit-device leave out isa-debug-exit (the guest then halts)
 #   --print          print the command line (shell-quoted) instead of
 #                    running it
@@ -31,6 +35,8 @@ print=0
 fwds=()
 net=0
 initrd=
+disks=()
+shares=()
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +45,13 @@ while [ $# -gt 0 ]; do
     --fwd) fwds+=("$2"); net=1; shift 2 ;;
     --net) net=1; shift ;;
     --initrd) initrd=$2; shift 2 ;;
+    --disk) disks+=("$2"); shift 2 ;;
+    --share)
+      case "$2" in
+        *:?*) shares+=("$2") ;;
+        *) echo "qemu.sh: --share wants DIR:TAG, got $2" >&2; exit 2 ;;
+      esac
+      shift 2 ;;
     --no-exit-device) exitdev=0; shift ;;
     --print) print=1; shift ;;
     --) shift; extra+=("$@"); set --; break ;;
@@ -62,6 +75,21 @@ if [ "$net" = 1 ]; then
   args+=(-netdev "$nd" -device virtio-net-pci,netdev=n0)
 fi
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
+# QEMU's option syntax doubles a comma inside a value.
+i=0
+for d in "${disks[@]}"; do
+  args+=(-drive "file=${d//,/,,},if=none,id=disk$i,format=raw"
+         -device "virtio-blk-pci,drive=disk$i")
+  i=$((i + 1))
+done
+i=0
+for sh in "${shares[@]}"; do
+  dir=${sh%:*}
+  tag=${sh##*:}
+  args+=(-fsdev "local,id=fs$i,path=${dir//,/,,},security_model=none"
+         -device "virtio-9p-pci,fsdev=fs$i,mount_tag=${tag//,/,,}")
+  i=$((i + 1))
+done
 args+=(-kernel "$img")
 [ $# -gt 0 ] && args+=(-append "$*")
 # shellcheck disable=SC2206

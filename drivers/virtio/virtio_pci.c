@@ -3,8 +3,9 @@
  * transitional devices): a register block in I/O BAR 0 with the feature
  * words, queue selection, the queue's page frame number, the notify
  * register, status and ISR, followed (without MSI-X) by the device config
- * at offset 20.  Probing scans PCI for Red Hat's vendor ID with the
- * transitional network device ID.
+ * at offset 20.  Probing scans PCI for Red Hat's vendor ID with a
+ * transitional device ID (0x1000-0x103f), whose subsystem ID is the
+ * virtio device type, and hands matching functions to a driver.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -16,7 +17,8 @@
 #include <uk/virtio.h>
 
 #define VENDOR_VIRTIO 0x1af4
-#define DEV_NET_TRANSITIONAL 0x1000
+#define DEV_TRANSITIONAL_FIRST 0x1000
+#define DEV_TRANSITIONAL_LAST 0x103f
 
 #define REG_HOST_FEATURES 0
 #define REG_GUEST_FEATURES 4
@@ -107,19 +109,27 @@ static const struct uk_virtio_ops vpci_ops = {
 	.isr_read = isr_read,
 };
 
+struct probe {
+	uint16_t type;
+	uk_virtio_attach_fn attach;
+	int count;
+};
+
 static int probe_one(void *arg, const struct uk_pci_dev *d)
 {
-	int *count = arg;
+	struct probe *p = arg;
 	struct vpci *v;
 	uint16_t io;
 	int rc;
 
 	if (d->vendor_id != VENDOR_VIRTIO ||
-	    d->device_id != DEV_NET_TRANSITIONAL)
+	    d->device_id < DEV_TRANSITIONAL_FIRST ||
+	    d->device_id > DEV_TRANSITIONAL_LAST ||
+	    d->subsys_id != p->type)
 		return 0;
 	io = uk_pci_bar_io(d->bar[0]);
 	if (!io) {
-		uk_pr_warn("virtio-net %02x:%02x.%x: no I/O BAR, skipped\n",
+		uk_pr_warn("virtio %02x:%02x.%x: no I/O BAR, skipped\n",
 			   d->bus, d->dev, d->fn);
 		return 0;
 	}
@@ -130,23 +140,28 @@ static int probe_one(void *arg, const struct uk_pci_dev *d)
 	v->vdev.ops = &vpci_ops;
 	v->vdev.priv = v;
 	uk_pci_enable(d);
-	rc = uk_virtio_net_attach(&v->vdev,
-				  d->irq_line < 16 ? d->irq_line : -1);
+	rc = p->attach(&v->vdev, d->irq_line < 16 ? d->irq_line : -1);
 	if (rc) {
-		uk_pr_warn("virtio-net %02x:%02x.%x: attach failed (%d)\n",
-			   d->bus, d->dev, d->fn, rc);
+		uk_pr_warn("virtio %02x:%02x.%x (type %u): attach failed "
+			   "(%d)\n", d->bus, d->dev, d->fn, p->type, rc);
 		uk_free(uk_alloc_get_default(), v);
 		return 0;
 	}
-	(*count)++;
+	p->count++;
 	return 0;
+}
+
+/* Attaches every virtio function of type; returns how many. */
+int uk_virtio_pci_probe(uint16_t type, uk_virtio_attach_fn attach)
+{
+	struct probe p = { type, attach, 0 };
+
+	uk_pci_scan(uk_pci_cfg_default(), probe_one, &p);
+	return p.count;
 }
 
 /* Attaches every virtio-net function; returns how many were attached. */
 int uk_virtio_net_probe(void)
 {
-	int count = 0;
-
-	uk_pci_scan(uk_pci_cfg_default(), probe_one, &count);
-	return count;
+	return uk_virtio_pci_probe(UK_VIRTIO_ID_NET, uk_virtio_net_attach);
 }

@@ -50,22 +50,57 @@ int uk_virtqueue_init(struct uk_virtqueue *vq, uint16_t index, uint16_t num,
 	return 0;
 }
 
+/* Makes the chain at head visible to the device (release ordered). */
+static void avail_publish(struct uk_virtqueue *vq, uint16_t head)
+{
+	uint16_t idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_RELAXED);
+
+	vq->avail->ring[idx & (vq->num - 1)] = head;
+	__atomic_store_n(&vq->avail->idx, (uint16_t)(idx + 1),
+			 __ATOMIC_RELEASE);
+}
+
 /* Offers buffer id to the device.  Returns 0 or -EINVAL. */
 int uk_virtqueue_post(struct uk_virtqueue *vq, uint16_t id, void *buf,
 		      uint32_t len, int writable)
 {
-	uint16_t idx;
-
 	if (id >= vq->num)
 		return -EINVAL;
 	vq->desc[id].addr = (uint64_t)(uintptr_t)buf;
 	vq->desc[id].len = len;
 	vq->desc[id].flags = writable ? UK_VRING_DESC_F_WRITE : 0;
 	vq->desc[id].next = 0;
-	idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_RELAXED);
-	vq->avail->ring[idx & (vq->num - 1)] = id;
-	__atomic_store_n(&vq->avail->idx, (uint16_t)(idx + 1),
-			 __ATOMIC_RELEASE);
+	avail_publish(vq, id);
+	return 0;
+}
+
+/*
+ * Offers segs[0..n) as descriptors head..head+n-1, chained in order.
+ * Returns 0 or -EINVAL (empty chain, range past the ring, or a
+ * device-readable segment after a writable one).
+ */
+int uk_virtqueue_post_chain(struct uk_virtqueue *vq, uint16_t head,
+			    const struct uk_virtqueue_seg *segs,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	if (!n || head >= vq->num || n > (unsigned int)(vq->num - head))
+		return -EINVAL;
+	for (i = 1; i < n; i++)
+		if (segs[i - 1].writable && !segs[i].writable)
+			return -EINVAL;
+	for (i = 0; i < n; i++) {
+		struct uk_vring_desc *d = &vq->desc[head + i];
+
+		d->addr = (uint64_t)(uintptr_t)segs[i].buf;
+		d->len = segs[i].len;
+		d->flags = (uint16_t)((segs[i].writable ?
+				       UK_VRING_DESC_F_WRITE : 0) |
+				      (i + 1 < n ? UK_VRING_DESC_F_NEXT : 0));
+		d->next = (uint16_t)(i + 1 < n ? head + i + 1 : 0);
+	}
+	avail_publish(vq, head);
 	return 0;
 }
 

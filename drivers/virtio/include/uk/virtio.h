@@ -1,17 +1,22 @@
 /*
  * uk/virtio.h: virtio devices — the transport interface, split
- * virtqueues, and the virtio-net driver entry points.
+ * virtqueues, and the drivers' entry points (net, blk, 9p).
  *
  * A transport (the legacy virtio-PCI interface over I/O ports on kvm, or
  * a simulated device in tests) implements struct uk_virtio_ops; the
- * virtqueue code and the net driver only use those ops and shared memory,
- * so the whole driver runs on linuxu against a device model.  Guest
+ * virtqueue code and the drivers only use those ops and shared memory,
+ * so every driver runs on linuxu against a device model.  Guest
  * addresses are identity-mapped (virtual == physical) on kvm, and the
  * device model in tests reads the same pointers.
  *
- * Queues use one descriptor per buffer: descriptor id i always describes
- * the driver's buffer i, so posting and reclaiming are index operations
- * with no allocation.
+ * Queues use fixed descriptors: virtio-net's descriptor id i always
+ * describes the driver's buffer i, and the request drivers (blk, 9p)
+ * give each request slot a fixed group of descriptors for its chain, so
+ * posting and reclaiming are index operations with no allocation.
+ *
+ * Each driver is its own library: virtio (virtqueues, the PCI transport
+ * and virtio-net), virtio_blk and virtio_9p; a program links the ones
+ * whose entry points it calls.
  *
  * Errors: 0 or a negative errno.
  */
@@ -84,6 +89,25 @@ int uk_virtqueue_init(struct uk_virtqueue *vq, uint16_t index, uint16_t num,
  */
 int uk_virtqueue_post(struct uk_virtqueue *vq, uint16_t id, void *buf,
 		      uint32_t len, int writable);
+/** One buffer of a descriptor chain. */
+struct uk_virtqueue_seg {
+	void *buf;
+	uint32_t len;
+	int writable;   /**< the device writes it (device-readable ones first) */
+};
+/**
+ * Offers a request made of several buffers (device-readable ones first,
+ * then writable ones) as the descriptors head..head+n-1, chained in
+ * order.  The caller owns that descriptor range until the device returns
+ * the chain: uk_virtqueue_used_pop() then gives head as the id.  Drivers
+ * carve the ring into fixed groups (request slot s uses descriptors
+ * s*G..s*G+G-1), so posting and reclaiming stay index operations.
+ * Returns 0 or -EINVAL (n 0, range past the ring, readable after
+ * writable).
+ */
+int uk_virtqueue_post_chain(struct uk_virtqueue *vq, uint16_t head,
+			    const struct uk_virtqueue_seg *segs,
+			    unsigned int n);
 /** 1 when the device wants a notification after posting. */
 int uk_virtqueue_needs_notify(const struct uk_virtqueue *vq);
 /**
@@ -125,6 +149,26 @@ struct uk_virtio_dev {
 	void *priv;
 };
 
+/** Virtio device types (the PCI subsystem ID of transitional devices). */
+#define UK_VIRTIO_ID_NET 1
+#define UK_VIRTIO_ID_BLOCK 2
+#define UK_VIRTIO_ID_9P 9
+
+/**
+ * A driver's attach function: takes over vdev (which must outlive the
+ * driver); irq_line >= 0 routes that legacy interrupt line to the
+ * driver.  Returns 0 or a negative errno.
+ */
+typedef int (*uk_virtio_attach_fn)(struct uk_virtio_dev *vdev, int irq_line);
+
+/**
+ * Finds every virtio PCI function of the given type (legacy/transitional
+ * interface, I/O BAR 0) and attaches it with attach.  kvm only.  Returns
+ * the number of devices attached (a failed attach is logged and
+ * skipped).
+ */
+int uk_virtio_pci_probe(uint16_t type, uk_virtio_attach_fn attach);
+
 /**
  * Attaches the virtio-net driver to a device: negotiates features, sets
  * up the receive and transmit queues, fills the receive queue, and
@@ -141,5 +185,27 @@ int uk_virtio_net_irq(void *netdev);
  * attaches the driver to it.  Returns the number of devices attached.
  */
 int uk_virtio_net_probe(void);
+
+/**
+ * Attaches the virtio-blk driver (library virtio_blk): negotiates
+ * features (size/segment limits, read-only, block size, flush), reads
+ * the capacity, sets up the request queue, starts the completion thread
+ * and registers a ukblkdev (vda, vdb...).  irq_line >= 0 routes that
+ * legacy interrupt line to the driver.  Returns 0, -ENODEV (no usable
+ * queue), -ENOMEM, or the thread's or registry's error.
+ */
+int uk_virtio_blk_attach(struct uk_virtio_dev *vdev, int irq_line);
+/** virtio-blk's interrupt handler (arg: the ukblkdev's priv); 1: ours. */
+int uk_virtio_blk_irq(void *arg);
+
+/**
+ * Attaches the virtio-9p transport (library virtio_9p): reads the mount
+ * tag, sets up the request queue and registers a uk9p transport under
+ * that tag (uk_9p_trans_find()).  Returns 0, -ENODEV (no mount tag or
+ * queue), -ENOMEM, or the registry's error.
+ */
+int uk_virtio_9p_attach(struct uk_virtio_dev *vdev, int irq_line);
+/** virtio-9p's interrupt handler (arg: the transport's priv); 1: ours. */
+int uk_virtio_9p_irq(void *arg);
 
 #endif
