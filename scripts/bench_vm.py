@@ -8,6 +8,7 @@ import os, re, signal, socket, statistics, subprocess, sys, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "tests", "lib"))
 from ports import free_port  # noqa: E402
+from procstat import cpu_ns  # noqa: E402
 from qemu import qemu_cmd as _qemu_cmd  # noqa: E402
 
 demo, floor, lat, tmp = sys.argv[1:5]
@@ -156,18 +157,6 @@ def cpu_ticks(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
-
-
-def cpu_ns(pid):
-    """On-CPU ns of all of pid's threads (finer than clock ticks)."""
-    total = 0
-    for t in os.listdir("/proc/%d/task" % pid):
-        try:
-            with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
-                total += int(f.read().split()[0])
-        except OSError:
-            pass
-    return total
 
 
 def med(xs):
