@@ -7,6 +7,12 @@
  * the descriptor (-ENOTSOCK for a file).  lwIP's numbers never leave
  * this file.  lwIP reports errors in errno, which the ops turn into
  * -errno for the VFS; the POSIX calls here leave lwIP's errno as it is.
+ *
+ * Each lwIP socket slot has its open object in a static array, indexed
+ * by lwIP's socket number, so that accepting a connection takes nothing
+ * from the heap: a server keeps answering (503, or its metrics) when
+ * every allocation fails.  A slot is reused only after lwIP has handed
+ * out its number again, which it does only once our close has run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +22,7 @@
 #include <sys/stat.h>
 
 #include <uk/alloc.h>
+#include <uk/assert.h>
 #include <uk/vfs_file.h>
 
 #include "lwip_impl.h"
@@ -24,6 +31,8 @@ struct sock {
 	struct uk_vfs_file f;
 	int s;   /* lwIP's socket */
 };
+
+static struct sock socks[MEMP_NUM_NETCONN];
 
 static int sock_of(struct uk_vfs_file *f)
 {
@@ -63,7 +72,8 @@ static int so_setfl(struct uk_vfs_file *f, int flags)
 	       neg_errno() : 0;
 }
 
-#define POLL_STACK 16
+/* As lib/vfs: the pollfds of up to 48 sockets live on the stack. */
+#define POLL_STACK 48
 
 /* All the sockets of one poll() in one lwip_poll(). */
 static int so_poll(struct uk_vfs_pollreq *reqs, unsigned int n, int timeout)
@@ -97,7 +107,6 @@ static int so_poll(struct uk_vfs_pollreq *reqs, unsigned int n, int timeout)
 static void so_release(struct uk_vfs_file *f)
 {
 	_uk_lwip_sock_close(sock_of(f));
-	uk_free(uk_alloc_get_default(), f);
 }
 
 static const struct uk_vfs_file_ops sock_ops = {
@@ -111,18 +120,17 @@ static const struct uk_vfs_file_ops sock_ops = {
 
 /*
  * A descriptor for lwIP socket s (closed if none can be had).  Returns
- * it, or -1 with errno EMFILE or ENOMEM.
+ * it, or -1 with errno EMFILE.
  */
 static int wrap(int s)
 {
-	struct sock *so = uk_calloc(uk_alloc_get_default(), 1, sizeof(*so));
+	struct sock *so;
 	int fd;
 
-	if (!so) {
-		lwip_close(s);
-		errno = ENOMEM;
-		return -1;
-	}
+	UK_ASSERT(s >= LWIP_SOCKET_OFFSET &&
+		  s < LWIP_SOCKET_OFFSET + MEMP_NUM_NETCONN);
+	so = &socks[s - LWIP_SOCKET_OFFSET];
+	memset(so, 0, sizeof(*so));
 	uk_vfs_file_init(&so->f, &sock_ops, O_RDWR);
 	so->s = s;
 	fd = uk_vfs_fd_alloc(&so->f);

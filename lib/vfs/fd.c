@@ -522,7 +522,12 @@ int uk_vfs_rewinddir(int fd)
 
 /* ---- poll ------------------------------------------------------------ */
 
-#define POLL_STACK 16
+/*
+ * Descriptors a poll() handles on the stack (about 2 KB): a server's loop
+ * (the exporter's slots and listener) then allocates nothing, and still
+ * polls when the heap is exhausted.  Larger calls allocate.
+ */
+#define POLL_STACK 48
 #define ALWAYS (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
 
 typedef int (*poll_fn)(struct uk_vfs_pollreq *, unsigned int, int);
