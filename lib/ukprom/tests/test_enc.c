@@ -13,6 +13,7 @@
 
 #include <uk/alloc.h>
 #include <uk/assert.h>
+#include <uk/num.h>
 #include <uk/prom.h>
 #include <uk/store.h>
 #include <uk/test.h>
@@ -539,7 +540,7 @@ UK_TEST(enc_fmt_double)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		UK_TEST_EQ(uk_prom_fmt_double(c[i].v, b), strlen(c[i].s));
+		UK_TEST_EQ(uk_num_fmt_double(c[i].v, b), strlen(c[i].s));
 		UK_TEST_STREQ(b, c[i].s);
 	}
 }
