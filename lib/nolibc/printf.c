@@ -4,8 +4,8 @@
  * precision printing no digit for 0).  Floating conversions print the
  * exact decimal value of the double, rounded once, half to even, as glibc
  * does: uknum expands the double into all its decimal digits and rounds
- * them (uk_num_decimal_*); this file only lays them out.  %a and long
- * doubles (%Le...) are not supported: the conversion prints as written.
+ * them (uk_num_decimal_*); this file only lays them out.  %a and the L
+ * length (%Le...) are not supported: the conversion prints as written.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -440,7 +440,7 @@ int _nolibc_vformat(struct _nolibc_sink *s, const char *fmt, va_list ap0)
 		case 'E':
 		case 'g':
 		case 'G':
-			/* No long double: printed as written, as %a is. */
+			/* No L (x87 extended) floats: printed as written. */
 			if (sp.len == L_LD) {
 				emit(s, start, (size_t)(p + 1 - start));
 				break;
