@@ -36,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long long l1, l2;
 	double d1, d2;
 	float f1, f2;
+	uint32_t w1;
 
 	if (!size)
 		return 0;
@@ -75,9 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	errno = 0;
 	d2 = nolibc_strtod(s, &e2);
 	e_2 = errno;
+	memcpy(&u1, &d1, sizeof(u1));
 	check(e1 == e2 && ((!memcmp(&d1, &d2, sizeof(d1)) && e_1 == e_2) ||
-			   (d1 == 0 && d2 != 0 &&
-			    quirk_hex_above_half_min(s, -1074))),
+			   quirk_strtod(s, u1, e_1 == ERANGE)),
 	      "strtod", s, base);
 	errno = 0;
 	f1 = strtof(s, &e1);
@@ -85,9 +86,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	errno = 0;
 	f2 = nolibc_strtof(s, &e2);
 	e_2 = errno;
+	memcpy(&w1, &f1, sizeof(w1));
 	check(e1 == e2 && ((!memcmp(&f1, &f2, sizeof(f1)) && e_1 == e_2) ||
-			   (f1 == 0 && f2 != 0 &&
-			    quirk_hex_above_half_min(s, -149))),
+			   quirk_strtof(s, w1, e_1 == ERANGE)),
 	      "strtof", s, base);
 	/* The double printed back, exact digits at any precision. */
 	snprintf(b1, sizeof(b1), "%.*e|%.*g|%.17g|%#.*f", prec, d2, prec, d2,

@@ -1,19 +1,26 @@
 /*
  * Test-only: the one known way glibc's strtod and strtof (2.36) round
  * wrongly, shared by the tests and fuzzers that compare uknum's parser
- * with them.  A hexadecimal number whose leading bit is worth half the
- * smallest subnormal and which has more bits below it is above that
- * half, so it rounds up to the smallest subnormal; glibc drops the lower
- * bits at exactly that place and returns zero ("0x1.00000000000008p-1075"
- * gives 0; "0x1.0000001p-1075", with the extra bit higher, gives 2^-1074).
- * The test recognises the case from the text itself, with its own exact
- * reading of the hexadecimal digits.
+ * with them.  For a hexadecimal number whose value is below the smallest
+ * normal, glibc shifts its p-bit significand right to make it subnormal
+ * and loses the bit that was just below it (the (p+1)-th significant
+ * bit, its first rounding bit): it rounds, and reports ERANGE, as if
+ * that bit were zero.  "0x1.00000000000008p-1075" is above half the
+ * smallest subnormal but gives 0; "0x1.ffffffffffff08p-1023" is inexact
+ * but gives no ERANGE.  Decimal numbers are not affected.
+ *
+ * quirk_hex_glibc_text() writes the text glibc effectively reads (that
+ * bit cleared); quirk_strtod() and quirk_strtof() accept glibc's answer
+ * when it is uknum's on that rewritten text, below the smallest normal.
  */
 #ifndef UKNUM_TEST_GLIBC_QUIRKS_H
 #define UKNUM_TEST_GLIBC_QUIRKS_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
+#include <string.h>
+
+#include <uk/num.h>
 
 static inline int quirk_hexval(char c)
 {
@@ -25,54 +32,84 @@ static inline int quirk_hexval(char c)
 }
 
 /*
- * 1 if s is a hexadecimal number whose value v has 2^(qmin-1) < v <
- * 2^qmin: one that must round to the smallest subnormal 2^qmin (qmin:
- * -1074 for double, -149 for float).
+ * If s is a hexadecimal number whose (p+1)-th significant bit is set,
+ * copies s into out (size bytes) with that bit cleared and returns 1;
+ * else returns 0.
  */
-static inline int quirk_hex_above_half_min(const char *s, int qmin)
+static inline int quirk_hex_glibc_text(const char *s, int p, char *out,
+				       size_t size)
 {
-	long long nint = 0, i = 0, first = -1, exp = 0, lead;
-	int v, fv = 0, more = 0, frac = 0, b, eneg = 0;
+	size_t n = strlen(s);
+	char *q;
+	int v, bits = -1, frac = 0, b;
 
-	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-		s++;
-	if (*s == '+' || *s == '-')
-		s++;
-	if (s[0] != '0' || (s[1] | 0x20) != 'x')
+	if (n >= size)
 		return 0;
-	/* Digit i is worth 16^(nint - 1 - i). */
-	for (s += 2;; s++) {
-		if (*s == '.' && !frac) {
+	memcpy(out, s, n + 1);
+	q = out;
+	while (*q == ' ' || (*q >= '\t' && *q <= '\r'))
+		q++;
+	if (*q == '+' || *q == '-')
+		q++;
+	if (q[0] != '0' || (q[1] | 0x20) != 'x')
+		return 0;
+	/* bits: significant bits seen before this digit (-1: none yet). */
+	for (q += 2;; q++) {
+		if (*q == '.' && !frac) {
 			frac = 1;
 			continue;
 		}
-		v = quirk_hexval(*s);
+		v = quirk_hexval(*q);
 		if (v < 0)
-			break;
-		if (v && first < 0) {
-			first = i;
-			fv = v;
-		} else if (v) {
-			more = 1;
+			return 0;
+		for (b = 3; b >= 0; b--) {
+			if (bits < 0 && !(v >> b & 1))
+				continue;
+			bits = bits < 0 ? 1 : bits + 1;
+			if (bits == p + 1) {
+				if (!(v >> b & 1))
+					return 0;
+				v &= ~(1 << b);
+				*q = "0123456789abcdef"[v];
+				return 1;
+			}
 		}
-		nint += !frac;
-		i++;
 	}
-	if (first < 0)
+}
+
+/*
+ * 1 if glibc's strtod answer (bits, erange) on s is its known bug: what
+ * uknum reads in s with the lost bit cleared, below the smallest normal.
+ */
+static inline int quirk_strtod(const char *s, uint64_t bits, int erange)
+{
+	static char alt[4096];
+	uint64_t b;
+	double d;
+	int r;
+
+	if ((bits << 1) > (0x0010000000000000ULL << 1) ||
+	    !quirk_hex_glibc_text(s, 53, alt, sizeof(alt)))
 		return 0;
-	if ((*s | 0x20) == 'p') {
-		s++;
-		if (*s == '+' || *s == '-')
-			eneg = *s++ == '-';
-		for (; *s >= '0' && *s <= '9'; s++)
-			if (exp < 100000)
-				exp = exp * 10 + (*s - '0');
-	}
-	for (b = 3; !(fv >> b); b--)
-		;
-	more |= (fv & ((1 << b) - 1)) != 0;
-	lead = 4 * (nint - 1 - first) + b + (eneg ? -exp : exp);
-	return lead == qmin - 1 && more;
+	d = uk_num_strtod(alt, NULL, &r);
+	memcpy(&b, &d, sizeof(b));
+	return b == bits && r == erange;
+}
+
+/* quirk_strtod() for strtof. */
+static inline int quirk_strtof(const char *s, uint32_t bits, int erange)
+{
+	static char alt[4096];
+	uint32_t b;
+	float f;
+	int r;
+
+	if ((uint32_t)(bits << 1) > (0x00800000u << 1) ||
+	    !quirk_hex_glibc_text(s, 24, alt, sizeof(alt)))
+		return 0;
+	f = uk_num_strtof(alt, NULL, &r);
+	memcpy(&b, &f, sizeof(b));
+	return b == bits && r == erange;
 }
 
 #endif
