@@ -153,18 +153,20 @@ static int clinger(const struct _uk_num_dec *d, const struct _uk_num_fmt *f,
 	if (d->sticky)
 		return 0;
 	if (f == &fmt64) {
-		double x = (double)d->w;
+		double x;
 
 		if (d->w > (1ULL << 53) || q < -22 || q > 22)
 			return 0;
+		x = (double)d->w;
 		x = q < 0 ? x / p10[-q] : x * p10[q];
 		__builtin_memcpy(bits, &x, sizeof(x));
 	} else {
-		float x = (float)d->w;
 		uint32_t b;
+		float x;
 
 		if (d->w > (1ULL << 24) || q < -10 || q > 10)
 			return 0;
+		x = (float)d->w;
 		x = q < 0 ? x / p10f[-q] : x * p10f[q];
 		__builtin_memcpy(&b, &x, sizeof(x));
 		*bits = b;
