@@ -195,7 +195,10 @@ static uint64_t eisel_lemire(uint64_t w, int q, const struct _uk_num_fmt *f,
 	/* x is in [2^126, 2^128); s bits lie below the significand. */
 	top = (int)(x >> 127);
 	s = 127 + top - p;
-	/* The value is (x >> s) * 2^(s + log2 g - 127 + 64 - lz). */
+	/*
+	 * w * 10^q = x * 2^(flog2(10^q) - 63 - lz) (within x's error), so
+	 * the significand x >> s has the binary exponent s plus that.
+	 */
 	be = s + _uk_num_flog2_pow10(q) - 63 - lz + p - 1 + _uk_num_bias(f);
 	if (be <= 0) {
 		/* Subnormal (or zero): fewer bits, truncated. */
