@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include <uk/alloc.h>
+#include <uk/num.h>
 #include <uk/prom.h>
 
 #include "benchset.h"
@@ -174,7 +175,7 @@ static void bench_doubles(void)
 	for (r = 0; r < 5; r++) {
 		t0 = now_ns();
 		for (i = 0; i < NV; i++)
-			sink += (size_t)uk_prom_fmt_double(v[i], b);
+			sink += (size_t)uk_num_fmt_double(v[i], b);
 		t1 = now_ns();
 		for (i = 0; i < NV; i++)
 			sink += (size_t)snprintf(b, sizeof(b), "%.17g", v[i]);
@@ -184,7 +185,7 @@ static void bench_doubles(void)
 		if (t2 - t1 < best_libc)
 			best_libc = t2 - t1;
 	}
-	printf("one double (8-digit values /2^0..15): uk_prom_fmt_double "
+	printf("one double (8-digit values /2^0..15): uk_num_fmt_double "
 	       "%.1f ns, snprintf(%%.17g) %.1f ns (checksum %zu)\n",
 	       (double)best_ours / NV, (double)best_libc / NV, sink);
 }

@@ -33,8 +33,8 @@ check "cat threads = 2 (main, idle)" has "2"
 check "cat main/switches is a number" \
   grep -qE '^(> )?[0-9]+$' <(tr -d '\r' <"$out" | sed -n '/store cat uksched\/main\/switches/,+1p' | tail -n 1)
 check "cat idle/cpu_seconds is positive" \
-  grep -qE '^(> )?0\.[0-9]*[1-9][0-9]*$|^[1-9]' <(tr -d '\r' <"$out" | sed -n '/store cat uksched\/idle\/cpu_seconds/,+1p' | tail -n 1)
-check "cat of a library shows its entries" grep -qE '^(> )?idle_seconds [0-9.]+$' <(tr -d '\r' <"$out")
+  grep -qE '^(> )?(0\.[0-9]*[1-9][0-9]*|[1-9][0-9.]*)(e[-+][0-9]+)?$' <(tr -d '\r' <"$out" | sed -n '/store cat uksched\/idle\/cpu_seconds/,+1p' | tail -n 1)
+check "cat of a library shows its entries" grep -qE '^(> )?idle_seconds [0-9.]+(e[-+][0-9]+)?$' <(tr -d '\r' <"$out")
 check "ls of an entry" has "store ls: uksched/threads: not a directory (-20)"
 check "cat of a missing path" has "store cat: uksched/nope: no such path (-2)"
 check "ls of a missing library" has "store ls: nolib: no such path (-2)"

@@ -3,10 +3,9 @@
  * letter (flags, width, precision, the "#" forms of o and x, a zero
  * precision printing no digit for 0).  Floating conversions print the
  * exact decimal value of the double, rounded once, half to even, as glibc
- * does: the double is expanded into a big decimal integer (its mantissa
- * times a power of two or five) in base 10^9 limbs, so no digit is ever
- * guessed.  %a is not supported (it prints the conversion as is); a long
- * double argument (L) is read and narrowed to double.
+ * does: uknum expands the double into all its decimal digits and rounds
+ * them (uk_num_decimal_*); this file only lays them out.  %a and the L
+ * length (%Le...) are not supported: the conversion prints as written.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -14,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <uk/num.h>
 
 #include "fmt.h"
 
@@ -157,134 +158,6 @@ static void fmt_int(struct _nolibc_sink *s, struct spec sp, uintmax_t v,
 
 /* ---- floating point ----------------------------------------------- */
 
-#define LIMB_BASE 1000000000u
-#define NLIMBS 100      /* 5^1074 * 2^53 has 767 digits: 86 limbs */
-#define NDIGITS (NLIMBS * 9)
-
-/* The exact decimal digits of a finite double's magnitude. */
-struct decimal {
-	char d[NDIGITS + 2];
-	int len;        /* digits held in d (no leading zero unless "0") */
-	int exp;        /* power of ten of d[0] */
-};
-
-static void big_mul(uint32_t *l, int *n, uint32_t m)
-{
-	uint64_t carry = 0;
-	int i;
-
-	for (i = 0; i < *n; i++) {
-		uint64_t t = (uint64_t)l[i] * m + carry;
-
-		l[i] = (uint32_t)(t % LIMB_BASE);
-		carry = t / LIMB_BASE;
-	}
-	while (carry) {
-		l[(*n)++] = (uint32_t)(carry % LIMB_BASE);
-		carry /= LIMB_BASE;
-	}
-}
-
-static void decimal_from(struct decimal *dec, uint64_t bits)
-{
-	uint32_t limb[NLIMBS];
-	int n = 0, e2, k = 0, i, j;
-	uint64_t m = bits & ((1ULL << 52) - 1);
-	int bexp = (int)((bits >> 52) & 0x7ff);
-	char *p = dec->d;
-
-	if (bexp) {
-		m |= 1ULL << 52;
-		e2 = bexp - 1075;
-	} else {
-		e2 = -1074;
-	}
-	if (!m) {
-		dec->d[0] = '0';
-		dec->len = 1;
-		dec->exp = 0;
-		return;
-	}
-	/* Fewer digits to carry around; the value is unchanged. */
-	while (!(m & 1) && e2 < 0) {
-		m >>= 1;
-		e2++;
-	}
-	for (; m; m /= LIMB_BASE)
-		limb[n++] = (uint32_t)(m % LIMB_BASE);
-	/* m * 2^-k == m * 5^k / 10^k */
-	k = e2 < 0 ? -e2 : 0;
-	for (; e2 > 0; e2 -= 29)
-		big_mul(limb, &n, 1u << (e2 < 29 ? e2 : 29));
-	for (j = k; j > 0; j -= 13) {
-		uint32_t f = 1;
-
-		for (i = 0; i < (j < 13 ? j : 13); i++)
-			f *= 5;
-		big_mul(limb, &n, f);
-	}
-	for (i = n - 1; i >= 0; i--) {
-		char nine[9];
-		uint32_t v = limb[i];
-
-		for (j = 8; j >= 0; j--, v /= 10)
-			nine[j] = (char)('0' + v % 10);
-		if (i == n - 1) {
-			for (j = 0; j < 8 && nine[j] == '0'; j++)
-				;
-		} else {
-			j = 0;
-		}
-		memcpy(p, nine + j, (size_t)(9 - j));
-		p += 9 - j;
-	}
-	dec->len = (int)(p - dec->d);
-	dec->exp = dec->len - 1 - k;
-}
-
-/* Keeps n significant digits (n may be <= 0), rounding half to even. */
-static void decimal_round(struct decimal *dec, int n)
-{
-	int up, i;
-
-	if (n >= dec->len)
-		return;
-	if (n < 0) {
-		dec->len = 0;
-		return;
-	}
-	if (dec->d[n] > '5') {
-		up = 1;
-	} else if (dec->d[n] < '5') {
-		up = 0;
-	} else {
-		up = n > 0 && ((dec->d[n - 1] - '0') & 1);
-		for (i = n + 1; i < dec->len && !up; i++)
-			up = dec->d[i] != '0';
-	}
-	dec->len = n;
-	if (!up)
-		return;
-	for (i = n - 1; i >= 0 && dec->d[i] == '9'; i--)
-		dec->d[i] = '0';
-	if (i >= 0) {
-		dec->d[i]++;
-		return;
-	}
-	memmove(dec->d + 1, dec->d, (size_t)n);
-	dec->d[0] = '1';
-	dec->len = n + 1;
-	dec->exp++;
-}
-
-/* The digit worth 10^pos. */
-static char decimal_at(const struct decimal *dec, int pos)
-{
-	int i = dec->exp - pos;
-
-	return i >= 0 && i < dec->len ? dec->d[i] : '0';
-}
-
 static void fmt_special(struct _nolibc_sink *s, struct spec sp, char sign,
 			const char *word)
 {
@@ -300,11 +173,11 @@ static void fmt_special(struct _nolibc_sink *s, struct spec sp, char sign,
 
 static void fmt_float(struct _nolibc_sink *s, struct spec sp, double x)
 {
-	struct decimal dec;
+	struct uk_num_decimal dec;
 	uint64_t bits;
 	char sign = 0, conv = sp.conv, expbuf[8];
 	int upper = conv >= 'A' && conv <= 'Z', prec, style, frac, i, x10;
-	int nexp = 0, point, trim;
+	int nexp = 0, point, trim, top;
 	size_t len;
 
 	memcpy(&bits, &x, sizeof(bits));
@@ -321,14 +194,14 @@ static void fmt_float(struct _nolibc_sink *s, struct spec sp, double x)
 			fmt_special(s, sp, sign, upper ? "INF" : "inf");
 		return;
 	}
-	decimal_from(&dec, bits & ~(1ULL << 63));
+	uk_num_decimal_exact(&dec, x);
 	prec = sp.prec < 0 ? 6 : sp.prec;
 	conv |= 0x20;
 	trim = 0;
 	if (conv == 'g') {
 		if (!prec)
 			prec = 1;
-		decimal_round(&dec, prec);
+		uk_num_decimal_round(&dec, prec);
 		x10 = dec.len ? dec.exp : 0;
 		if (x10 < prec && x10 >= -4) {
 			style = 'f';
@@ -342,22 +215,21 @@ static void fmt_float(struct _nolibc_sink *s, struct spec sp, double x)
 		style = conv;
 	}
 	if (style == 'e') {
-		decimal_round(&dec, prec + 1);
+		uk_num_decimal_round(&dec, prec + 1);
 		x10 = dec.exp;
-		if (dec.len == 1 && dec.d[0] == '0')
+		if (dec.len == 1 && dec.digit[0] == '0')
 			x10 = 0;
 	} else {
-		decimal_round(&dec, dec.exp + 1 + prec);
+		uk_num_decimal_round(&dec, dec.exp + 1 + prec);
 		x10 = 0;
 	}
-	/* frac: digits after the point that are printed. */
+	/* frac: digits after the point that are printed; top: the place
+	 * of the digit before the point. */
 	frac = prec;
-	if (trim) {
-		int top = style == 'e' ? x10 : 0;
-
-		while (frac > 0 && decimal_at(&dec, top - frac) == '0')
-			frac--;
-	}
+	top = style == 'e' ? x10 : 0;
+	while (trim && frac > 0 &&
+	       uk_num_decimal_digit(&dec, top - frac) == '0')
+		frac--;
 	point = frac > 0 || (sp.flags & F_ALT);
 	if (style == 'e') {
 		unsigned ae = (unsigned)(x10 < 0 ? -x10 : x10);
@@ -382,15 +254,15 @@ static void fmt_float(struct _nolibc_sink *s, struct spec sp, double x)
 		emit_c(s, sign);
 	pad_zero(s, &sp, len);
 	if (style == 'e') {
-		emit_c(s, dec.d[0]);
+		emit_c(s, dec.digit[0]);
 	} else {
 		for (i = dec.len && dec.exp > 0 ? dec.exp : 0; i >= 0; i--)
-			emit_c(s, decimal_at(&dec, i));
+			emit_c(s, uk_num_decimal_digit(&dec, i));
 	}
 	if (point)
 		emit_c(s, '.');
 	for (i = 1; i <= frac; i++)
-		emit_c(s, decimal_at(&dec, (style == 'e' ? x10 : 0) - i));
+		emit_c(s, uk_num_decimal_digit(&dec, top - i));
 	if (style == 'e')
 		emit(s, expbuf + sizeof(expbuf) - nexp, (size_t)nexp);
 	pad_after(s, &sp, len);
@@ -567,14 +439,14 @@ int _nolibc_vformat(struct _nolibc_sink *s, const char *fmt, va_list ap0)
 		case 'e':
 		case 'E':
 		case 'g':
-		case 'G': {
-			double v = sp.len == L_LD ?
-				(double)va_arg(ap, long double) :
-				va_arg(ap, double);
-
-			fmt_float(s, sp, v);
+		case 'G':
+			/* No L (x87 extended) floats: printed as written. */
+			if (sp.len == L_LD) {
+				emit(s, start, (size_t)(p + 1 - start));
+				break;
+			}
+			fmt_float(s, sp, va_arg(ap, double));
 			break;
-		}
 		case 'n':
 			store_count(&ap, sp.len, s->total);
 			break;

@@ -1,17 +1,8 @@
-# The ukprom exposition encoder: number formatting (dtoa.c, enc_pow10.c),
-# the store-to-text encoder (enc.c, enc_render.c), content negotiation
+# The ukprom exposition encoder: the store-to-text encoder (enc.c,
+# enc_render.c; numbers come from uknum), content negotiation
 # (negotiate.c), their tests, fuzzer and benchmark.  Included by
 # lib/ukprom/Makefile.uk.
-ukprom_SRCS += lib/ukprom/enc.c lib/ukprom/enc_render.c lib/ukprom/negotiate.c \
-	lib/ukprom/dtoa.c lib/ukprom/enc_pow10.c
-
-# The formatter needs nothing but itself, so its test links it directly.
-PROGS-asan += test-ukprom-dtoa
-TESTS-asan += test-ukprom-dtoa
-test-ukprom-dtoa_SRCS := lib/ukprom/tests/test_dtoa.c lib/ukprom/dtoa.c \
-	lib/ukprom/enc_pow10.c
-test-ukprom-dtoa_LIBS := uktest linuxu
-test-ukprom-dtoa_LDLIBS := -lm
+ukprom_SRCS += lib/ukprom/enc.c lib/ukprom/enc_render.c lib/ukprom/negotiate.c
 
 # Goldens, chunking, failures, allocation and negotiation.
 PROGS-asan += test-ukprom-enc

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <uk/num.h>
 #include <uk/prom.h>
 #include <uk/store.h>
 
@@ -164,11 +165,11 @@ static int fmt_scalar(const struct uk_store_value *v, char *b)
 	case UK_STORE_S16:
 	case UK_STORE_S32:
 	case UK_STORE_S64:
-		return _uk_prom_fmt_s64(v->s, b);
+		return uk_num_fmt_s64(v->s, b);
 	case UK_STORE_DOUBLE:
-		return uk_prom_fmt_double(v->d, b);
+		return uk_num_fmt_double(v->d, b);
 	default:
-		return _uk_prom_fmt_u64(v->u, b);
+		return uk_num_fmt_u64(v->u, b);
 	}
 }
 
@@ -180,7 +181,7 @@ static int fmt_scalar(const struct uk_store_value *v, char *b)
 static void w_le(struct uk_prom_enc *e, struct uk_prom_wr *w, double le)
 {
 	char num[40];
-	int n = uk_prom_fmt_double(le, num), i = 0;
+	int n = uk_num_fmt_double(le, num), i = 0;
 
 	if (e->fmt == UK_PROM_FMT_OPENMETRICS) {
 		if (num[0] == '-')
@@ -215,7 +216,7 @@ static void render_hist(struct uk_prom_enc *e, struct uk_prom_wr *w, unsigned in
 		else
 			w_put(w, "+Inf", 4);
 		w_put(w, "\"} ", 3);
-		n = _uk_prom_fmt_u64(i < nb ? h->cum[i] : h->count, num);
+		n = uk_num_fmt_u64(i < nb ? h->cum[i] : h->count, num);
 	} else {
 		w_str(w, i == nb + 1 ? "_sum" : "_count");
 		if (e->ref.folder) {
@@ -224,8 +225,8 @@ static void render_hist(struct uk_prom_enc *e, struct uk_prom_wr *w, unsigned in
 			w_put(w, "}", 1);
 		}
 		w_put(w, " ", 1);
-		n = i == nb + 1 ? uk_prom_fmt_double(h->sum, num)
-				: _uk_prom_fmt_u64(h->count, num);
+		n = i == nb + 1 ? uk_num_fmt_double(h->sum, num)
+				: uk_num_fmt_u64(h->count, num);
 	}
 	w_put(w, num, (size_t)n);
 	w_put(w, "\n", 1);

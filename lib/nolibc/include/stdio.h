@@ -5,9 +5,10 @@
  *
  * Conversions: d i u o x X c s p n % with the flags "-+ #0", a width and a
  * precision (either may be "*"), and the length modifiers hh h l ll j z
- * t; the floating conversions f F e E g G a A take a double (L is
- * accepted and reads a long double).  Return values are C99's: the
- * length the full output would have had, whatever the buffer size.
+ * t; the floating conversions f F e E g G take a double and print its
+ * exact digits rounded as glibc does.  %a, %A and the L length (%Lf...)
+ * are not supported: they print as written.  Return values are C99's:
+ * the length the full output would have had, whatever the buffer size.
  */
 #ifndef _NOLIBC_STDIO_H
 #define _NOLIBC_STDIO_H

@@ -46,6 +46,19 @@ int atoi(const char *s);
 long atol(const char *s);
 long long atoll(const char *s);
 
+/**
+ * Floating-point parsing as glibc does it in the "C" locale (uknum's
+ * uk_num_strtod): leading white space, an optional sign, a decimal or
+ * "0x" hexadecimal number with an optional exponent, "inf", "infinity",
+ * "nan", "nan(n)", in any case.  The result is correctly rounded however
+ * long the text; overflow returns an infinity and underflow a tiny or
+ * zero value, both with errno ERANGE.  *end (if end) points past the
+ * text used, or at s if there was no number (the result is then 0).
+ */
+double strtod(const char *s, char **end);
+float strtof(const char *s, char **end);
+double atof(const char *s);
+
 int abs(int x);
 long labs(long x);
 long long llabs(long long x);

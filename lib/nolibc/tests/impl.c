@@ -23,5 +23,6 @@
 #include "../string.c"
 #include "../ctype.c"
 #include "../strto.c"
+#include "../strtod.c"
 #include "../printf.c"
 #include "../qsort.c"

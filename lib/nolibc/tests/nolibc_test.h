@@ -64,6 +64,9 @@ unsigned long nolibc_strtoul(const char *s, char **end, int base);
 long long nolibc_strtoll(const char *s, char **end, int base);
 unsigned long long nolibc_strtoull(const char *s, char **end, int base);
 int nolibc_atoi(const char *s);
+double nolibc_strtod(const char *s, char **end);
+float nolibc_strtof(const char *s, char **end);
+double nolibc_atof(const char *s);
 
 int nolibc_snprintf(char *buf, size_t size, const char *fmt, ...);
 int nolibc_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

@@ -122,6 +122,12 @@
 #define atol nolibc_atol
 #undef atoll
 #define atoll nolibc_atoll
+#undef strtod
+#define strtod nolibc_strtod
+#undef strtof
+#define strtof nolibc_strtof
+#undef atof
+#define atof nolibc_atof
 
 #undef snprintf
 #define snprintf nolibc_snprintf

@@ -151,6 +151,71 @@ UK_TEST(libc_strtol)
 	UK_TEST_EQ(atoi(" 42abc"), 42);
 }
 
+UK_TEST(libc_strtod)
+{
+	char *end;
+	const char *s;
+	uint64_t bits;
+	double d;
+
+	errno = 0;
+	s = "  -12.5e1xyz";
+	UK_TEST_EQ(strtod(s, &end), -125.0);
+	UK_TEST_ASSERT(end == s + 9);
+	UK_TEST_EQ(strtod("0.1", NULL), 0.1);
+	UK_TEST_EQ(strtod("1e23", NULL), 1e23);
+	UK_TEST_EQ(strtod("9007199254740993", NULL), 9007199254740992.0);
+	UK_TEST_EQ(strtod("9007199254740993.000000000000000000001", NULL),
+		   9007199254740994.0);
+	UK_TEST_EQ(strtod("1.7976931348623157e308", NULL),
+		   1.7976931348623157e308);
+	UK_TEST_EQ(strtod("0x1.8p1", NULL), 3.0);
+	UK_TEST_EQ(strtod("-0x.8P-2", NULL), -0.125);
+	UK_TEST_EQ(strtof("0.1", NULL), 0.1f);
+	UK_TEST_EQ(strtof("3.4028235e38", NULL), 3.4028235e38f);
+	UK_TEST_EQ(atof(" 2.5"), 2.5);
+	UK_TEST_EQ(errno, 0);
+	/* Overflow and underflow. */
+	UK_TEST_EQ(strtod("1e309", NULL), 1.0 / 0.0);
+	UK_TEST_EQ(errno, ERANGE);
+	errno = 0;
+	UK_TEST_EQ(strtod("-1e-400", NULL), 0.0);
+	UK_TEST_EQ(errno, ERANGE);
+	errno = 0;
+	UK_TEST_EQ(strtod("4e-320", NULL), 4e-320);
+	UK_TEST_EQ(errno, ERANGE);
+	errno = 0;
+	UK_TEST_EQ(strtod("2.2250738585072011e-308", NULL),
+		   2.2250738585072009e-308);
+	UK_TEST_EQ(errno, ERANGE);
+	errno = 0;
+	UK_TEST_EQ(strtof("1e39", NULL), 1.0f / 0.0f);
+	UK_TEST_EQ(errno, ERANGE);
+	errno = 0;
+	/* The words, and no number at all. */
+	UK_TEST_EQ(strtod("-Infinity", NULL), -1.0 / 0.0);
+	s = "infx";
+	UK_TEST_EQ(strtod(s, &end), 1.0 / 0.0);
+	UK_TEST_ASSERT(end == s + 3);
+	d = strtod("nan(0x7)", &end);
+	memcpy(&bits, &d, sizeof(bits));
+	UK_TEST_EQ(bits, 0x7ff8000000000007ULL);
+	UK_TEST_EQ(*end, 0);
+	d = strtod("-nan", NULL);
+	memcpy(&bits, &d, sizeof(bits));
+	UK_TEST_EQ(bits, 0xfff8000000000000ULL);
+	s = " .e5";
+	UK_TEST_EQ(strtod(s, &end), 0.0);
+	UK_TEST_ASSERT(end == s);
+	s = "1e+";
+	UK_TEST_EQ(strtod(s, &end), 1.0);
+	UK_TEST_ASSERT(end == s + 1);
+	s = "0x";
+	UK_TEST_EQ(strtod(s, &end), 0.0);
+	UK_TEST_ASSERT(end == s + 1);
+	UK_TEST_EQ(errno, 0);
+}
+
 UK_TEST(libc_string)
 {
 	char b[32];

@@ -2,8 +2,10 @@
  * nolibc against glibc on random inputs, part 1: snprintf with random
  * format strings (conversions, flags, widths, precisions, length
  * modifiers, truncating buffer sizes) and strto* with random
- * number-like strings and bases (result, errno and end pointer).  Inputs come from a fixed-seed generator, so a failure
- * reproduces; the first mismatches of each kind are printed in full.
+ * number-like strings and bases (result, errno and end pointer), and
+ * strtod/strtof/atof with random number texts.  Inputs come from a
+ * fixed-seed generator, so a failure reproduces; the first mismatches of
+ * each kind are printed in full.
  *
  * snprintf's arguments: every conversion takes its integer-class
  * arguments (int, long, pointers) from one array and its doubles from
@@ -375,4 +377,85 @@ UK_TEST(nolibc_strto_vs_glibc)
 		}
 	}
 	uk_test_log("%ld strto* calls compared, %ld differ", compared, bad);
+}
+
+/* ---- strtod, strtof, atof ------------------------------------------- */
+
+/* A random floating-point text: decimal, hexadecimal, inf or nan, with
+ * white space, signs and trailing junk. */
+static void rnd_float_text(char *s)
+{
+	static const char *const word[] = { "inf", "INFINITY", "nan",
+					     "NaN(0x1f)", "nan(", "in", "0x",
+					     "0x.p", "." };
+	unsigned n, i;
+
+	for (n = rndn(4) ? 0 : rndn(3); n; n--)
+		*s++ = " \t\n"[rndn(3)];
+	if (rndn(3) == 0)
+		*s++ = "-+"[rndn(2)];
+	switch (rndn(8)) {
+	case 0:
+		s = stpcpy(s, word[rndn(sizeof(word) / sizeof(word[0]))]);
+		break;
+	case 1:
+		s += sprintf(s, "%a", ldexp((double)(rnd() >> 11),
+					    (int)rndn(2200) - 1150));
+		break;
+	default:
+		n = 1 + rndn(rndn(8) ? 20 : 400);
+		for (i = 0; i < n; i++) {
+			if (rndn(n) == 0)
+				*s++ = '.';
+			*s++ = (char)('0' + rndn(10));
+		}
+		if (rndn(3))
+			s += sprintf(s, "%c%d", "eE"[rndn(2)],
+				     (int)rndn(700) - 350);
+		break;
+	}
+	s = stpcpy(s, (const char *[]){ "", "", "x", "e", "e+", "p1", ".5",
+					"(" }[rndn(8)]);
+	*s = 0;
+}
+
+/* Bit for bit, with errno and the end pointer (NaN payloads included). */
+UK_TEST(nolibc_strtod_vs_glibc)
+{
+	long i, cases = 200000, bad = 0;
+
+	for (i = 0; i < cases; i++) {
+		char str[600], *e1, *e2;
+		double d1, d2;
+		float f1, f2;
+		int r1, r2;
+
+		rnd_float_text(str);
+		errno = 0;
+		d1 = strtod(str, &e1);
+		r1 = errno;
+		errno = 0;
+		d2 = nolibc_strtod(str, &e2);
+		r2 = errno;
+		CHECK(!memcmp(&d1, &d2, sizeof(d1)) && r1 == r2 && e1 == e2,
+		      "strtod(\"%s\"): glibc %a errno %d end +%td, nolibc %a "
+		      "errno %d end +%td", str, d1, r1, e1 - str, d2, r2,
+		      e2 - str);
+		errno = 0;
+		f1 = strtof(str, &e1);
+		r1 = errno;
+		errno = 0;
+		f2 = nolibc_strtof(str, &e2);
+		r2 = errno;
+		CHECK(!memcmp(&f1, &f2, sizeof(f1)) && r1 == r2 && e1 == e2,
+		      "strtof(\"%s\"): glibc %a errno %d end +%td, nolibc %a "
+		      "errno %d end +%td", str, f1, r1, e1 - str, f2, r2,
+		      e2 - str);
+		d1 = atof(str);
+		d2 = nolibc_atof(str);
+		CHECK(!memcmp(&d1, &d2, sizeof(d1)), "atof(\"%s\")", str);
+	}
+	uk_test_log("%ld strtod/strtof/atof inputs compared, %ld differ",
+		    cases, bad);
+	UK_TEST_EQ(bad, 0);
 }

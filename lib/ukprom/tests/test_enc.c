@@ -4,7 +4,8 @@
  * needing escapes, HELP escaping, units, NaN and infinities, an empty
  * store, failing getters and bad histograms, chunked output equal to the
  * one-shot output for many chunk sizes, and no allocation while encoding.
- * Content negotiation has its own cases at the end.
+ * The value text equals the store's (/store/<path>) for tricky and
+ * random doubles.  Content negotiation has its own cases at the end.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 
 #include <uk/alloc.h>
 #include <uk/assert.h>
+#include <uk/num.h>
 #include <uk/prom.h>
 #include <uk/store.h>
 #include <uk/test.h>
@@ -583,8 +585,65 @@ UK_TEST(enc_fmt_double)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		UK_TEST_EQ(uk_prom_fmt_double(c[i].v, b), strlen(c[i].s));
+		UK_TEST_EQ(uk_num_fmt_double(c[i].v, b), strlen(c[i].s));
 		UK_TEST_STREQ(b, c[i].s);
+	}
+}
+
+/* ---- the same number text in /store and /metrics --------------------- */
+
+UK_STORE_LIBRARY(encnum);
+
+static double encnum_val;
+
+static int encnum_get(void *c, double *out)
+{
+	*out = encnum_val;
+	return 0;
+}
+
+UK_STORE_STATIC_ENTRY(encnum, v, dbl, gauge, none, "A double.", encnum_get,
+		      NULL, NULL);
+
+/*
+ * /store/<path> prints uk_store_value_format()'s text, /metrics the
+ * encoder's: for every value, in both formats, the sample's value text
+ * must be the store's text exactly.  Tricky values, then random bit
+ * patterns.
+ */
+UK_TEST(enc_same_text_as_store)
+{
+	static const double tricky[] = {
+		0.1, 1e21, 5e-324, 1.0 / 3, 123456789012345680000.0, -0.0,
+		0.0, 1e-7, 1e-5, 0.0001, 1e15, 1e16, 9007199254740993.0,
+		2.2250738585072014e-308, 1.7976931348623157e308, 2.5e-7, 1e23,
+		-1e300, 12.25, 0.3, 2.0 / 3, 1099511627776.5, -4.5e-320,
+		__builtin_nan(""), __builtin_inf(), -__builtin_inf(),
+	};
+	static const char *const libs[] = { "encnum", NULL };
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	struct uk_store_value v;
+	char txt[64], want[96];
+	int i, k;
+
+	for (i = 0; i < 2000; i++) {
+		if (i < (int)(sizeof(tricky) / sizeof(tricky[0]))) {
+			encnum_val = tricky[i];
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			memcpy(&encnum_val, &x, sizeof(x));
+		}
+		UK_TEST_EQ(uk_store_read_path("encnum/v", &v), 0);
+		uk_store_value_format(&v, txt, sizeof(txt));
+		for (k = 0; k < 2; k++) {
+			encode(k ? UK_PROM_FMT_OPENMETRICS : UK_PROM_FMT_TEXT,
+			       libs, BUFSZ - 1, out);
+			snprintf(want, sizeof(want), "\nencnum_v %s\n", txt);
+			if (!strstr(out, want))
+				UK_TEST_STREQ(out, want);
+		}
 	}
 }
 

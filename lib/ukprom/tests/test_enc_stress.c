@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/num.h>
 #include <uk/prom.h>
 #include <uk/store.h>
 #include <uk/test.h>
@@ -134,8 +135,8 @@ static const char *check_body(char *b)
 		{
 			char want[96], num[32];
 
-			uk_prom_fmt_double(k ? (double)id / 2 : (double)id,
-					   num);
+			uk_num_fmt_double(k ? (double)id / 2 : (double)id,
+					  num);
 			snprintf(want, sizeof(want), "%s{id=\"%s\"} %s",
 				 names[k], idtxt, num);
 			if (strcmp(line, want))

@@ -91,13 +91,6 @@ size_t uk_prom_enc_read(struct uk_prom_enc *e, char *buf, size_t size);
 void uk_prom_enc_fini(struct uk_prom_enc *e);
 
 /**
- * Formats d as the shortest text that strtod() reads back as the same
- * double, or "NaN", "+Inf", "-Inf".  buf must hold 32 bytes.  Returns
- * the length.
- */
-int uk_prom_fmt_double(double d, char *buf);
-
-/**
  * Picks the format from an Accept header value (NULL: none):
  * OpenMetrics 1.0.0 when the client prefers it by q-value over text,
  * otherwise text 0.0.4.

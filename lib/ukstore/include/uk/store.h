@@ -84,14 +84,19 @@ int uk_store_read(const struct uk_store_ref *ref, struct uk_store_value *v);
 int uk_store_write(const struct uk_store_ref *ref,
 		   const struct uk_store_value *v);
 /**
- * Parses text as a value for the entry's type and writes it.  Returns as
- * uk_store_write(), or -EINVAL for unparsable text.
+ * Parses text (white space around it ignored) as a value for the entry's
+ * type and writes it: an integer in decimal or 0x hexadecimal, a double
+ * as strtod reads it (correctly rounded), a string as is.  Returns as
+ * uk_store_write(), -EINVAL for unparsable text, or -ERANGE for an
+ * integer beyond 64 bits or a double beyond the largest finite one.
  */
 int uk_store_write_text(const struct uk_store_ref *ref, const char *text);
 /**
  * Formats v as text ("42", "0.25", a string as is, a histogram as one
- * "le count" line per bucket) into buf.  Returns the length it needs
- * (snprintf-style), or a negative errno.
+ * "le count" line per bucket) into buf.  Doubles print as
+ * uk_num_fmt_double() does (uk/num.h): the shortest text that reads back
+ * as the same double, the same text as in the Prometheus exposition.
+ * Returns the length it needs (snprintf-style), or a negative errno.
  */
 int uk_store_value_format(const struct uk_store_value *v, char *buf,
 			  size_t size);

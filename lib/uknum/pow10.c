@@ -1,14 +1,65 @@
 /*
- * Powers of ten for the shortest double formatter (dtoa.c): entry e+292
- * holds 10^e for e in [-292, 324], normalised to a 128-bit integer g in
- * [2^127, 2^128) with 10^e = g * 2^(floor(log2 10^e) - 127), rounded up
- * when not exact (exact for 0 <= e <= 55).  Generated with exact rational
- * arithmetic; test-ukprom-dtoa recomputes every entry with its own bignum
- * code and compares.  Each row is { high 64 bits, low 64 bits }.
+ * Powers of ten for uknum, written by tools/gen_pow10.c (make gen-pow10;
+ * do not edit): entry e - UK_NUM_POW10_MIN holds 10^e for e in [-342, 324],
+ * normalised to a 128-bit integer g in [2^127, 2^128) with
+ * 10^e = g * 2^(floor(log2 10^e) - 127), rounded up when not exact (exact
+ * for 0 <= e <= 55).  The shortest formatter (shortest.c) and the
+ * parser's fast path (parse.c) read it.  Each row is { high 64 bits,
+ * low 64 bits }.
  */
-#include "enc_impl.h"
+#include "num_impl.h"
 
-const uint64_t _uk_prom_pow10[UK_PROM_POW10_N][2] = {
+const uint64_t _uk_num_pow10[UK_NUM_POW10_N][2] = {
+	{ 0xeef453d6923bd65aULL, 0x113faa2906a13b40ULL }, /* 10^-342 */
+	{ 0x9558b4661b6565f8ULL, 0x4ac7ca59a424c508ULL }, /* 10^-341 */
+	{ 0xbaaee17fa23ebf76ULL, 0x5d79bcf00d2df64aULL }, /* 10^-340 */
+	{ 0xe95a99df8ace6f53ULL, 0xf4d82c2c107973ddULL }, /* 10^-339 */
+	{ 0x91d8a02bb6c10594ULL, 0x79071b9b8a4be86aULL }, /* 10^-338 */
+	{ 0xb64ec836a47146f9ULL, 0x9748e2826cdee285ULL }, /* 10^-337 */
+	{ 0xe3e27a444d8d98b7ULL, 0xfd1b1b2308169b26ULL }, /* 10^-336 */
+	{ 0x8e6d8c6ab0787f72ULL, 0xfe30f0f5e50e20f8ULL }, /* 10^-335 */
+	{ 0xb208ef855c969f4fULL, 0xbdbd2d335e51a936ULL }, /* 10^-334 */
+	{ 0xde8b2b66b3bc4723ULL, 0xad2c788035e61383ULL }, /* 10^-333 */
+	{ 0x8b16fb203055ac76ULL, 0x4c3bcb5021afcc32ULL }, /* 10^-332 */
+	{ 0xaddcb9e83c6b1793ULL, 0xdf4abe242a1bbf3eULL }, /* 10^-331 */
+	{ 0xd953e8624b85dd78ULL, 0xd71d6dad34a2af0eULL }, /* 10^-330 */
+	{ 0x87d4713d6f33aa6bULL, 0x8672648c40e5ad69ULL }, /* 10^-329 */
+	{ 0xa9c98d8ccb009506ULL, 0x680efdaf511f18c3ULL }, /* 10^-328 */
+	{ 0xd43bf0effdc0ba48ULL, 0x0212bd1b2566def3ULL }, /* 10^-327 */
+	{ 0x84a57695fe98746dULL, 0x014bb630f7604b58ULL }, /* 10^-326 */
+	{ 0xa5ced43b7e3e9188ULL, 0x419ea3bd35385e2eULL }, /* 10^-325 */
+	{ 0xcf42894a5dce35eaULL, 0x52064cac828675baULL }, /* 10^-324 */
+	{ 0x818995ce7aa0e1b2ULL, 0x7343efebd1940994ULL }, /* 10^-323 */
+	{ 0xa1ebfb4219491a1fULL, 0x1014ebe6c5f90bf9ULL }, /* 10^-322 */
+	{ 0xca66fa129f9b60a6ULL, 0xd41a26e077774ef7ULL }, /* 10^-321 */
+	{ 0xfd00b897478238d0ULL, 0x8920b098955522b5ULL }, /* 10^-320 */
+	{ 0x9e20735e8cb16382ULL, 0x55b46e5f5d5535b1ULL }, /* 10^-319 */
+	{ 0xc5a890362fddbc62ULL, 0xeb2189f734aa831eULL }, /* 10^-318 */
+	{ 0xf712b443bbd52b7bULL, 0xa5e9ec7501d523e5ULL }, /* 10^-317 */
+	{ 0x9a6bb0aa55653b2dULL, 0x47b233c92125366fULL }, /* 10^-316 */
+	{ 0xc1069cd4eabe89f8ULL, 0x999ec0bb696e840bULL }, /* 10^-315 */
+	{ 0xf148440a256e2c76ULL, 0xc00670ea43ca250eULL }, /* 10^-314 */
+	{ 0x96cd2a865764dbcaULL, 0x380406926a5e5729ULL }, /* 10^-313 */
+	{ 0xbc807527ed3e12bcULL, 0xc605083704f5ecf3ULL }, /* 10^-312 */
+	{ 0xeba09271e88d976bULL, 0xf7864a44c633682fULL }, /* 10^-311 */
+	{ 0x93445b8731587ea3ULL, 0x7ab3ee6afbe0211eULL }, /* 10^-310 */
+	{ 0xb8157268fdae9e4cULL, 0x5960ea05bad82965ULL }, /* 10^-309 */
+	{ 0xe61acf033d1a45dfULL, 0x6fb92487298e33beULL }, /* 10^-308 */
+	{ 0x8fd0c16206306babULL, 0xa5d3b6d479f8e057ULL }, /* 10^-307 */
+	{ 0xb3c4f1ba87bc8696ULL, 0x8f48a4899877186dULL }, /* 10^-306 */
+	{ 0xe0b62e2929aba83cULL, 0x331acdabfe94de88ULL }, /* 10^-305 */
+	{ 0x8c71dcd9ba0b4925ULL, 0x9ff0c08b7f1d0b15ULL }, /* 10^-304 */
+	{ 0xaf8e5410288e1b6fULL, 0x07ecf0ae5ee44ddaULL }, /* 10^-303 */
+	{ 0xdb71e91432b1a24aULL, 0xc9e82cd9f69d6151ULL }, /* 10^-302 */
+	{ 0x892731ac9faf056eULL, 0xbe311c083a225cd3ULL }, /* 10^-301 */
+	{ 0xab70fe17c79ac6caULL, 0x6dbd630a48aaf407ULL }, /* 10^-300 */
+	{ 0xd64d3d9db981787dULL, 0x092cbbccdad5b109ULL }, /* 10^-299 */
+	{ 0x85f0468293f0eb4eULL, 0x25bbf56008c58ea6ULL }, /* 10^-298 */
+	{ 0xa76c582338ed2621ULL, 0xaf2af2b80af6f24fULL }, /* 10^-297 */
+	{ 0xd1476e2c07286faaULL, 0x1af5af660db4aee2ULL }, /* 10^-296 */
+	{ 0x82cca4db847945caULL, 0x50d98d9fc890ed4eULL }, /* 10^-295 */
+	{ 0xa37fce126597973cULL, 0xe50ff107bab528a1ULL }, /* 10^-294 */
+	{ 0xcc5fc196fefd7d0cULL, 0x1e53ed49a96272c9ULL }, /* 10^-293 */
 	{ 0xff77b1fcbebcdc4fULL, 0x25e8e89c13bb0f7bULL }, /* 10^-292 */
 	{ 0x9faacf3df73609b1ULL, 0x77b191618c54e9adULL }, /* 10^-291 */
 	{ 0xc795830d75038c1dULL, 0xd59df5b9ef6a2418ULL }, /* 10^-290 */

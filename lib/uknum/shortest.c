@@ -1,8 +1,9 @@
 /*
- * Number formatting for the exposition encoder: exact integers and the
- * shortest decimal text of a double that strtod() reads back as the same
- * double.  It is freestanding (no printf, no strtod, no libm) because it
- * also runs in the kernel, and fast because every sample goes through it.
+ * The shortest text of a double, and exact integer text: the canonical
+ * number text of ukmon, used by the Prometheus encoder for every sample
+ * and by the store for /store/<path>, so the two always agree.  It is
+ * freestanding (no printf, no strtod, no libm) because it also runs in
+ * the kernel, and fast because every sample goes through it.
  *
  * The double algorithm follows the idea of Giulietti's "Schubfach": scale
  * the rounding interval of v = c * 2^q by 10^-k, chosen so that the scaled
@@ -17,13 +18,12 @@
  * sticky bit is recomputed exactly.
  */
 #include <stdint.h>
-#include <string.h>
 
-#include <uk/prom.h>
+#include <uk/num.h>
 
-#include "enc_impl.h"
+#include "num_impl.h"
 
-typedef unsigned __int128 u128;
+typedef _uk_num_u128 u128;
 
 #define DBL_C_MIN (1ULL << 52)
 #define DBL_Q_MIN (-1074)
@@ -34,24 +34,6 @@ static const char digits2[200] =
 	"4041424344454647484950515253545556575859"
 	"6061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
-
-/* floor(q * log10(2)), for |q| <= 1100 (checked by the generator). */
-static inline int flog10_pow2(int q)
-{
-	return (q * 78913) >> 18;
-}
-
-/* floor(log10(3/4 * 2^q)), for -1080 <= q <= 980. */
-static inline int flog10_34pow2(int q)
-{
-	return (q * 315653 - 130968) >> 20;
-}
-
-/* floor(e * log2(10)), for |e| <= 400. */
-static inline int flog2_pow10(int e)
-{
-	return (e * 1741647) >> 19;
-}
 
 static int u64_digits(uint64_t v)
 {
@@ -78,18 +60,18 @@ static inline void put_digits(char *end, uint64_t v)
 
 		v /= 100;
 		end -= 2;
-		memcpy(end, digits2 + 2 * r, 2);
+		__builtin_memcpy(end, digits2 + 2 * r, 2);
 	}
 	if (v >= 10) {
 		end -= 2;
-		memcpy(end, digits2 + 2 * v, 2);
+		__builtin_memcpy(end, digits2 + 2 * v, 2);
 	} else {
 		*--end = (char)('0' + v);
 	}
 }
 
-/* Decimal text of v; returns its length (1..20). */
-int _uk_prom_fmt_u64(uint64_t v, char *buf)
+/* See uk/num.h. */
+int uk_num_fmt_u64(uint64_t v, char *buf)
 {
 	int n;
 
@@ -102,14 +84,14 @@ int _uk_prom_fmt_u64(uint64_t v, char *buf)
 	return n;
 }
 
-/* Decimal text of v; returns its length (1..20). */
-int _uk_prom_fmt_s64(int64_t v, char *buf)
+/* See uk/num.h. */
+int uk_num_fmt_s64(int64_t v, char *buf)
 {
 	if (v >= 0)
-		return _uk_prom_fmt_u64((uint64_t)v, buf);
+		return uk_num_fmt_u64((uint64_t)v, buf);
 	buf[0] = '-';
 	/* Negating in unsigned arithmetic keeps INT64_MIN exact. */
-	return 1 + _uk_prom_fmt_u64(-(uint64_t)v, buf + 1);
+	return 1 + uk_num_fmt_u64(-(uint64_t)v, buf + 1);
 }
 
 /*
@@ -139,8 +121,8 @@ static uint64_t fix_exact(uint64_t r, uint64_t cp, int k)
 	return cp % p5 ? r : r & ~1ULL;
 }
 
-/* See enc_impl.h. */
-int _uk_prom_shortest(uint64_t c, int q, uint64_t *digits)
+/* See num_impl.h. */
+int _uk_num_shortest(uint64_t c, int q, uint64_t *digits)
 {
 	uint64_t cb = c << 2, cbl, cbr = cb + 2;
 	uint64_t vb, vbl, vbr, s, t, sp10;
@@ -152,14 +134,14 @@ int _uk_prom_shortest(uint64_t c, int q, uint64_t *digits)
 
 	if (c != DBL_C_MIN || q == DBL_Q_MIN) {
 		cbl = cb - 2;
-		k = flog10_pow2(q);
+		k = _uk_num_flog10_pow2(q);
 	} else {
 		/* At a power of two the lower neighbour is closer. */
 		cbl = cb - 1;
-		k = flog10_34pow2(q);
+		k = _uk_num_flog10_34pow2(q);
 	}
-	g = _uk_prom_pow10[-k - UK_PROM_POW10_MIN];
-	h = q + flog2_pow10(-k) + 1;
+	g = _uk_num_pow10[-k - UK_NUM_POW10_MIN];
+	h = q + _uk_num_flog2_pow10(-k) + 1;
 	vb = mul_round_odd(g, cb << h);
 	vbl = mul_round_odd(g, cbl << h);
 	vbr = mul_round_odd(g, cbr << h);
@@ -235,15 +217,15 @@ static int layout(uint64_t d, int k, char *buf)
 	x = n - 1 + k;
 	if (x >= 0 && x <= 15) {
 		if (k >= 0) {
-			memcpy(p, tmp, n);
+			_uk_num_copy(p, tmp, n);
 			p += n;
 			for (i = 0; i < k; i++)
 				*p++ = '0';
 		} else {
-			memcpy(p, tmp, x + 1);
+			_uk_num_copy(p, tmp, x + 1);
 			p += x + 1;
 			*p++ = '.';
-			memcpy(p, tmp + x + 1, n - x - 1);
+			_uk_num_copy(p, tmp + x + 1, n - x - 1);
 			p += n - x - 1;
 		}
 		return (int)(p - buf);
@@ -253,13 +235,13 @@ static int layout(uint64_t d, int k, char *buf)
 		*p++ = '.';
 		for (i = -1; i > x; i--)
 			*p++ = '0';
-		memcpy(p, tmp, n);
+		_uk_num_copy(p, tmp, n);
 		return (int)(p + n - buf);
 	}
 	*p++ = tmp[0];
 	if (n > 1) {
 		*p++ = '.';
-		memcpy(p, tmp + 1, n - 1);
+		_uk_num_copy(p, tmp + 1, n - 1);
 		p += n - 1;
 	}
 	*p++ = 'e';
@@ -273,27 +255,27 @@ static int layout(uint64_t d, int k, char *buf)
 		*p++ = (char)('0' + x / 100);
 		x %= 100;
 	}
-	memcpy(p, digits2 + 2 * x, 2);
+	__builtin_memcpy(p, digits2 + 2 * x, 2);
 	return (int)(p + 2 - buf);
 }
 
-/* See uk/prom.h. */
-int uk_prom_fmt_double(double v, char *buf)
+/* See uk/num.h. */
+int uk_num_fmt_double(double v, char *buf)
 {
 	uint64_t bits, c, d;
 	int be, q, k, neg;
 	char *p = buf;
 
-	memcpy(&bits, &v, sizeof(bits));
+	__builtin_memcpy(&bits, &v, sizeof(bits));
 	neg = (int)(bits >> 63);
 	be = (int)((bits >> 52) & 0x7ff);
 	c = bits & (DBL_C_MIN - 1);
 	if (be == 0x7ff) {
 		if (c) {
-			memcpy(buf, "NaN", 4);
+			__builtin_memcpy(buf, "NaN", 4);
 			return 3;
 		}
-		memcpy(buf, neg ? "-Inf" : "+Inf", 5);
+		__builtin_memcpy(buf, neg ? "-Inf" : "+Inf", 5);
 		return 4;
 	}
 	if (neg)
@@ -303,7 +285,7 @@ int uk_prom_fmt_double(double v, char *buf)
 		int64_t iv = (int64_t)v;
 
 		if ((double)iv == v) {
-			p += _uk_prom_fmt_u64(iv < 0 ? -(uint64_t)iv
+			p += uk_num_fmt_u64(iv < 0 ? -(uint64_t)iv
 					      : (uint64_t)iv, p);
 			*p = '\0';
 			return (int)(p - buf);
@@ -326,7 +308,7 @@ int uk_prom_fmt_double(double v, char *buf)
 			uint64_t u8 = i8 < 0 ? -(uint64_t)i8 : (uint64_t)i8;
 			const char *f = frac[u8 & 7];
 
-			p += _uk_prom_fmt_u64(u8 >> 3, p);
+			p += uk_num_fmt_u64(u8 >> 3, p);
 			*p++ = '.';
 			while (*f)
 				*p++ = *f++;
@@ -340,7 +322,7 @@ int uk_prom_fmt_double(double v, char *buf)
 	} else {
 		q = DBL_Q_MIN;
 	}
-	k = _uk_prom_shortest(c, q, &d);
+	k = _uk_num_shortest(c, q, &d);
 	p += layout(d, k, p);
 	*p = '\0';
 	return (int)(p - buf);
