@@ -45,13 +45,17 @@ void uk_lwip_assert_core_locked(void);
 #define MEMP_NUM_PBUF                   64
 #define MEMP_NUM_RAW_PCB                4
 #define MEMP_NUM_UDP_PCB                8
-#define MEMP_NUM_TCP_PCB                64
+/* TCP connections: with ukprom's defaults the exporter alone may hold
+ * 32 slots, 16 lingering closes and a backlog of 32, the demo's file
+ * server up to 56 (queue, workers, backlog); TIME-WAIT PCBs come on top
+ * but are recycled when the pool runs dry.  About 200 bytes each. */
+#define MEMP_NUM_TCP_PCB                160
 #define MEMP_NUM_TCP_PCB_LISTEN         8
 #define MEMP_NUM_TCP_SEG                256
 #define MEMP_NUM_REASSDATA              4
 #define MEMP_NUM_ARP_QUEUE              16
 #define MEMP_NUM_NETBUF                 32
-#define MEMP_NUM_NETCONN                72
+#define MEMP_NUM_NETCONN                168
 #define MEMP_NUM_TCPIP_MSG_API          32
 #define MEMP_NUM_TCPIP_MSG_INPKT        128
 #define PBUF_POOL_SIZE                  256

@@ -7,6 +7,6 @@
 #ifndef UK_POSIX_FCNTL_H
 #define UK_POSIX_FCNTL_H
 
-#include "lwip/sockets.h"
+#include "uk_sockets.h"
 
 #endif

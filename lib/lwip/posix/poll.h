@@ -6,6 +6,6 @@
 #ifndef UK_POSIX_POLL_H
 #define UK_POSIX_POLL_H
 
-#include "lwip/sockets.h"
+#include "uk_sockets.h"
 
 #endif

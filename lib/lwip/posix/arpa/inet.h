@@ -6,6 +6,6 @@
 #define UK_POSIX_ARPA_INET_H
 
 #include "lwip/inet.h"
-#include "lwip/sockets.h"
+#include "uk_sockets.h"
 
 #endif

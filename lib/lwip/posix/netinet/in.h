@@ -6,6 +6,6 @@
 #define UK_POSIX_NETINET_IN_H
 
 #include "lwip/inet.h"
-#include "lwip/sockets.h"
+#include "uk_sockets.h"
 
 #endif

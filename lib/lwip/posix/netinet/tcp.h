@@ -5,6 +5,6 @@
 #ifndef UK_POSIX_NETINET_TCP_H
 #define UK_POSIX_NETINET_TCP_H
 
-#include "lwip/sockets.h"
+#include "uk_sockets.h"
 
 #endif

@@ -7,6 +7,6 @@
 
 #include <time.h>
 
-#include "lwip/sockets.h"
+#include "uk_sockets.h"
 
 #endif

@@ -6,7 +6,8 @@
  * never alias the console's 0..2; in a file that includes this header,
  * read(), write() and close() act on sockets only. fcntl() takes exactly
  * three arguments (F_GETFL needs a dummy 0) and supports F_GETFL/F_SETFL
- * with O_NONBLOCK.
+ * with O_NONBLOCK.  close() honours SO_LINGER {1, 0} with a reset, as BSD
+ * does (see uk_sockets.h).
  */
 #ifndef UK_POSIX_SYS_SOCKET_H
 #define UK_POSIX_SYS_SOCKET_H
@@ -14,6 +15,6 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "lwip/sockets.h"
+#include "uk_sockets.h"
 
 #endif
