@@ -5,7 +5,16 @@
  * ukprom.port (default 9100; ukprom.enable=0 leaves it off, to measure
  * its cost) and the demo workload, a tiny file server on demo.port
  * (default 8080), and then idles: all the work happens in threads woken
- * by network interrupts.
+ * by network interrupts.  The exporter's other boot options:
+ *   ukprom.max_conns=N          connection slots (default 32)
+ *   ukprom.head_timeout_ms=N    request head deadline (2000)
+ *   ukprom.idle_timeout_ms=N    keep-alive idle timeout (30000)
+ *   ukprom.send_timeout_ms=N    stalled response timeout (10000)
+ *   ukprom.allow=CIDR[,CIDR...] only these clients may connect
+ *   ukprom.auth=USER:SHA256HEX  HTTP basic authentication
+ * A bad number is ignored with a warning (the default stays); a bad
+ * allow-list or auth setting keeps the exporter, and the image, from
+ * starting rather than serve unprotected.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +33,9 @@
 
 #include "demo.h"
 
-static uint16_t opt_port(const char *key, uint16_t dflt)
+/* The boot option key as a number in [1, max]; dflt if absent or bad. */
+static unsigned long opt_num(const char *key, unsigned long max,
+			     unsigned long dflt)
 {
 	const char *v = uk_plat_option(key);
 	char *end;
@@ -33,11 +44,16 @@ static uint16_t opt_port(const char *key, uint16_t dflt)
 	if (!v)
 		return dflt;
 	p = strtoul(v, &end, 10);
-	if (*end || !p || p > 65535) {
+	if (!*v || *end || !p || p > max) {
 		uk_pr_warn("demo: ignoring bad %s=%s\n", key, v);
 		return dflt;
 	}
-	return (uint16_t)p;
+	return p;
+}
+
+static uint16_t opt_port(const char *key, uint16_t dflt)
+{
+	return (uint16_t)opt_num(key, 65535, dflt);
 }
 
 int main(int argc, char **argv)
@@ -66,9 +82,21 @@ int main(int argc, char **argv)
 		uk_pr_info("ukprom: disabled (ukprom.enable=0)\n");
 	} else {
 		cfg.port = opt_port("ukprom.port", 9100);
+		/* 0 leaves the exporter's own default. */
+		cfg.max_conns = (uint16_t)opt_num("ukprom.max_conns", 1024, 0);
+		cfg.head_timeout_ms = (uint32_t)opt_num("ukprom.head_timeout_ms",
+							3600000, 0);
+		cfg.idle_timeout_ms = (uint32_t)opt_num("ukprom.idle_timeout_ms",
+							3600000, 0);
+		cfg.send_timeout_ms = (uint32_t)opt_num("ukprom.send_timeout_ms",
+							3600000, 0);
+		cfg.allow = uk_plat_option("ukprom.allow");
+		cfg.auth = uk_plat_option("ukprom.auth");
 		rc = uk_prom_server_start(&cfg, &srv);
 		if (rc) {
-			uk_pr_err("demo: exporter failed to start (%d)\n", rc);
+			uk_pr_err("demo: exporter failed to start (%d)%s\n", rc,
+				  rc == -EINVAL ? ": check ukprom.allow and "
+				  "ukprom.auth" : "");
 			return 4;
 		}
 		uk_pr_info("ukprom: listening on http://%s:%u/metrics\n", ip,
