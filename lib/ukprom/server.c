@@ -127,7 +127,8 @@ static void loop(void *arg)
 			if (s->lingers[i].fd < 0)
 				continue;
 			_uk_prom_pollset_set(s->ps, n, s->lingers[i].fd,
-					     _UKP_EV_IN);
+					     _uk_prom_linger_events(
+						     &s->lingers[i]));
 			s->polled_l[n++] = &s->lingers[i];
 		}
 		if (_uk_prom_pollset_wait(s->ps, n, timeout) <= 0)
@@ -229,6 +230,8 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 	s->scratch = s->bufs + per * s->max_conns;
 	for (i = 0; i < s->nlinger; i++)
 		s->lingers[i].fd = -1;
+	s->msg503_len = (uint16_t)_uk_prom_resp_format_error(
+		s->msg503, sizeof(s->msg503), 503, 0, 1, 0);
 
 	/* A backlog no deeper than the slots: what waits there holds the
 	 * network stack's connection state too (lwIP's PCB pool is fixed),

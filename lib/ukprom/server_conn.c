@@ -20,9 +20,10 @@
  * error) hands it from its slot to a lingering close (struct
  * _uk_prom_linger: a descriptor and two bounds, no buffers): the write
  * side is shut, the peer's input is discarded until it closes, for at
- * most _UKP_LINGER_MS and _UKP_LINGER_BYTES, then a reset.  A 503 to a
- * newcomer without a slot lingers the same way, so a client that sent a
- * large request still reads its answer.
+ * most _UKP_LINGER_MS and _UKP_LINGER_BYTES, then a reset.  A newcomer
+ * without a slot lingers the same way after its 503 (one constant
+ * answer, kept by the server, sent as the socket takes it), so a client
+ * that sent a large request still reads it.
  *
  * Eviction.  At the limit a newcomer always gets a slot at once unless
  * every slot is answering (SEND, never evicted): it replaces the HEAD
@@ -62,12 +63,38 @@ static void linger_end(struct uk_prom_server *s, struct _uk_prom_linger *l,
 	_uk_prom_stats_conns(-1);
 }
 
+/* Sends what is left of the 503 on l; shuts the write side once it is
+ * out.  Returns 0, or -1 when l was closed. */
+static int linger_send(struct uk_prom_server *s, struct _uk_prom_linger *l)
+{
+	long r;
+
+	if (l->off < l->len) {
+		r = _uk_prom_sock_send(l->fd, s->msg503 + l->off,
+				       l->len - l->off);
+		if (r == -EAGAIN)
+			return 0;
+		if (r < 0) {
+			linger_end(s, l, 1);
+			return -1;
+		}
+		l->off += (uint16_t)r;
+		_uk_prom_stats_sent((uint64_t)r);
+		if (l->off < l->len)
+			return 0;
+	}
+	_uk_prom_sock_shutdown_wr(l->fd);
+	return 0;
+}
+
 /*
- * Hands fd (already counted as open) to a lingering close: its write
- * side is shut now; the oldest lingering connection is reset when all
- * places are taken.
+ * Hands fd (already counted as open) to a lingering close, after the
+ * server's 503 when with_503 is set (sent as the socket takes it); the
+ * write side is shut once nothing is left to send.  The oldest lingering
+ * connection is reset when all places are taken.
  */
-static void linger_start(struct uk_prom_server *s, int fd, uint64_t now)
+static void linger_start(struct uk_prom_server *s, int fd, int with_503,
+			 uint64_t now)
 {
 	struct _uk_prom_linger *l = NULL, *old = NULL;
 	unsigned int i;
@@ -82,10 +109,18 @@ static void linger_start(struct uk_prom_server *s, int fd, uint64_t now)
 		linger_end(s, old, 1);
 		l = old;
 	}
-	_uk_prom_sock_shutdown_wr(fd);
 	l->fd = fd;
 	l->left = _UKP_LINGER_BYTES;
 	l->until = now + _UKP_LINGER_MS * MS;
+	l->off = 0;
+	l->len = with_503 ? s->msg503_len : 0;
+	linger_send(s, l);
+}
+
+/* See server_impl.h. */
+unsigned int _uk_prom_linger_events(const struct _uk_prom_linger *l)
+{
+	return l->off < l->len ? _UKP_EV_OUT : _UKP_EV_IN;
 }
 
 /* See server_impl.h. */
@@ -95,6 +130,10 @@ void _uk_prom_linger_io(struct uk_prom_server *s, struct _uk_prom_linger *l)
 
 	if (l->fd < 0)
 		return;
+	if (l->off < l->len) {
+		linger_send(s, l);
+		return;
+	}
 	r = _uk_prom_sock_recv(l->fd, s->scratch, _UKP_RBUF);
 	if (r == -EAGAIN)
 		return;
@@ -124,19 +163,12 @@ uint64_t _uk_prom_linger_timer(struct uk_prom_server *s,
 /* See server_impl.h. */
 void _uk_prom_conn_reject(struct uk_prom_server *s, int fd, uint64_t now)
 {
-	char buf[160];
-	size_t n;
-
 	/* Counted first: the peer may look at the counters once it has
 	 * read the answer. */
 	_uk_prom_stats_error(503);
 	_uk_prom_stats_rejected();
 	_uk_prom_stats_conns(1);
-	n = _uk_prom_resp_format_error(buf, sizeof(buf), 503, 0, 1, 0);
-	/* A new socket's buffer always takes these few bytes. */
-	if (_uk_prom_sock_send(fd, buf, n) > 0)
-		_uk_prom_stats_sent(n);
-	linger_start(s, fd, now);
+	linger_start(s, fd, 1, now);
 }
 
 /* ---- connections in slots ---------------------------------------- */
@@ -207,7 +239,7 @@ static void resp_done(struct uk_prom_server *s, struct _uk_prom_conn *c,
 	c->wlen = c->woff = 0;
 	if (c->close_after) {
 		slot_free(s, c);
-		linger_start(s, fd, now);
+		linger_start(s, fd, 0, now);
 		return;
 	}
 	if (c->rlen) {
@@ -262,65 +294,76 @@ static void send_start(struct _uk_prom_conn *c, uint64_t now)
 	c->last_ns = now;
 }
 
+/* Reads a request head's bytes per service() call at most, so that one
+ * client pipelining at full speed cannot keep the loop to itself. */
+#define READS_PER_SERVICE 16
+
 /*
- * Answers the buffered requests of c one by one while their responses
- * leave at once, stopping at an incomplete head or a full socket.
+ * Answers c's requests one by one while their responses leave at once,
+ * reading what the peer has already sent whenever no complete head is
+ * buffered: a client pipelining requests goes from one answer to the next
+ * without waiting in HEAD for the loop's next turn, where a newcomer
+ * could evict it.  Stops at a full socket (SEND), when nothing more has
+ * arrived (HEAD or IDLE), or when c is closed.
  */
 static void service(struct uk_prom_server *s, struct _uk_prom_conn *c,
 		    uint64_t now)
 {
 	struct uk_prom_http_req req;
-	int r;
+	unsigned int reads = 0;
+	int r, complete = 0;    /* a buffered head was parsed on arrival */
+	long n;
 
 	for (;;) {
-		if (c->state == _UKP_SEND &&
-		    (flush(s, c, now) || c->state == _UKP_SEND))
-			return;
-		if (c->state != _UKP_HEAD || !c->rlen)
-			return;
-		r = uk_prom_http_parse(c->rbuf, c->rlen, &req);
-		if (r == 0)
-			return;
-		if (r < 0) {
-			_uk_prom_resp_error(c, req.status, 0, 1);
-			c->rlen = 0;
-		} else {
-			_uk_prom_resp_request(s, c, &req);
-			/* The head is answered; keep what follows it. */
-			c->rlen -= req.head_len;
-			memmove(c->rbuf, c->rbuf + req.head_len, c->rlen);
+		if (c->state == _UKP_SEND) {
+			if (flush(s, c, now) || c->state == _UKP_SEND)
+				return;
+			complete = 1;
 		}
-		send_start(c, now);
+		/* The head can only end, or break a rule, on a new line; a
+		 * full buffer is over a limit.  Either way the parser
+		 * decides. */
+		if (complete && c->rlen) {
+			r = uk_prom_http_parse(c->rbuf, c->rlen, &req);
+			if (r < 0) {
+				_uk_prom_resp_error(c, req.status, 0, 1);
+				c->rlen = 0;
+				send_start(c, now);
+				continue;
+			}
+			if (r > 0) {
+				_uk_prom_resp_request(s, c, &req);
+				/* The head is answered; keep what follows. */
+				c->rlen -= req.head_len;
+				memmove(c->rbuf, c->rbuf + req.head_len,
+					c->rlen);
+				send_start(c, now);
+				continue;
+			}
+		}
+		if (reads++ == READS_PER_SERVICE)
+			return;
+		UK_ASSERT(c->rlen < _UKP_RBUF);
+		n = _uk_prom_sock_recv(c->fd, c->rbuf + c->rlen,
+				       _UKP_RBUF - c->rlen);
+		if (n == -EAGAIN)
+			return;
+		if (n == 0) {
+			conn_eof(s, c);
+			return;
+		}
+		if (n < 0) {
+			conn_reset(s, c);
+			return;
+		}
+		if (c->state == _UKP_IDLE) {
+			c->state = _UKP_HEAD;
+			c->req_ns = now;
+		}
+		c->rlen += (uint32_t)n;
+		complete = memchr(c->rbuf + c->rlen - n, '\n', (size_t)n) ||
+			   c->rlen == _UKP_RBUF;
 	}
-}
-
-static void on_readable(struct uk_prom_server *s, struct _uk_prom_conn *c,
-			uint64_t now)
-{
-	long r;
-
-	UK_ASSERT(c->rlen < _UKP_RBUF);
-	r = _uk_prom_sock_recv(c->fd, c->rbuf + c->rlen, _UKP_RBUF - c->rlen);
-	if (r == -EAGAIN)
-		return;
-	if (r == 0) {
-		conn_eof(s, c);
-		return;
-	}
-	if (r < 0) {
-		conn_reset(s, c);
-		return;
-	}
-	if (c->state == _UKP_IDLE) {
-		c->state = _UKP_HEAD;
-		c->req_ns = now;
-	}
-	c->rlen += (uint32_t)r;
-	/* The head can only end, or break a rule, on a new line; a full
-	 * buffer is over a limit.  Either way the parser decides. */
-	if (memchr(c->rbuf + c->rlen - r, '\n', (size_t)r) ||
-	    c->rlen == _UKP_RBUF)
-		service(s, c, now);
 }
 
 /* See server_impl.h. */
@@ -329,12 +372,7 @@ void _uk_prom_conn_io(struct uk_prom_server *s, struct _uk_prom_conn *c,
 {
 	if (!ev || c->state == _UKP_FREE)
 		return;
-	/* service() also answers the requests that were pipelined behind
-	 * the response it completes. */
-	if (c->state == _UKP_SEND)
-		service(s, c, now);
-	else
-		on_readable(s, c, now);
+	service(s, c, now);
 }
 
 /* When c's timer is due. */

@@ -113,6 +113,7 @@ struct _uk_prom_conn {
 /* A connection in its lingering close: no slot, no buffers. */
 struct _uk_prom_linger {
 	int fd;                 /* -1: unused */
+	uint16_t off, len;      /* the server's 503: sent, to send */
 	uint32_t left;          /* bytes still to discard */
 	uint64_t until;
 };
@@ -139,6 +140,8 @@ struct uk_prom_server {
 	struct _uk_prom_linger *lingers;
 	char *bufs;
 	char *scratch;          /* _UKP_RBUF: where lingering input goes */
+	char msg503[160];       /* the answer to a newcomer without a slot */
+	uint16_t msg503_len;
 };
 
 /* Starts connection c (a free slot) on the accepted descriptor fd. */
@@ -167,6 +170,8 @@ void _uk_prom_conn_evict(struct uk_prom_server *s, struct _uk_prom_conn *c);
 void _uk_prom_conn_close_all(struct uk_prom_server *s);
 /* Answers a newcomer that has no slot with 503, then lingers. */
 void _uk_prom_conn_reject(struct uk_prom_server *s, int fd, uint64_t now);
+/* What poll() should watch on a lingering connection. */
+unsigned int _uk_prom_linger_events(const struct _uk_prom_linger *l);
 /* Acts on poll()'s report for a lingering connection. */
 void _uk_prom_linger_io(struct uk_prom_server *s, struct _uk_prom_linger *l);
 /* Resets l if its time is up; returns when it is due, or 0 (closed). */

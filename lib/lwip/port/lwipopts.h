@@ -139,7 +139,12 @@ void uk_lwip_assert_core_locked(void);
 #define LWIP_SO_RCVBUF                  1
 #define LWIP_SO_LINGER                  1
 #define SO_REUSE                        1
-#define LWIP_TCP_CLOSE_TIMEOUT_MS_DEFAULT 5000
+/* A close() or shutdown() that finds no memory for its FIN does not wait
+ * for some (lwIP would block the caller, even on a non-blocking socket,
+ * up to this long): a close resets at once, a shutdown fails.  A server
+ * thread (the exporter) must never stall while an attack or a burst holds
+ * lwIP's segments. */
+#define LWIP_TCP_CLOSE_TIMEOUT_MS_DEFAULT 0
 #define LWIP_TIMEVAL_PRIVATE            0
 
 /* errno: nolibc's errno.h, with Linux's numbers. */
