@@ -1,8 +1,9 @@
 # Starts Debian's Prometheus scraping one target every second (sourced by
 # scripts/run.sh and the end-to-end tests; not run on its own).
 #
-#   prom_start DIR TARGET WEBPORT
-#       writes DIR/prometheus.yml (job "ukmon", 1 s interval) and starts
+#   prom_start DIR TARGET WEBPORT [USER PASSWORD]
+#       writes DIR/prometheus.yml (job "ukmon", 1 s interval; with USER
+#       and PASSWORD, scrapes with HTTP basic authentication) and starts
 #       prometheus with its TSDB in DIR/data, listening on
 #       127.0.0.1:WEBPORT, logging to DIR/prometheus.log.  Sets PROM_PID
 #       and PROM_API (the /api/v1 URL).  Returns 0 once it answers
@@ -15,7 +16,7 @@ PROM_PID=
 PROM_API=
 
 prom_start() {
-  local dir=$1 target=$2 web=$3 i
+  local dir=$1 target=$2 web=$3 user=${4:-} pw=${5:-} i
   mkdir -p "$dir"
   cat >"$dir/prometheus.yml" <<YML
 global:
@@ -27,6 +28,14 @@ scrape_configs:
     static_configs:
       - targets: ['$target']
 YML
+  if [ -n "$user" ]; then
+    printf '%s' "$pw" >"$dir/password"
+    cat >>"$dir/prometheus.yml" <<YML
+    basic_auth:
+      username: '$user'
+      password_file: '$(cd "$dir" && pwd)/password'
+YML
+  fi
   prometheus --config.file="$dir/prometheus.yml" \
     --storage.tsdb.path="$dir/data" \
     --web.listen-address="127.0.0.1:$web" \
