@@ -14,9 +14,9 @@ ATTACK is one of
               silently, until the end (a peer that never closes its end:
               the server must not keep state for it)
 
-Meanwhile a scraper opens a fresh connection once a second, sends
-GET /metrics and reads the whole response (200 within --timeout counts
-as a success).  The attacker runs in its own process, so that it never
+Meanwhile a scraper opens a fresh connection once a second (every
+--interval s), sends GET /metrics and reads the whole response (200
+within --timeout counts as a success).  The attacker runs in its own process, so that it never
 delays the scraper's clock.
 
 options:
@@ -26,6 +26,7 @@ options:
                    need a few ms: QEMU's forwarded port has a listen
                    backlog of one, see tests/kvm/paced.py)
   --timeout S      the scraper's deadline per scrape (2)
+  --interval S     time between the starts of two scrapes (1)
   --auth USER:PW   the scraper sends HTTP basic credentials
   --min-ok K       test mode: passes if at least K scrapes got 200
                    (prints "N passed, N failed" last)
@@ -156,7 +157,8 @@ def main():
         return 2
     host, port, attack = args[0], int(args[1]), args[2]
     opts = {"--seconds": "20", "--period": "0.5", "--pace": "0",
-            "--timeout": "2", "--auth": "", "--min-ok": ""}
+            "--timeout": "2", "--interval": "1", "--auth": "",
+            "--min-ok": ""}
     flags = set()
     i = 3
     while i < len(args):
@@ -190,16 +192,15 @@ def main():
                                    counts), daemon=True)
         proc.start()
         time.sleep(1.0)  # let the attack reach its steady state
+    interval = float(opts["--interval"])
     results = []
-    k = 0
     t_next = time.monotonic()
-    while len(results) < int(seconds):
+    while len(results) < int(round(seconds / interval)):
         now = time.monotonic()
         if now < t_next:
             time.sleep(t_next - now)
         results.append(scrape(host, port, timeout, opts["--auth"]))
-        k += 1
-        t_next += 1.0
+        t_next += interval
     if proc:
         proc.join(timeout=5)
         if proc.is_alive():
