@@ -48,14 +48,16 @@ void uk_lwip_assert_core_locked(void);
 /* TCP connections: with ukprom's defaults the exporter alone may hold
  * 32 slots, 16 lingering closes and a backlog of 32, the demo's file
  * server up to 56 (queue, workers, backlog); TIME-WAIT PCBs come on top
- * but are recycled when the pool runs dry.  About 200 bytes each. */
+ * but are recycled when the pool runs dry.  A PCB is about 220 bytes; a
+ * netconn (one per socket, accepted or waiting in a backlog) about
+ * 2.4 KiB with its mailboxes. */
 #define MEMP_NUM_TCP_PCB                160
 #define MEMP_NUM_TCP_PCB_LISTEN         8
 #define MEMP_NUM_TCP_SEG                256
 #define MEMP_NUM_REASSDATA              4
 #define MEMP_NUM_ARP_QUEUE              16
 #define MEMP_NUM_NETBUF                 32
-#define MEMP_NUM_NETCONN                168
+#define MEMP_NUM_NETCONN                144
 #define MEMP_NUM_TCPIP_MSG_API          32
 #define MEMP_NUM_TCPIP_MSG_INPKT        128
 #define PBUF_POOL_SIZE                  256
