@@ -56,6 +56,12 @@ static uint16_t opt_port(const char *key, uint16_t dflt)
 	return (uint16_t)opt_num(key, 65535, dflt);
 }
 
+/* A timeout in ms, up to an hour; 0 (the exporter's default) if absent. */
+static uint32_t opt_ms(const char *key)
+{
+	return (uint32_t)opt_num(key, 3600000, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct uk_prom_server_cfg cfg = { 0 };
@@ -84,12 +90,9 @@ int main(int argc, char **argv)
 		cfg.port = opt_port("ukprom.port", 9100);
 		/* 0 leaves the exporter's own default. */
 		cfg.max_conns = (uint16_t)opt_num("ukprom.max_conns", 1024, 0);
-		cfg.head_timeout_ms = (uint32_t)opt_num("ukprom.head_timeout_ms",
-							3600000, 0);
-		cfg.idle_timeout_ms = (uint32_t)opt_num("ukprom.idle_timeout_ms",
-							3600000, 0);
-		cfg.send_timeout_ms = (uint32_t)opt_num("ukprom.send_timeout_ms",
-							3600000, 0);
+		cfg.head_timeout_ms = opt_ms("ukprom.head_timeout_ms");
+		cfg.idle_timeout_ms = opt_ms("ukprom.idle_timeout_ms");
+		cfg.send_timeout_ms = opt_ms("ukprom.send_timeout_ms");
 		cfg.allow = uk_plat_option("ukprom.allow");
 		cfg.auth = uk_plat_option("ukprom.auth");
 		rc = uk_prom_server_start(&cfg, &srv);

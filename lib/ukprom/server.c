@@ -97,7 +97,7 @@ static void loop(void *arg)
 	struct uk_prom_server *s = arg;
 	struct _uk_prom_conn *c;
 	uint64_t now, next, wait;
-	unsigned int i, n, nc;
+	unsigned int i, n, nc, ev;
 	int timeout, listen_on;
 
 	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
@@ -135,9 +135,10 @@ static void loop(void *arg)
 			continue;
 
 		now = s->clock_ns();
-		for (i = 1; i < nc; i++)
-			_uk_prom_conn_io(s, s->polled[i],
-					 _uk_prom_pollset_revents(s->ps, i), now);
+		for (i = 1; i < nc; i++) {
+			ev = _uk_prom_pollset_revents(s->ps, i);
+			_uk_prom_conn_io(s, s->polled[i], ev, now);
+		}
 		for (; i < n; i++)
 			if (_uk_prom_pollset_revents(s->ps, i))
 				_uk_prom_linger_io(s, s->polled_l[i]);

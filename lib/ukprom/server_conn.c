@@ -191,7 +191,8 @@ static void conn_reset(struct uk_prom_server *s, struct _uk_prom_conn *c)
 	_uk_prom_stats_conns(-1);
 }
 
-/* The peer ended its stream: nothing is left in flight, close plainly. */
+/* The peer ended its stream first: a plain close (what is still in
+ * flight is delivered, and no state outlives the peer's close). */
 static void conn_eof(struct uk_prom_server *s, struct _uk_prom_conn *c)
 {
 	_uk_prom_sock_close(c->fd);

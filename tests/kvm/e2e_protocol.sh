@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The exporter's HTTP protocol tests of tests/lib against the demo VM,
 # through QEMU's hostfwd, with the exporter limited to 8 connections by
-# the boot option ukprom.max_conns=8: every bad request on a raw socket
+# the boot option ukprom.max_conns=8 (and its head deadline moved to a
+# minute by ukprom.head_timeout_ms, which is checked): every bad request
+# on a raw socket
 # gets its status (http_bad_requests.py), 64 idle and stalled connections
 # cannot starve a scrape (http_conns.py idle), and at the limit newcomers
 # replace silent connections at once and get 503 only while every slot
@@ -16,7 +18,22 @@ cd "$(dirname "$0")/../.."
 . tests/kvm/vm_test.sh
 LIMIT=8
 
-vmt_boot $VMT_STATIC ukprom.max_conns=$LIMIT || { finish; exit 1; }
+vmt_boot $VMT_STATIC ukprom.max_conns=$LIMIT ukprom.head_timeout_ms=60000 ||
+  { finish; exit 1; }
+
+# The head deadline follows its boot option: an unfinished request is
+# still open after 3 s (the default, 2 s, would have answered 408).
+if /usr/bin/python3 - "$VMT_MPORT" <<'PY'
+import sys, time
+sys.path.insert(0, "tests/lib")
+from httpclient import Conn
+c = Conn("127.0.0.1", int(sys.argv[1]), timeout=5.0)
+c.send(b"GET /metrics HTTP/1.1\r\nHo")
+sys.exit(1 if c.closed_by_peer(timeout=3.0) or c.buf else 0)
+PY
+then pass "ukprom.head_timeout_ms=60000: an unfinished request is kept 3 s"
+else fail "ukprom.head_timeout_ms=60000: an unfinished request is kept 3 s"
+fi
 
 sub() {  # NAME SCRIPT ARGS...: a tests/lib Python test, paced, folded in
   local name=$1 log="$E2E_TMP/kvm_protocol.$$.log"

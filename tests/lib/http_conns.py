@@ -124,12 +124,13 @@ def overflow(host, port, args, t):
         c.close()
     time.sleep(0.2)
 
-    # Enough answers (16 MiB) to fill every buffer on the way (loopback
-    # sockets autotune to megabytes, and so do QEMU's), but few request
-    # bytes: a server cannot be expected to buffer unread requests of
-    # many connections (a VM's lwIP has a few hundred KiB for all).
+    # Enough answers (6 MiB each) to fill every buffer on the way
+    # (loopback sockets autotune to megabytes, and so do QEMU's), but few
+    # request bytes: a server cannot be expected to buffer the unread
+    # requests of many connections (a VM's lwIP has 384 KiB of receive
+    # buffers for all; a dozen KiB each is fine).
     size = len(timed_scrape(host, port)[0].body)
-    n = max(50, min(2000, (16 << 20) // max(size, 1)))
+    n = max(50, min(2000, (6 << 20) // max(size, 1)))
     busy_conns = []
     try:
         for _ in range(limit):

@@ -2,8 +2,9 @@
  * Tests of the exporter's access control primitives (access.c,
  * sha256.c), pure code driven directly: SHA-256 against the FIPS 180-2
  * examples (one block, two blocks, a million 'a' fed in uneven pieces)
- * and the padding boundaries (digests from sha256sum), base64 against RFC 4648's vectors and
- * malformed input, allow-lists (parsing, matching, typos refused) and
+ * and the padding boundaries (digests from sha256sum), base64 against
+ * RFC 4648's vectors and malformed input, allow-lists (parsing,
+ * matching, typos refused) and
  * basic authentication (parsing the setting, checking Authorization
  * values).  lib/ukprom/tests/access_coreutils.sh compares SHA-256 and
  * base64 with sha256sum and base64 on random inputs.
