@@ -33,10 +33,14 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 rows=()
-# run PLATFORM PORT [attacker options...]: every attack against PORT.
+# run PLATFORM PORT [attacker options...]: every attack against PORT,
+# after a few scrapes to warm up (a VM's first scrapes are slower).
 run() {
   local plat=$1 port=$2 a out
   shift 2
+  for _ in $(seq 10); do
+    curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$port/metrics"
+  done
   for a in $ATTACKS; do
     out=$(/usr/bin/python3 tests/lib/http_attack.py 127.0.0.1 "$port" "$a" \
       --seconds "$SECS" --interval "$IVAL" --json "$@" 2>&1)
