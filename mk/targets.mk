@@ -3,8 +3,8 @@
 CHECK_SCRIPTS ?=
 BENCH_SCRIPTS ?=
 
-.PHONY: all linuxu kvm tests fuzz check bench run fleet fleet-scale deps \
-	clean layers
+.PHONY: all linuxu kvm tests fuzz fuzz-long check bench run fleet \
+	fleet-scale deps clean layers
 
 all: linuxu tests kvm
 linuxu: $(ALLPROGS-linuxu)
@@ -35,6 +35,13 @@ bench: deps
 run: deps
 	@$(MAKE) --no-print-directory kvm linuxu
 	@bash scripts/run.sh
+
+# make fuzz-long: every libFuzzer target of the tree for FUZZ_SECONDS
+# (default 600) each, corpora kept in build/fuzz-corpus/<target>/
+# (scripts/fuzz-long.sh).  make check runs each for seconds only.
+.PHONY: fuzz-long
+fuzz-long: fuzz
+	@bash scripts/fuzz-long.sh $(ALLPROGS-fuzz)
 
 # What the fragments declare against what the sources include, and the
 # layers bottom up (scripts/check-layers.py; also the first test of check).

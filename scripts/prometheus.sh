@@ -1,9 +1,10 @@
 # Starts Debian's Prometheus (sourced by scripts/run.sh, scripts/fleet.sh
 # and the end-to-end tests; not run on its own).
 #
-#   prom_start DIR TARGET WEBPORT
+#   prom_start DIR TARGET WEBPORT [USER PASSWORD]
 #       writes DIR/prometheus.yml (job "ukmon", 1 s interval, one static
-#       target) and starts it as prom_start_config does.
+#       target; with USER and PASSWORD, scraped with HTTP basic
+#       authentication) and starts it as prom_start_config does.
 #   prom_start_config DIR WEBPORT
 #       starts prometheus on the DIR/prometheus.yml already written, with
 #       its TSDB in DIR/data, listening on 127.0.0.1:WEBPORT, logging to
@@ -17,7 +18,7 @@ PROM_PID=
 PROM_API=
 
 prom_start() {
-  local dir=$1 target=$2 web=$3
+  local dir=$1 target=$2 web=$3 user=${4:-} pw=${5:-}
   mkdir -p "$dir"
   cat >"$dir/prometheus.yml" <<YML
 global:
@@ -29,6 +30,14 @@ scrape_configs:
     static_configs:
       - targets: ['$target']
 YML
+  if [ -n "$user" ]; then
+    printf '%s' "$pw" >"$dir/password"
+    cat >>"$dir/prometheus.yml" <<YML
+    basic_auth:
+      username: '$user'
+      password_file: '$(cd "$dir" && pwd)/password'
+YML
+  fi
   prom_start_config "$dir" "$web"
 }
 

@@ -13,8 +13,19 @@
  * console and as ukmon_component_up 0, and the VM runs on with what
  * works.  The exporter starts before the workload so that, when memory
  * is short, it is there to report what is missing.  Without a network
- * nothing can be served, so that failure ends the VM.  The boot option ukalloc.fail_every=N then makes every Nth
- * allocation fail (the exhaustion test).
+ * nothing can be served, so that failure ends the VM, and so does a bad
+ * allow-list or auth setting, which keeps the exporter from starting
+ * rather than serve unprotected.  The boot option ukalloc.fail_every=N
+ * then makes every Nth allocation fail (the exhaustion test).
+ *
+ * The exporter's boot options:
+ *   ukprom.max_conns=N          connection slots (default 32)
+ *   ukprom.head_timeout_ms=N    request head deadline (2000)
+ *   ukprom.idle_timeout_ms=N    keep-alive idle timeout (30000)
+ *   ukprom.send_timeout_ms=N    stalled response timeout (10000)
+ *   ukprom.allow=CIDR[,CIDR...] only these clients may connect
+ *   ukprom.auth=USER:SHA256HEX  HTTP basic authentication
+ * A bad number is ignored with a warning (the default stays).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,7 +46,9 @@
 
 #include "demo.h"
 
-static uint16_t opt_port(const char *key, uint16_t dflt)
+/* The boot option key as a number in [1, max]; dflt if absent or bad. */
+static unsigned long opt_num(const char *key, unsigned long max,
+			     unsigned long dflt)
 {
 	const char *v = uk_plat_option(key);
 	char *end;
@@ -44,11 +57,22 @@ static uint16_t opt_port(const char *key, uint16_t dflt)
 	if (!v)
 		return dflt;
 	p = strtoul(v, &end, 10);
-	if (*end || !p || p > 65535) {
+	if (!*v || *end || !p || p > max) {
 		uk_pr_warn("demo: ignoring bad %s=%s\n", key, v);
 		return dflt;
 	}
-	return (uint16_t)p;
+	return p;
+}
+
+static uint16_t opt_port(const char *key, uint16_t dflt)
+{
+	return (uint16_t)opt_num(key, 65535, dflt);
+}
+
+/* A timeout in ms, up to an hour; 0 (the exporter's default) if absent. */
+static uint32_t opt_ms(const char *key)
+{
+	return (uint32_t)opt_num(key, 3600000, 0);
 }
 
 /* Declares a component; the image runs on without its gauge if need be. */
@@ -98,8 +122,20 @@ int main(int argc, char **argv)
 		uk_pr_info("ukprom: disabled (ukprom.enable=0)\n");
 	} else {
 		cfg.port = opt_port("ukprom.port", 9100);
+		/* 0 leaves the exporter's own default. */
+		cfg.max_conns = (uint16_t)opt_num("ukprom.max_conns", 1024, 0);
+		cfg.head_timeout_ms = opt_ms("ukprom.head_timeout_ms");
+		cfg.idle_timeout_ms = opt_ms("ukprom.idle_timeout_ms");
+		cfg.send_timeout_ms = opt_ms("ukprom.send_timeout_ms");
+		cfg.allow = uk_plat_option("ukprom.allow");
+		cfg.auth = uk_plat_option("ukprom.auth");
 		rc = uk_mon_component_started(exporter,
 					      uk_prom_server_start(&cfg, &srv));
+		if (rc == -EINVAL) {
+			uk_pr_err("demo: exporter failed to start (%d): check "
+				  "ukprom.allow and ukprom.auth\n", rc);
+			return 4;
+		}
 		if (!rc)
 			uk_pr_info("ukprom: listening on "
 				   "http://%s:%u/metrics\n", ip,

@@ -4,8 +4,13 @@
  * through ukprom's exporter.  Options:
  *   --listen ADDR:PORT   where to serve (default 127.0.0.1:9100; port 0
  *                        binds an ephemeral port, printed when ready)
- *   --max-conns N        the exporter's connection limit
- *   --evict-grace-ms N, --idle-timeout-ms N   exporter timeouts
+ *   --max-conns N        the exporter's connection slots (default 32)
+ *   --head-timeout-ms N, --idle-timeout-ms N, --send-timeout-ms N
+ *                        the exporter's timers (defaults 2000, 30000,
+ *                        10000; see uk/prom.h)
+ *   --allow CIDR[,CIDR...]  only these clients may connect
+ *   --auth USER:SHA256HEX   HTTP basic authentication (the password's
+ *                        SHA-256, e.g. from "printf %s PW | sha256sum")
  *   --set PATH=VALUE     writes a store entry through its setter before
  *                        the workload starts (repeatable)
  * When serving it prints "ukprom: listening on http://ADDR:PORT/metrics"
@@ -25,8 +30,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: linuxu-demo [--listen ADDR:PORT] [--max-conns N]"
-		" [--evict-grace-ms N] [--idle-timeout-ms N]"
-		" [--set PATH=VALUE]...\n");
+		" [--head-timeout-ms N] [--idle-timeout-ms N]"
+		" [--send-timeout-ms N] [--allow CIDR[,CIDR...]]"
+		" [--auth USER:SHA256HEX] [--set PATH=VALUE]...\n");
 }
 
 /* Parses a decimal in [lo, hi]; returns 0 or -EINVAL. */
@@ -103,12 +109,21 @@ int main(int argc, char **argv)
 		} else if (!strcmp(opt, "--max-conns")) {
 			rc = parse_num(val, 1, 65535, &v);
 			cfg.max_conns = (uint16_t)v;
-		} else if (!strcmp(opt, "--evict-grace-ms")) {
+		} else if (!strcmp(opt, "--head-timeout-ms")) {
 			rc = parse_num(val, 1, 3600000, &v);
-			cfg.evict_grace_ms = (uint32_t)v;
+			cfg.head_timeout_ms = (uint32_t)v;
 		} else if (!strcmp(opt, "--idle-timeout-ms")) {
 			rc = parse_num(val, 1, 3600000, &v);
 			cfg.idle_timeout_ms = (uint32_t)v;
+		} else if (!strcmp(opt, "--send-timeout-ms")) {
+			rc = parse_num(val, 1, 3600000, &v);
+			cfg.send_timeout_ms = (uint32_t)v;
+		} else if (!strcmp(opt, "--allow")) {
+			cfg.allow = val;
+			rc = 0;
+		} else if (!strcmp(opt, "--auth")) {
+			cfg.auth = val;
+			rc = 0;
 		} else if (!strcmp(opt, "--set")) {
 			rc = apply_set(val);
 			if (rc) {
@@ -147,10 +162,11 @@ int main(int argc, char **argv)
 	cfg.any_port = port == 0;
 	rc = uk_prom_server_start(&cfg, &srv);
 	if (rc) {
-		fprintf(stderr, "linuxu-demo: cannot serve on %s:%lu: %s\n",
-			addr, port, strerror(-rc));
+		fprintf(stderr, "linuxu-demo: cannot serve on %s:%lu: %s%s\n",
+			addr, port, strerror(-rc), rc == -EINVAL ?
+			" (a bad --listen, --allow or --auth?)" : "");
 		demo_stop();
-		return 1;
+		return rc == -EINVAL ? 2 : 1;
 	}
 	printf("ukprom: listening on http://%s:%u/metrics\n", addr,
 	       (unsigned int)uk_prom_server_port(srv));

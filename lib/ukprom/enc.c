@@ -10,8 +10,10 @@
  * read once per entry and cached, so re-rendering is deterministic and
  * the bytes do not depend on the chunk sizes (for an info string only the
  * pointer is cached: its producer must not rewrite it in place while it
- * is published).  Nothing here allocates.  This file walks the store
- * and sequences the records; enc_render.c turns one record into bytes.
+ * is published).  Nothing here allocates and nothing here publishes:
+ * failing getters are counted in the encoding (e->getter_errors) for
+ * its caller to report.  This file walks the store and sequences the
+ * records; enc_render.c turns one record into bytes.
  */
 #include <stdint.h>
 #include <string.h>
@@ -20,20 +22,6 @@
 #include <uk/store.h>
 
 #include "enc_impl.h"
-
-UK_STORE_LIBRARY(ukprom);
-
-static uint64_t getter_errors_total;
-
-static int get_getter_errors(void *cookie, uint64_t *out)
-{
-	*out = __atomic_load_n(&getter_errors_total, __ATOMIC_RELAXED);
-	return 0;
-}
-
-UK_STORE_STATIC_ENTRY(ukprom, getter_errors, u64, counter, none,
-		      "Store getters that failed during a scrape, their "
-		      "samples dropped", get_getter_errors, NULL, NULL);
 
 /* ---- families ------------------------------------------------------- */
 
@@ -132,10 +120,10 @@ static int hist_bad(const struct uk_store_hist_val *h)
 	return h->nbuckets && h->count < h->cum[h->nbuckets - 1];
 }
 
+/* Counted in the encoding only: the caller publishes the total. */
 static void count_error(struct uk_prom_enc *e)
 {
 	e->getter_errors++;
-	__atomic_add_fetch(&getter_errors_total, 1, __ATOMIC_RELAXED);
 }
 
 /* See enc_impl.h. */

@@ -178,6 +178,11 @@ static int on_field(struct uk_prom_http_req *req, const char *name,
 			req->accept = val;
 			req->accept_len = (uint32_t)vlen;
 		}
+	} else if (ieq(name, nlen, "authorization")) {
+		if (req->authz)
+			return _BAD;
+		req->authz = val;
+		req->authz_len = (uint32_t)vlen;
 	} else if (ieq(name, nlen, "transfer-encoding")) {
 		req->has_te = 1;
 	} else if (ieq(name, nlen, "content-length")) {
@@ -376,6 +381,7 @@ const char *uk_prom_http_reason(unsigned int status)
 	switch (status) {
 	case 200: return "OK";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 408: return "Request Timeout";

@@ -6,8 +6,8 @@
  * head when new bytes arrive, and the fuzzer drives it directly.  It
  * parses the request line and the header fields up to the blank line and
  * records only what the exporter acts on (method, target, version, Host,
- * Connection, Accept, Content-Length, Transfer-Encoding); every other
- * field is syntax-checked and skipped.
+ * Connection, Accept, Authorization, Content-Length, Transfer-Encoding);
+ * every other field is syntax-checked and skipped.
  *
  * Rules chosen where RFC 9112 leaves room (the exporter's documented
  * behaviour; server_resp.c adds the rules about bodies):
@@ -27,7 +27,8 @@
  *   VCHAR, SP, HTAB and bytes >= 0x80, no other control bytes.
  * - HTTP/1.1 needs exactly one Host field; two Host fields are 400 in
  *   any version.  Repeated Content-Length fields must agree.
- * - Only the first Accept field is kept.
+ * - Only the first Accept field is kept.  Two Authorization fields are
+ *   400 (whose credentials would count is ambiguous).
  */
 #ifndef UK_PROM_HTTP_H
 #define UK_PROM_HTTP_H
@@ -65,6 +66,8 @@ struct uk_prom_http_req {
 	uint32_t path_len;       /* and without the query */
 	const char *accept;      /* first Accept value, OWS trimmed; or NULL */
 	uint32_t accept_len;
+	const char *authz;       /* Authorization value, OWS trimmed; or NULL */
+	uint32_t authz_len;
 	uint64_t content_length;
 	uint32_t head_len;       /* bytes of the head, blank line included */
 };

@@ -1,15 +1,14 @@
 /*
  * The exporter's server: one thread running a poll() loop over the
- * listening socket and a fixed table of connection slots, each with its
- * buffers allocated at start.  A connection reads a request head, answers
- * it (the response is written from a window that body sources refill, so
- * a large scrape streams through a fixed buffer), then reads the next
- * one, which may already be buffered (pipelining).  Deadlines per
- * connection (idle keep-alive, whole request, stalled send, lingering
- * close) set the poll timeout; when none is due the loop still wakes
- * every _UKP_TICK_MS to notice a stop.  At the connection limit a
- * newcomer replaces the idle or stuck connection quiet for longest (past
- * the grace period), or is answered 503.
+ * listening socket, a fixed table of connection slots (each with its
+ * buffers allocated at start) and the connections in a lingering close.
+ * This file starts and stops the server, runs the loop and admits
+ * newcomers: a client outside the allow-list is reset before anything is
+ * read from it; at the connection limit a newcomer replaces the
+ * connection server_conn.c picks, or is answered 503 when every slot is
+ * busy answering.  What happens to a connection afterwards (states,
+ * timers, closing) is server_conn.c's.  The loop sleeps until the
+ * nearest timer, and at most _UKP_TICK_MS so that a stop is noticed.
  */
 #include <errno.h>
 #include <string.h>
@@ -22,208 +21,30 @@
 
 #define MS (UK_NSEC_PER_MSEC)
 
-static void conn_close(struct uk_prom_server *s, struct _uk_prom_conn *c)
+static struct _uk_prom_conn *free_slot(struct uk_prom_server *s)
 {
-	UK_ASSERT(c->state != _UKP_FREE);
-	_uk_prom_resp_abort(c);
-	_uk_prom_sock_close(c->fd);
-	c->fd = -1;
-	c->state = _UKP_FREE;
-	c->gen = _UKP_GEN_NONE;
-	c->rlen = c->wlen = c->woff = 0;
-	s->nconns--;
-	_uk_prom_stats_conns(-1);
-}
-
-/* The response is out: close lingeringly, or read the next request. */
-static void resp_done(struct uk_prom_server *s, struct _uk_prom_conn *c,
-		      uint64_t now)
-{
-	if (c->scrape) {
-		/* The loop's "now" dates from the poll wakeup, and a whole
-		 * scrape often fits in one wakeup: read the clock afresh. */
-		uint64_t end = s->clock_ns();
-
-		_uk_prom_stats_scrape_done(end > c->resp_ns ?
-					   end - c->resp_ns : 0);
-		c->scrape = 0;
-	}
-	c->wlen = c->woff = 0;
-	if (c->close_after) {
-		/* Half-close and drain what the peer still sends, so that
-		 * unread input does not turn our close into a reset that
-		 * destroys the response before the peer reads it. */
-		_uk_prom_sock_shutdown_wr(c->fd);
-		c->state = _UKP_DRAIN;
-		c->rlen = 0;
-		c->drain_until = now + _UKP_DRAIN_MS * MS;
-		return;
-	}
-	c->state = _UKP_READ;
-	c->req_ns = c->rlen ? now : 0;
-}
-
-/*
- * Sends from the window, refilling it from the body source, until the
- * socket is full or the response is out.  Returns 0, or -1 when the
- * connection was closed.
- */
-static int flush(struct uk_prom_server *s, struct _uk_prom_conn *c,
-		 uint64_t now)
-{
-	long r;
-
-	while (c->state == _UKP_SEND) {
-		if (c->woff == c->wlen) {
-			c->wlen = c->woff = 0;
-			if (c->gen != _UKP_GEN_NONE)
-				_uk_prom_resp_fill(c);
-			if (!c->wlen) {
-				resp_done(s, c, now);
-				break;
-			}
-		}
-		r = _uk_prom_sock_send(c->fd, c->wbuf + c->woff,
-				       c->wlen - c->woff);
-		if (r == -EAGAIN)
-			break;
-		if (r < 0) {
-			conn_close(s, c);
-			return -1;
-		}
-		c->woff += (uint32_t)r;
-		c->last_ns = now;
-		_uk_prom_stats_sent((uint64_t)r);
-	}
-	return 0;
-}
-
-/*
- * Answers the buffered requests of c one by one while their responses
- * leave at once, stopping at an incomplete head or a full socket.
- */
-static void service(struct uk_prom_server *s, struct _uk_prom_conn *c,
-		    uint64_t now)
-{
-	struct uk_prom_http_req req;
-	int r;
-
-	for (;;) {
-		if (c->state == _UKP_SEND) {
-			if (flush(s, c, now) || c->state != _UKP_READ)
-				return;
-		}
-		if (c->state != _UKP_READ || !c->rlen)
-			return;
-		r = uk_prom_http_parse(c->rbuf, c->rlen, &req);
-		if (r == 0) {
-			if (!c->req_ns)
-				c->req_ns = now;
-			return;
-		}
-		c->state = _UKP_SEND;
-		c->resp_ns = now;
-		if (r < 0) {
-			_uk_prom_resp_error(c, req.status, 0, 1);
-			continue;
-		}
-		_uk_prom_resp_request(s, c, &req, now);
-		/* The head is answered; keep what follows it. */
-		c->rlen -= req.head_len;
-		memmove(c->rbuf, c->rbuf + req.head_len, c->rlen);
-		c->req_ns = 0;
-	}
-}
-
-static void on_readable(struct uk_prom_server *s, struct _uk_prom_conn *c,
-			uint64_t now)
-{
-	long r;
-
-	if (c->state == _UKP_DRAIN) {
-		r = _uk_prom_sock_recv(c->fd, c->rbuf, _UKP_RBUF);
-		if (r != -EAGAIN && r <= 0)
-			conn_close(s, c);
-		return;
-	}
-	UK_ASSERT(c->state == _UKP_READ && c->rlen < _UKP_RBUF);
-	r = _uk_prom_sock_recv(c->fd, c->rbuf + c->rlen, _UKP_RBUF - c->rlen);
-	if (r == -EAGAIN)
-		return;
-	if (r <= 0) {
-		conn_close(s, c);
-		return;
-	}
-	if (!c->rlen)
-		c->req_ns = now;
-	c->last_ns = now;
-	c->rlen += (uint32_t)r;
-	/* The head can only end, or break a rule, on a new line; a full
-	 * buffer is over a limit.  Either way the parser decides. */
-	if (memchr(c->rbuf + c->rlen - r, '\n', (size_t)r) ||
-	    c->rlen == _UKP_RBUF)
-		service(s, c, now);
-}
-
-/* Whether c may give its slot to a newcomer; its last activity if so. */
-static int evictable(const struct uk_prom_server *s,
-		     const struct _uk_prom_conn *c, uint64_t now)
-{
-	if (c->state == _UKP_DRAIN)
-		return 1;
-	return c->state == _UKP_READ && now - c->last_ns >= s->grace_ns;
-}
-
-static struct _uk_prom_conn *pick_victim(struct uk_prom_server *s,
-					 uint64_t now)
-{
-	struct _uk_prom_conn *c, *best = NULL;
 	unsigned int i;
 
-	for (i = 0; i < s->max_conns; i++) {
-		c = &s->conns[i];
-		if (c->state == _UKP_FREE || !evictable(s, c, now))
-			continue;
-		if (c->state == _UKP_DRAIN)
-			return c;
-		if (!best || c->last_ns < best->last_ns)
-			best = c;
-	}
-	return best;
-}
-
-/* Answers a newcomer that has no slot, best effort, and drops it. */
-static void reject(int fd)
-{
-	char buf[256];
-	size_t n;
-
-	/* Counted first: the peer may look at the counters once it has
-	 * read the answer. */
-	_uk_prom_stats_error(503);
-	_uk_prom_stats_rejected();
-	_uk_prom_sock_recv(fd, buf, sizeof(buf));
-	n = _uk_prom_resp_format_error(buf, sizeof(buf), 503, 0, 1, 0);
-	if (_uk_prom_sock_send(fd, buf, n) > 0)
-		_uk_prom_stats_sent(n);
-	_uk_prom_sock_shutdown_wr(fd);
-	_uk_prom_sock_close(fd);
+	for (i = 0; i < s->max_conns; i++)
+		if (s->conns[i].state == _UKP_FREE)
+			return &s->conns[i];
+	return NULL;
 }
 
 static void accept_all(struct uk_prom_server *s, uint64_t now)
 {
 	struct _uk_prom_conn *c;
-	unsigned int i, k, fresh = 0;
+	unsigned int k, fresh = 0;
+	uint32_t peer;
 	int fd;
 
 	for (k = 0; k < 64; k++) {
-		/* Full with connections accepted in this very batch: poll
-		 * them once before judging a newcomer, since clients that
-		 * gave up while queued in the backlog arrive already closed
-		 * and would otherwise crowd out a live one. */
+		/* Full, with connections accepted in this very batch: poll
+		 * them once (their requests may already be in) before the
+		 * next newcomer replaces one, maybe one of them. */
 		if (fresh && s->nconns == s->max_conns)
 			return;
-		fd = _uk_prom_sock_accept(s->lfd);
+		fd = _uk_prom_sock_accept(s->lfd, &peer);
 		if (fd == -EAGAIN)
 			return;
 		if (fd < 0) {
@@ -233,73 +54,40 @@ static void accept_all(struct uk_prom_server *s, uint64_t now)
 				s->accept_pause_until = now + 100 * MS;
 			return;
 		}
-		c = NULL;
-		for (i = 0; i < s->max_conns && !c; i++)
-			if (s->conns[i].state == _UKP_FREE)
-				c = &s->conns[i];
+		if (!_uk_prom_allow_match(&s->allow, peer)) {
+			_uk_prom_stats_denied();
+			_uk_prom_sock_reset(fd);
+			continue;
+		}
+		c = free_slot(s);
 		if (!c) {
-			c = pick_victim(s, now);
+			c = _uk_prom_conn_victim(s);
 			if (!c) {
-				reject(fd);
+				_uk_prom_conn_reject(s, fd, now);
 				continue;
 			}
-			conn_close(s, c);
-			_uk_prom_stats_evicted();
+			_uk_prom_conn_evict(s, c);
 		}
-		c->fd = fd;
-		c->state = _UKP_READ;
-		c->gen = _UKP_GEN_NONE;
-		c->rlen = c->wlen = c->woff = 0;
-		c->last_ns = now;
-		c->req_ns = 0;
-		c->scrape = 0;
-		s->nconns++;
+		_uk_prom_conn_open(s, c, fd, now);
 		fresh++;
-		_uk_prom_stats_conns(1);
 	}
 }
 
-/* Acts on passed deadlines; returns the nearest one still ahead (0). */
-static uint64_t deadlines(struct uk_prom_server *s, uint64_t now)
+/* Acts on passed timers; returns the nearest one still ahead (0). */
+static uint64_t timers(struct uk_prom_server *s, uint64_t now)
 {
-	struct _uk_prom_conn *c;
-	uint64_t due, next = 0;
+	uint64_t d, next = 0;
 	unsigned int i;
 
 	for (i = 0; i < s->max_conns; i++) {
-		c = &s->conns[i];
-		switch (c->state) {
-		case _UKP_READ:
-			due = c->rlen || c->req_ns ? c->req_ns + s->request_ns
-			      : c->last_ns + s->idle_ns;
-			break;
-		case _UKP_SEND:
-			due = c->last_ns + s->request_ns;
-			break;
-		case _UKP_DRAIN:
-			due = c->drain_until;
-			break;
-		default:
-			continue;
-		}
-		if (now < due) {
-			if (!next || due < next)
-				next = due;
-			continue;
-		}
-		if (c->state == _UKP_READ && (c->rlen || c->req_ns)) {
-			/* The request did not arrive in time. */
-			c->state = _UKP_SEND;
-			c->resp_ns = now;
-			c->rlen = 0;
-			_uk_prom_resp_error(c, 408, 0, 1);
-			flush(s, c, now);
-			if (c->state == _UKP_SEND &&
-			    (!next || now + s->request_ns < next))
-				next = now + s->request_ns;
-		} else {
-			conn_close(s, c);
-		}
+		d = _uk_prom_conn_timer(s, &s->conns[i], now);
+		if (d && (!next || d < next))
+			next = d;
+	}
+	for (i = 0; i < s->nlinger; i++) {
+		d = _uk_prom_linger_timer(s, &s->lingers[i], now);
+		if (d && (!next || d < next))
+			next = d;
 	}
 	return next;
 }
@@ -309,12 +97,12 @@ static void loop(void *arg)
 	struct uk_prom_server *s = arg;
 	struct _uk_prom_conn *c;
 	uint64_t now, next, wait;
-	unsigned int i, n, ev;
+	unsigned int i, n, nc, ev;
 	int timeout, listen_on;
 
 	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
 		now = s->clock_ns();
-		next = deadlines(s, now);
+		next = timers(s, now);
 		listen_on = now >= s->accept_pause_until;
 		if (!listen_on && (!next || s->accept_pause_until < next))
 			next = s->accept_pause_until;
@@ -331,33 +119,33 @@ static void loop(void *arg)
 			if (c->state == _UKP_FREE)
 				continue;
 			_uk_prom_pollset_set(s->ps, n, c->fd,
-					     c->state == _UKP_SEND ?
-					     _UKP_EV_OUT : _UKP_EV_IN);
+					     _uk_prom_conn_events(c));
 			s->polled[n++] = c;
+		}
+		nc = n;
+		for (i = 0; i < s->nlinger; i++) {
+			if (s->lingers[i].fd < 0)
+				continue;
+			_uk_prom_pollset_set(s->ps, n, s->lingers[i].fd,
+					     _uk_prom_linger_events(
+						     &s->lingers[i]));
+			s->polled_l[n++] = &s->lingers[i];
 		}
 		if (_uk_prom_pollset_wait(s->ps, n, timeout) <= 0)
 			continue;
 
 		now = s->clock_ns();
-		for (i = 1; i < n; i++) {
-			c = s->polled[i];
+		for (i = 1; i < nc; i++) {
 			ev = _uk_prom_pollset_revents(s->ps, i);
-			if (!ev || c->state == _UKP_FREE)
-				continue;
-			/* service() also answers the requests that were
-			 * pipelined behind the response it completes. */
-			if (c->state == _UKP_SEND)
-				service(s, c, now);
-			else
-				on_readable(s, c, now);
+			_uk_prom_conn_io(s, s->polled[i], ev, now);
 		}
+		for (; i < n; i++)
+			if (_uk_prom_pollset_revents(s->ps, i))
+				_uk_prom_linger_io(s, s->polled_l[i]);
 		if (_uk_prom_pollset_revents(s->ps, 0) & _UKP_EV_IN)
 			accept_all(s, now);
 	}
-
-	for (i = 0; i < s->max_conns; i++)
-		if (s->conns[i].state != _UKP_FREE)
-			conn_close(s, &s->conns[i]);
+	_uk_prom_conn_close_all(s);
 }
 
 static void server_free(struct uk_prom_server *s)
@@ -368,11 +156,20 @@ static void server_free(struct uk_prom_server *s)
 		_uk_prom_pollset_destroy(a, s->ps);
 	if (s->polled)
 		uk_free(a, s->polled);
+	if (s->polled_l)
+		uk_free(a, s->polled_l);
 	if (s->conns)
 		uk_free(a, s->conns);
+	if (s->lingers)
+		uk_free(a, s->lingers);
 	if (s->bufs)
 		uk_free(a, s->bufs);
 	uk_free(a, s);
+}
+
+static uint64_t ms_or(uint32_t ms, uint32_t dflt)
+{
+	return (uint64_t)(ms ? ms : dflt) * MS;
 }
 
 /* See uk/prom.h.  Returns 0, -EINVAL, -EADDRINUSE, -ENOMEM or -errno. */
@@ -382,7 +179,7 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 	struct uk_alloc *a = uk_alloc_get_default();
 	struct uk_prom_server *s;
 	size_t per = _UKP_RBUF + _UKP_WBUF + _UKP_PATH;
-	unsigned int i;
+	unsigned int i, npoll;
 	int rc;
 
 	if (!cfg || !out)
@@ -397,19 +194,31 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 		return -ENOMEM;
 	s->a = a;
 	s->lfd = -1;
+	if (_uk_prom_allow_parse(cfg->allow, &s->allow) ||
+	    _uk_prom_auth_parse(cfg->auth, &s->auth)) {
+		server_free(s);
+		return -EINVAL;
+	}
 	strcpy(s->addr, cfg->addr ? cfg->addr : "0.0.0.0");
 	s->clock_ns = cfg->clock_ns ? cfg->clock_ns : uk_plat_time_mono_ns;
-	s->max_conns = cfg->max_conns ? cfg->max_conns : 16;
-	s->idle_ns = (cfg->idle_timeout_ms ? cfg->idle_timeout_ms : 30000) * MS;
-	s->request_ns = (cfg->request_timeout_ms ? cfg->request_timeout_ms
-			 : 10000) * MS;
-	s->grace_ns = (cfg->evict_grace_ms ? cfg->evict_grace_ms : 1000) * MS;
+	s->max_conns = cfg->max_conns ? cfg->max_conns : _UKP_DEF_CONNS;
+	/* Half as many lingering closes: each lasts seconds at most, and
+	 * when all are taken the oldest is reset. */
+	s->nlinger = s->max_conns / 2 ? s->max_conns / 2 : 1;
+	s->head_ns = ms_or(cfg->head_timeout_ms, _UKP_DEF_HEAD_MS);
+	s->idle_ns = ms_or(cfg->idle_timeout_ms, _UKP_DEF_IDLE_MS);
+	s->send_ns = ms_or(cfg->send_timeout_ms, _UKP_DEF_SEND_MS);
 
-	s->ps = _uk_prom_pollset_create(a, s->max_conns + 1u);
-	s->polled = uk_calloc(a, s->max_conns + 1u, sizeof(*s->polled));
+	npoll = 1u + s->max_conns + s->nlinger;
+	s->ps = _uk_prom_pollset_create(a, npoll);
+	s->polled = uk_calloc(a, npoll, sizeof(*s->polled));
+	s->polled_l = uk_calloc(a, npoll, sizeof(*s->polled_l));
 	s->conns = uk_calloc(a, s->max_conns, sizeof(*s->conns));
-	s->bufs = uk_malloc(a, per * s->max_conns);
-	if (!s->ps || !s->polled || !s->conns || !s->bufs) {
+	s->lingers = uk_calloc(a, s->nlinger, sizeof(*s->lingers));
+	/* One more head-sized buffer: where lingering input is dropped. */
+	s->bufs = uk_malloc(a, per * s->max_conns + _UKP_RBUF);
+	if (!s->ps || !s->polled || !s->polled_l || !s->conns ||
+	    !s->lingers || !s->bufs) {
 		server_free(s);
 		return -ENOMEM;
 	}
@@ -419,11 +228,18 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 		s->conns[i].wbuf = s->conns[i].rbuf + _UKP_RBUF;
 		s->conns[i].path = s->conns[i].wbuf + _UKP_WBUF;
 	}
+	s->scratch = s->bufs + per * s->max_conns;
+	for (i = 0; i < s->nlinger; i++)
+		s->lingers[i].fd = -1;
+	s->msg503_len = (uint16_t)_uk_prom_resp_format_error(
+		s->msg503, sizeof(s->msg503), 503, 0, 1, 0);
 
+	/* A backlog no deeper than the slots: what waits there holds the
+	 * network stack's connection state too (lwIP's PCB pool is fixed),
+	 * and the loop admits a full table of newcomers per wakeup. */
 	rc = _uk_prom_sock_listen(cfg->addr, cfg->any_port ? 0 :
 				  (cfg->port ? cfg->port : 9100),
-				  s->max_conns < 64 ? 64 : s->max_conns,
-				  &s->lfd, &s->port);
+				  s->max_conns, &s->lfd, &s->port);
 	if (rc) {
 		server_free(s);
 		return rc;

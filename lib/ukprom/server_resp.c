@@ -7,11 +7,15 @@
  * by skipping the children already sent, framed in chunks for HTTP/1.1
  * and delimited by the close for HTTP/1.0.  HEAD answers carry the
  * Content-Length a GET would have (a dry run of the same body source)
- * and no body.  Nothing here allocates.
+ * and no body.  This file renders and never changes a connection's state
+ * (server_conn.c sends what it renders).  Nothing here allocates.
  *
- * Choices: a request with Transfer-Encoding, or a GET/HEAD with a body
- * (Content-Length > 0), is 400 and closes; another method is 405 and
- * closes only if it announced a body, which is never read.
+ * Choices: with basic authentication configured, every request without
+ * valid credentials is 401 (the connection stays open); a request with
+ * Transfer-Encoding, or a GET/HEAD with a body (Content-Length > 0), is
+ * 400 and closes; another method is 405 and closes only if it announced
+ * a body, which is never read.  The getter failures an encoding met are
+ * counted (ukprom_getter_errors_total) when it ends.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +26,8 @@
 #include "server_impl.h"
 
 #define CT_PLAIN "text/plain; charset=utf-8"
+/* The protection space named in 401 answers. */
+#define UK_PROM_REALM "ukmon"
 #define CT_HTML "text/html; charset=utf-8"
 
 /* Chunk framing: "hhhh\r\n" before the data, "\r\n" after, "0\r\n\r\n". */
@@ -55,10 +61,12 @@ size_t _uk_prom_resp_format_error(char *buf, size_t size,
 
 	n = snprintf(buf, size,
 		     "HTTP/1.1 %u %s\r\nContent-Type: " CT_PLAIN "\r\n"
-		     "Content-Length: %d\r\n%s%s%s\r\n",
+		     "Content-Length: %d\r\n%s%s%s%s\r\n",
 		     status, reason, body,
 		     status == 405 ? "Allow: GET, HEAD\r\n" : "",
 		     status == 503 ? "Retry-After: 1\r\n" : "",
+		     status == 401 ? "WWW-Authenticate: Basic realm=\""
+		     UK_PROM_REALM "\", charset=\"UTF-8\"\r\n" : "",
 		     conn_hdr(close, keep_alive_hdr));
 	if (!head && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "%u %s\n", status,
@@ -191,6 +199,14 @@ static int probe_child(void *arg, const char *name, int is_dir)
 
 /* ---- streaming bodies ----------------------------------------------- */
 
+/* Ends an encoding, counting the getter failures it met. */
+static void enc_end(struct uk_prom_enc *e)
+{
+	if (e->getter_errors)
+		_uk_prom_stats_getter_errors(e->getter_errors);
+	uk_prom_enc_fini(e);
+}
+
 /* Fills buf[0..cap) from c's body source; sets *done at its end. */
 static size_t source_read(struct _uk_prom_conn *c, char *buf, size_t cap,
 			  int *done)
@@ -204,6 +220,7 @@ static size_t source_read(struct _uk_prom_conn *c, char *buf, size_t cap,
 		while (n < cap) {
 			k = uk_prom_enc_read(&c->enc, buf + n, cap - n);
 			if (!k) {
+				enc_end(&c->enc);
 				*done = 1;
 				break;
 			}
@@ -266,7 +283,7 @@ void _uk_prom_resp_fill(struct _uk_prom_conn *c)
 void _uk_prom_resp_abort(struct _uk_prom_conn *c)
 {
 	if (c->gen == _UKP_GEN_METRICS)
-		uk_prom_enc_fini(&c->enc);
+		enc_end(&c->enc);
 	c->gen = _UKP_GEN_NONE;
 }
 
@@ -284,7 +301,7 @@ static void stream_resp(struct _uk_prom_conn *c, const char *ctype, int gen,
 /* ---- routes ------------------------------------------------------------- */
 
 static void metrics(struct _uk_prom_conn *c, struct uk_prom_http_req *req,
-		    int head, uint64_t now)
+		    int head)
 {
 	enum uk_prom_format fmt;
 	const char *ct;
@@ -301,13 +318,13 @@ static void metrics(struct _uk_prom_conn *c, struct uk_prom_http_req *req,
 		uk_prom_enc_init(&c->enc, fmt);
 		while ((k = uk_prom_enc_read(&c->enc, c->wbuf, _UKP_WBUF)))
 			total += (int64_t)k;
+		enc_end(&c->enc);
 		fixed_resp(c, ct, NULL, (size_t)total, 1, req);
 		return;
 	}
 	uk_prom_enc_init(&c->enc, fmt);
 	c->fmt = (uint8_t)fmt;
 	c->scrape = 1;
-	c->resp_ns = now;
 	_uk_prom_stats_scrape(fmt);
 	stream_resp(c, ct, _UKP_GEN_METRICS, req);
 }
@@ -371,8 +388,9 @@ static void store(struct _uk_prom_conn *c, struct uk_prom_http_req *req,
 }
 
 /* See server_impl.h. */
-void _uk_prom_resp_request(struct uk_prom_server *s, struct _uk_prom_conn *c,
-			   struct uk_prom_http_req *req, uint64_t now)
+void _uk_prom_resp_request(const struct uk_prom_server *s,
+			   struct _uk_prom_conn *c,
+			   struct uk_prom_http_req *req)
 {
 	int head = req->method == UK_PROM_HTTP_HEAD;
 	char *p;
@@ -383,6 +401,11 @@ void _uk_prom_resp_request(struct uk_prom_server *s, struct _uk_prom_conn *c,
 	c->close_after = !req->keep_alive;
 	if (req->has_te) {
 		error_resp(c, 400, req, head, 1);
+		return;
+	}
+	if (!_uk_prom_auth_check(&s->auth, req->authz, req->authz_len)) {
+		error_resp(c, 401, req, head,
+			   c->close_after || req->content_length > 0);
 		return;
 	}
 	if (req->method == UK_PROM_HTTP_OTHER) {
@@ -401,7 +424,7 @@ void _uk_prom_resp_request(struct uk_prom_server *s, struct _uk_prom_conn *c,
 	}
 	p = c->path;
 	if (!strcmp(p, "/metrics"))
-		metrics(c, req, head, now);
+		metrics(c, req, head);
 	else if (!strcmp(p, "/"))
 		fixed_resp(c, CT_HTML, index_html, sizeof(index_html) - 1,
 			   head, req);

@@ -1,13 +1,15 @@
 /*
- * The exporter's metrics about itself, published in ukstore under library
- * ukprom (declared by the encoder's enc.c): scrapes by format and HTTP
- * errors by status code as dynamic folders (labels "format" and "code",
- * every code the server can send created up front so that a family never
- * appears out of nowhere), and static entries for the scrape duration
- * histogram, bytes sent, open connections, evictions and rejections.
- * The numbers are process-wide: several servers add into the same
- * counters (atomically), and the folders are created once, by the first
- * server to start, and never removed.
+ * The exporter's metrics about itself, published in ukstore as library
+ * ukprom, which this file declares: scrapes by format and HTTP errors by
+ * status code as dynamic folders (labels "format" and "code", every code
+ * the server can send created up front so that a family never appears
+ * out of nowhere), and static entries for the scrape duration histogram,
+ * getter failures met by scrapes, bytes sent, open connections,
+ * evictions, rejections and clients refused by the allow-list.  The
+ * encoder publishes nothing itself; the server adds what an encoding
+ * counted when it ends.  The numbers are process-wide: several servers
+ * add into the same counters (atomically), and the folders are created
+ * once, by the first server to start, and never removed.
  */
 #include <errno.h>
 
@@ -18,10 +20,10 @@
 
 #include "server_impl.h"
 
-UK_STORE_LIB_EXTERN(ukprom);
+UK_STORE_LIBRARY(ukprom);
 
 static const unsigned int codes[] = {
-	400, 404, 405, 408, 414, 431, 500, 503,
+	400, 401, 404, 405, 408, 414, 431, 500, 503,
 };
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
 
@@ -33,6 +35,8 @@ static uint64_t sent_bytes;
 static uint64_t connections;
 static uint64_t evicted;
 static uint64_t rejected;
+static uint64_t denied;
+static uint64_t getter_errors;
 
 static const double scrape_le[] = {
 	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -64,11 +68,19 @@ UK_STORE_STATIC_ENTRY(ukprom, connections, u64, gauge, none,
 		      "Open exporter connections.",
 		      get_u64, NULL, &connections);
 UK_STORE_STATIC_ENTRY(ukprom, evicted_connections, u64, counter, none,
-		      "Idle or stalled connections closed to admit a new one "
-		      "at the connection limit.", get_u64, NULL, &evicted);
+		      "Connections with an unfinished request, or idle, reset "
+		      "to admit a new one at the connection limit.", get_u64,
+		      NULL, &evicted);
 UK_STORE_STATIC_ENTRY(ukprom, rejected_connections, u64, counter, none,
-		      "Connections refused with 503 at the connection limit.",
-		      get_u64, NULL, &rejected);
+		      "Connections refused with 503 at the connection limit "
+		      "(every slot busy answering).", get_u64, NULL,
+		      &rejected);
+UK_STORE_STATIC_ENTRY(ukprom, denied_connections, u64, counter, none,
+		      "Connections from addresses outside the allow-list, "
+		      "reset unread.", get_u64, NULL, &denied);
+UK_STORE_STATIC_ENTRY(ukprom, getter_errors, u64, counter, none,
+		      "Store getters that failed during a scrape, their "
+		      "samples dropped", get_u64, NULL, &getter_errors);
 
 static const struct uk_store_entry scrape_tmpl[] = {
 	UK_STORE_ENTRY(scrapes, u64, counter, none,
@@ -134,13 +146,13 @@ out:
 	return rc;
 }
 
-/* Counts a scrape in format fmt. */
+/* Counts a scrape in format fmt (enum uk_prom_format). */
 void _uk_prom_stats_scrape(unsigned int fmt)
 {
 	uk_counter_add_mt(&scrapes[fmt ? 1 : 0], 1);
 }
 
-/* Records how long a scrape took. */
+/* Records how long a scrape took, in ns, in the duration histogram. */
 void _uk_prom_stats_scrape_done(uint64_t ns)
 {
 	uk_mutex_lock(&hist_lock);
@@ -148,7 +160,14 @@ void _uk_prom_stats_scrape_done(uint64_t ns)
 	uk_mutex_unlock(&hist_lock);
 }
 
-/* Counts an error response with this status. */
+/* Adds the n getter failures an encoding met. */
+void _uk_prom_stats_getter_errors(uint64_t n)
+{
+	uk_counter_add_mt(&getter_errors, n);
+}
+
+/* Counts an error response with this status; a status outside codes[]
+ * is not counted (the server sends none). */
 void _uk_prom_stats_error(unsigned int status)
 {
 	unsigned int i;
@@ -160,22 +179,32 @@ void _uk_prom_stats_error(unsigned int status)
 		}
 }
 
+/* Adds bytes handed to the network. */
 void _uk_prom_stats_sent(uint64_t bytes)
 {
 	uk_counter_add_mt(&sent_bytes, bytes);
 }
 
+/* Moves the open-connection gauge by delta (+1 opened, -1 closed). */
 void _uk_prom_stats_conns(int delta)
 {
 	uk_counter_add_mt(&connections, (uint64_t)(int64_t)delta);
 }
 
+/* Counts a connection reset to make room for a newcomer. */
 void _uk_prom_stats_evicted(void)
 {
 	uk_counter_add_mt(&evicted, 1);
 }
 
+/* Counts a newcomer answered 503 for want of a slot. */
 void _uk_prom_stats_rejected(void)
 {
 	uk_counter_add_mt(&rejected, 1);
+}
+
+/* Counts a connection refused by the allow-list. */
+void _uk_prom_stats_denied(void)
+{
+	uk_counter_add_mt(&denied, 1);
 }

@@ -6,6 +6,9 @@
  * inet_pton, htons), so that porting the exporter to the kernel means
  * compiling this file against lwIP's POSIX headers.  Errors come back as
  * negative errno values; poll sets are opaque to the rest of the server.
+ * A reset is the BSD one, SO_LINGER {1, 0} then close: the connection is
+ * dropped with a RST and its state freed at once (on kvm the socket
+ * headers make lwIP do the same, see lib/lwip/README.md).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -104,17 +107,21 @@ int _uk_prom_sock_listen(const char *addr, uint16_t port, int backlog,
 
 /*
  * Accepts one pending connection, made non-blocking and without Nagle
- * delays (a response's last small chunk must not wait for an ACK).
- * Returns the descriptor, -EAGAIN when none is pending, or another
- * negative errno.
+ * delays (a response's last small chunk must not wait for an ACK), and
+ * sets *peer to its IPv4 source address (host byte order).  Returns the
+ * descriptor, -EAGAIN when none is pending, or another negative errno.
  */
-int _uk_prom_sock_accept(int lfd)
+int _uk_prom_sock_accept(int lfd, uint32_t *peer)
 {
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
 	int fd, one = 1, rc;
 
-	fd = accept(lfd, NULL, NULL);
+	memset(&sa, 0, sizeof(sa));
+	fd = accept(lfd, (struct sockaddr *)&sa, &sl);
 	if (fd < 0)
 		return would_block() ? -EAGAIN : neg_errno();
+	*peer = sa.sin_family == AF_INET ? ntohl(sa.sin_addr.s_addr) : 0;
 	rc = set_nonblock(fd);
 	if (rc) {
 		close(fd);
@@ -164,9 +171,18 @@ void _uk_prom_sock_shutdown_wr(int fd)
 	shutdown(fd, SHUT_WR);
 }
 
-/* Closes fd. */
+/* Closes fd gracefully (a FIN after what is still queued). */
 void _uk_prom_sock_close(int fd)
 {
+	close(fd);
+}
+
+/* Drops fd's connection with a reset, whatever is still queued. */
+void _uk_prom_sock_reset(int fd)
+{
+	struct linger lg = { 1, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(fd);
 }
 

@@ -8,8 +8,10 @@
 # then checks through its HTTP API that the target is "up" with an empty
 # lastError, that "up == 1" and that every PROMQL expression given returns
 # at least one series (the caller names what it publishes: this script
-# knows nothing of the exporter).  Prometheus is always stopped, by its
-# PID, on exit.  Prints "N passed, N failed" last.
+# knows nothing of the exporter).  With PROM_BASIC_AUTH=USER:PASSWORD in
+# the environment Prometheus scrapes with HTTP basic authentication.
+# Prometheus is always stopped, by its PID, on exit.  Prints "N passed,
+# N failed" last.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tally.sh"
@@ -31,7 +33,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 web=$(free_port)
-if prom_start "$work" "$host:$port" "$web"; then
+auth=${PROM_BASIC_AUTH:-}
+if prom_start "$work" "$host:$port" "$web" ${auth:+"${auth%%:*}" "${auth#*:}"}; then
   pass "prometheus is ready on 127.0.0.1:$web"
 else
   fail "prometheus is ready" "log follows"

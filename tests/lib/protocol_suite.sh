@@ -7,9 +7,6 @@
 # prometheus_scrape.sh (with the PROMQL expressions).  Environment:
 #   MAX_CONNS=N     the target's connection limit: also runs the overflow
 #                   test (start the target with that limit, e.g. 4)
-#   IDLE_BOUND_S=S  the idle test's latency bound (default 1; a TCG
-#                   guest may need more)
-#   GRACE_S=S       the target's eviction grace (default 1)
 # Prints each test's lines and the summed "N passed, N failed" last.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,14 +27,12 @@ sub() {  # NAME CMD...
   absorb "$log" "$name"
 }
 
-grace=${GRACE_S:-1}
 sub formats bash "$here/scrape_formats.sh" "$host" "$port"
 sub bad_requests /usr/bin/python3 "$here/http_bad_requests.py" "$host" "$port"
-sub idle /usr/bin/python3 "$here/http_conns.py" "$host" "$port" idle 64 \
-  "$grace" "${IDLE_BOUND_S:-1}"
+sub idle /usr/bin/python3 "$here/http_conns.py" "$host" "$port" idle 64
 if [ -n "${MAX_CONNS:-}" ]; then
   sub overflow /usr/bin/python3 "$here/http_conns.py" "$host" "$port" \
-    overflow "$MAX_CONNS" "$grace"
+    overflow "$MAX_CONNS"
 fi
 sub prometheus bash "$here/prometheus_scrape.sh" "$host" "$port" "$@"
 finish

@@ -41,7 +41,7 @@ void uk_lwip_assert_core_locked(void);
 #define MEM_LIBC_MALLOC                 0
 #define MEMP_MEM_MALLOC                 0
 #define MEM_ALIGNMENT                   8
-#define MEM_SIZE                        (512 * 1024)
+#define MEM_SIZE                        (640 * 1024)
 #define MEMP_NUM_PBUF                   64
 #define MEMP_NUM_RAW_PCB                4
 #define MEMP_NUM_UDP_PCB                8
@@ -49,7 +49,8 @@ void uk_lwip_assert_core_locked(void);
  * what it holds (accepted connections plus its listen backlog); TIME-WAIT,
  * LAST-ACK and CLOSING PCBs are taken back by tcp_alloc() when the pool is
  * empty, and orphans in FIN-WAIT by pcb.c, so they need no room. */
-#define UK_LWIP_TCP_EXPORTER            32 /* ukprom: 16 slots, backlog 16 */
+#define UK_LWIP_TCP_EXPORTER            80 /* ukprom: 32 slots, backlog 32,
+					      16 closes draining */
 #define UK_LWIP_TCP_WORKLOAD            40 /* demo: 8 workers, 16 queued,
 					      backlog 16 */
 #define UK_LWIP_TCP_SPARE               24 /* clients in the kernel, margin */
@@ -62,8 +63,7 @@ void uk_lwip_assert_core_locked(void);
  * slots, the workload's workers, a margin) at TCP_SND_QUEUELEN each, so
  * that stuck readers cannot take the segments every other connection
  * needs even to answer a SYN or send an ACK. */
-#define UK_LWIP_TCP_SENDERS             32 /* 16 exporter slots, 8 workers,
-					      8 of margin */
+#define UK_LWIP_TCP_SENDERS             40 /* 32 exporter slots, 8 workers */
 #define MEMP_NUM_TCP_SEG                (UK_LWIP_TCP_SENDERS * \
 					 TCP_SND_QUEUELEN + 64)
 #define MEMP_NUM_REASSDATA              4
@@ -71,8 +71,7 @@ void uk_lwip_assert_core_locked(void);
 #define MEMP_NUM_NETBUF                 32
 /* A socket (a netconn: NUM_SOCKETS follows) per connection the servers
  * hold or have queued for accept(), plus listeners, UDP sockets and the
- * kernel's own clients; about 2.4 KiB each, most of it the statistics of
- * its seven locks, so not one per PCB: orphans, TIME-WAIT and half-open
+ * kernel's own clients; not one per PCB: orphans, TIME-WAIT and half-open
  * connections have none. */
 #define MEMP_NUM_NETCONN                (UK_LWIP_TCP_EXPORTER + \
 					 UK_LWIP_TCP_WORKLOAD + 8)
@@ -120,7 +119,7 @@ void uk_lwip_assert_core_locked(void);
 #define TCP_MSS                         1460
 #define TCP_WND                         (32 * TCP_MSS)
 /* The send buffer is what a client that stops reading pins in lwIP's
- * heap: UK_LWIP_TCP_SENDERS of them (more than 350 KiB) must leave room
+ * heap: UK_LWIP_TCP_SENDERS of them (more than 450 KiB) must leave room
  * in MEM_SIZE for everyone else's headers, ACKs and SYN-ACKs.  Queued
  * data is mostly full segments (TCP_OVERSIZE), so twice the segments a
  * full buffer needs bounds the queue. */
@@ -177,7 +176,12 @@ int _uk_lwip_tcp_listen_hook(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
 #define LWIP_SO_RCVBUF                  1
 #define LWIP_SO_LINGER                  1
 #define SO_REUSE                        1
-#define LWIP_TCP_CLOSE_TIMEOUT_MS_DEFAULT 5000
+/* A close() or shutdown() that finds no memory for its FIN does not wait
+ * for some (lwIP would block the caller, even on a non-blocking socket,
+ * up to this long): a close resets at once, a shutdown fails.  A server
+ * thread (the exporter) must never stall while an attack or a burst holds
+ * lwIP's segments. */
+#define LWIP_TCP_CLOSE_TIMEOUT_MS_DEFAULT 0
 #define LWIP_TIMEVAL_PRIVATE            0
 
 /* errno: nolibc's errno.h, with Linux's numbers. */

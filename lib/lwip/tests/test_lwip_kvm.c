@@ -201,6 +201,83 @@ UK_TEST(lwip_tcp_loopback_sockets)
 	UK_TEST_ASSERT(read_u("lwip/tcp_time_wait") >= 1);
 }
 
+/* A connected pair over loopback with a byte each way, all acknowledged
+ * (*srv accepted on lfd, *cli connected to it).  Returns 0 or -1. */
+static int tcp_pair(int lfd, uint16_t port, int *srv, int *cli)
+{
+	struct sockaddr_in sa;
+	struct timeval tv = { 2, 0 };
+	char b;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*cli = socket(AF_INET, SOCK_STREAM, 0);
+	if (*cli < 0 || connect(*cli, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	*srv = accept(lfd, NULL, NULL);
+	if (*srv < 0)
+		return -1;
+	setsockopt(*cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(*srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(*srv, "x", 1, 0) != 1 || recv(*cli, &b, 1, 0) != 1 ||
+	    send(*cli, "y", 1, 0) != 1 || recv(*srv, &b, 1, 0) != 1)
+		return -1;
+	uk_thread_sleep_ns(50 * MS);    /* the ACKs */
+	return 0;
+}
+
+/*
+ * close() with SO_LINGER {1, 0} resets the connection and frees its PCB
+ * at once, although nothing is left unacknowledged (lwIP's own close
+ * would send a FIN then); a plain close sends a FIN, and its PCB stays
+ * (FIN-WAIT-2) while the peer holds its end open.
+ */
+UK_TEST(lwip_linger0_close_resets)
+{
+	struct linger lg = { 1, 0 };
+	struct sockaddr_in sa;
+	long long used, rsts;
+	int lfd, srv, cli, one = 1;
+	char b;
+
+	UK_TEST_EQ(uk_lwip_init(), 0);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	UK_TEST_ASSERT(lfd >= 3);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(TCP_PORT + 1);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	UK_TEST_EQ(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	UK_TEST_EQ(listen(lfd, 4), 0);
+
+	UK_TEST_EQ(tcp_pair(lfd, TCP_PORT + 1, &srv, &cli), 0);
+	used = read_u("lwip/tcp_pcb/pool_used");
+	rsts = read_u("lwip/tcp_out_rsts");
+	UK_TEST_EQ(setsockopt(srv, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
+		   0);
+	UK_TEST_EQ(close(srv), 0);
+	UK_TEST_EQ(read_u("lwip/tcp_out_rsts") - rsts, 1);
+	UK_TEST_EQ(read_u("lwip/tcp_pcb/pool_used"), used - 1);
+	UK_TEST_EQ(recv(cli, &b, 1, 0), -1);
+	UK_TEST_EQ(errno, ECONNRESET);
+	/* The peer's PCB went with the reset too. */
+	UK_TEST_EQ(read_u("lwip/tcp_pcb/pool_used"), used - 2);
+	close(cli);
+
+	UK_TEST_EQ(tcp_pair(lfd, TCP_PORT + 1, &srv, &cli), 0);
+	used = read_u("lwip/tcp_pcb/pool_used");
+	UK_TEST_EQ(close(srv), 0);
+	UK_TEST_EQ(recv(cli, &b, 1, 0), 0);
+	uk_thread_sleep_ns(50 * MS);
+	UK_TEST_EQ(read_u("lwip/tcp_pcb/pool_used"), used);
+	UK_TEST_ASSERT(read_u("lwip/tcp_opening_closing") >= 2);
+	close(cli);
+	close(lfd);
+}
+
 /* ---- the netif glue over a fake device with a peer on the wire ---- */
 
 static struct peer wire;

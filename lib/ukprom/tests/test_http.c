@@ -3,7 +3,7 @@
  * requests in both versions and forms, every malformed case it rejects
  * with its status, the size limits, pipelined buffers (two heads back to
  * back), input cut at every byte (always "need more", never an error or
- * a different verdict), and the percent-decoder.
+ * a different verdict), the Authorization field, and the percent-decoder.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -321,8 +321,27 @@ UK_TEST(http_pct_decode)
 	UK_TEST_STREQ(buf, "xAy");
 }
 
+UK_TEST(http_authorization)
+{
+	UK_TEST_EQ(parse("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), 1);
+	UK_TEST_EXPECT(req.authz == NULL);
+	UK_TEST_EQ(parse("GET / HTTP/1.1\r\nHost: x\r\n"
+			 "authorization:  Basic dTpw \t\r\n\r\n"), 1);
+	UK_TEST_EXPECT(field_is(req.authz, req.authz_len, "Basic dTpw"));
+	/* Present but empty is not absent. */
+	UK_TEST_EQ(parse("GET / HTTP/1.1\r\nHost: x\r\n"
+			 "Authorization:\r\n\r\n"), 1);
+	UK_TEST_EXPECT(req.authz != NULL && req.authz_len == 0);
+	/* Two: whose credentials count would be ambiguous. */
+	UK_TEST_EQ(parse("GET / HTTP/1.1\r\nHost: x\r\n"
+			 "Authorization: Basic dTpw\r\n"
+			 "Authorization: Basic dTpw\r\n\r\n"), -EINVAL);
+	UK_TEST_EQ(req.status, 400);
+}
+
 UK_TEST(http_reasons)
 {
+	UK_TEST_STREQ(uk_prom_http_reason(401), "Unauthorized");
 	UK_TEST_STREQ(uk_prom_http_reason(431),
 			"Request Header Fields Too Large");
 	UK_TEST_STREQ(uk_prom_http_reason(414), "URI Too Long");

@@ -430,6 +430,41 @@ UK_TEST(server_self_metrics_move)
 	uk_prom_server_stop(s);
 }
 
+/* A library whose only getter fails: every scrape drops its sample. */
+UK_STORE_LIBRARY(tsfail);
+
+static int get_broken(void *cookie, uint64_t *out)
+{
+	return -EIO;
+}
+
+UK_STORE_STATIC_ENTRY(tsfail, broken, u64, gauge, none, "Always fails.",
+		      get_broken, NULL, NULL);
+
+/* The encoder only counts; the server publishes what each encoding met
+ * (GET and HEAD alike) in ukprom_getter_errors_total. */
+UK_TEST(server_getter_errors_counted)
+{
+	struct uk_prom_server *s = ts_start(0, 0, 0, 0);
+	uint64_t before = ts_sval("ukprom/getter_errors");
+	struct tc_resp r;
+	uint16_t port;
+
+	UK_TEST_ASSERT(s);
+	port = uk_prom_server_port(s);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EQ(r.status, 200);
+	UK_TEST_EXPECT(strstr(r.body, "# TYPE tsfail_broken gauge\n") != NULL);
+	UK_TEST_EXPECT(!strstr(r.body, "\ntsfail_broken "));
+	tc_resp_free(&r);
+	UK_TEST_EQ(ts_sval("ukprom/getter_errors"), before + 1);
+	UK_TEST_EQ(tc_get(port, "HEAD /metrics HTTP/1.1\r\nHost: t\r\n\r\n",
+			  &r, 1), 0);
+	tc_resp_free(&r);
+	UK_TEST_EQ(ts_sval("ukprom/getter_errors"), before + 2);
+	uk_prom_server_stop(s);
+}
+
 UK_TEST(server_scrape_allocates_nothing)
 {
 	struct uk_prom_server *s = ts_start(0, 0, 0, 0);

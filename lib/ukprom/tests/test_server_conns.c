@@ -1,16 +1,23 @@
 /*
  * Tests of the exporter's HTTP server, part two: connections and time.
- * Request and idle timeouts, the connection limit (503 and recovery,
- * eviction of idle and of stuck connections after the grace, 64 idle
- * holders), clients that vanish mid-response or stop reading, idle CPU,
- * an injected clock, two servers with parallel clients while folders
- * change, and a stop that frees everything.
+ * The eviction policy on its own (which connection a newcomer replaces),
+ * then over sockets with an injected clock that stands still until the
+ * test moves it, so no outcome depends on how fast the host runs: the
+ * head deadline (trickled bytes do not extend it), the idle and send
+ * timers, eviction order (oldest unfinished request, then longest idle;
+ * a connection being answered never), resets, 503 when every slot is
+ * answering, readable after a 64 KiB request.  Then clients that vanish
+ * mid-response, idle CPU, two servers with parallel clients while
+ * folders change, and a stop that frees everything.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <uk/alloc.h>
@@ -20,132 +27,324 @@
 #include <uk/test.h>
 #include <uk/thread.h>
 
+#include "../server_impl.h"
 #include "test_server_util.h"
 
-UK_TEST(server_request_timeout_408)
+/* ---- the policy alone ------------------------------------------------ */
+
+UK_TEST(conn_victim_policy)
 {
-	struct uk_prom_server *s = ts_start(0, 0, 300, 0);
-	uint64_t e408 = ts_sval("ukprom/408/http_errors");
+	struct _uk_prom_conn c[5];
+	struct uk_prom_server s;
+
+	memset(&s, 0, sizeof(s));
+	memset(c, 0, sizeof(c));
+	s.conns = c;
+	s.max_conns = 5;
+	UK_TEST_EQ(_uk_prom_conn_victim(&s), NULL);
+	/* Answering ones are never chosen, however old. */
+	c[0].state = _UKP_SEND;
+	c[0].req_ns = c[0].last_ns = 1;
+	c[1].state = _UKP_SEND;
+	UK_TEST_EQ(_uk_prom_conn_victim(&s), NULL);
+	/* Idle ones: the longest idle. */
+	c[2].state = _UKP_IDLE;
+	c[2].last_ns = 300;
+	c[3].state = _UKP_IDLE;
+	c[3].last_ns = 200;
+	UK_TEST_EQ(_uk_prom_conn_victim(&s), &c[3]);
+	/* An unfinished request goes first, even a young one, and among
+	 * those the oldest request, whatever arrived since. */
+	c[4].state = _UKP_HEAD;
+	c[4].req_ns = 900;
+	c[4].last_ns = 900;
+	UK_TEST_EQ(_uk_prom_conn_victim(&s), &c[4]);
+	c[1].state = _UKP_HEAD;
+	c[1].req_ns = 500;
+	c[1].last_ns = 950;
+	UK_TEST_EQ(_uk_prom_conn_victim(&s), &c[1]);
+}
+
+/* ---- timers, with the injected clock ----------------------------- */
+
+static struct uk_prom_server *clocked(uint16_t max, uint32_t send_ms)
+{
+	struct uk_prom_server_cfg cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_conns = max;
+	cfg.send_timeout_ms = send_ms;
+	cfg.clock_ns = ts_clock_ns;
+	return ts_start_cfg(&cfg);
+}
+
+/* Whether t got nothing and stays open while the clock stands still. */
+static int quiet(struct tc *t)
+{
+	struct pollfd p = { t->fd, POLLIN, 0 };
+
+	return poll(&p, 1, 150) == 0;
+}
+
+/* Whether t's connection is still established, without reading it. */
+static int established(struct tc *t)
+{
+	struct tcp_info ti;
+	socklen_t n = sizeof(ti);
+
+	return !getsockopt(t->fd, IPPROTO_TCP, TCP_INFO, &ti, &n) &&
+	       ti.tcpi_state == TCP_ESTABLISHED;
+}
+
+static int read_status(struct tc *t)
+{
 	struct tc_resp r;
-	struct tc t;
-	uint64_t t0;
+	int st = -1;
+
+	if (!tc_read(t, &r, 0, 5000))
+		st = r.status;
+	tc_resp_free(&r);
+	return st;
+}
+
+UK_TEST(server_head_deadline_408)
+{
+	struct uk_prom_server *s = clocked(0, 0);
+	uint64_t e408 = ts_sval("ukprom/408/http_errors");
+	struct tc t, u;
 
 	UK_TEST_ASSERT(s);
+	/* A new connection: 2 s from accept, trickling changes nothing. */
 	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
-	t0 = uk_plat_time_mono_ns();
+	UK_TEST_EXPECT(ts_conns_settle(1));
 	UK_TEST_EQ(tc_sends(&t, "GET /metrics HTTP/1.1\r\nHo"), 0);
-	UK_TEST_EQ(tc_read(&t, &r, 0, 3000), 0);
-	UK_TEST_EXPECT(r.status == 408);
-	UK_TEST_EXPECT(strstr(r.head, "408 Request Timeout") != NULL);
-	UK_TEST_EXPECT(uk_plat_time_mono_ns() - t0 >= 250 * UK_NSEC_PER_MSEC);
-	UK_TEST_EXPECT(tc_wait_closed(&t, 3000));
-	UK_TEST_EXPECT(ts_sval("ukprom/408/http_errors") == e408 + 1);
-	tc_resp_free(&r);
+	UK_TEST_EXPECT(quiet(&t));
+	ts_clock_advance_ms(1500);
+	UK_TEST_EQ(tc_sends(&t, "s"), 0);
+	UK_TEST_EXPECT(quiet(&t));
+	ts_clock_advance_ms(400);
+	UK_TEST_EQ(tc_sends(&t, "t"), 0);
+	UK_TEST_EXPECT(quiet(&t));
+	ts_clock_advance_ms(200);
+	UK_TEST_EQ(read_status(&t), 408);
+	UK_TEST_EXPECT(tc_wait_closed(&t, 5000));
 	tc_close(&t);
+
+	/* A keep-alive connection: 2 s from the request's first byte. */
+	UK_TEST_EQ(tc_open(&u, uk_prom_server_port(s), 0), 0);
+	UK_TEST_EQ(tc_sends(&u, "GET / HTTP/1.1\r\nHost: t\r\n\r\n"), 0);
+	UK_TEST_EQ(read_status(&u), 200);
+	ts_clock_advance_ms(10000);
+	UK_TEST_EQ(tc_sends(&u, "GET / HTTP/1.1\r\n"), 0);
+	UK_TEST_EXPECT(quiet(&u));
+	ts_clock_advance_ms(1900);
+	UK_TEST_EXPECT(quiet(&u));
+	ts_clock_advance_ms(200);
+	UK_TEST_EQ(read_status(&u), 408);
+	UK_TEST_EXPECT(tc_wait_closed(&u, 5000));
+	tc_close(&u);
+	UK_TEST_EQ(ts_sval("ukprom/408/http_errors"), e408 + 2);
 	uk_prom_server_stop(s);
 }
 
 UK_TEST(server_idle_timeout)
 {
-	struct uk_prom_server *s = ts_start(0, 300, 0, 0);
-	struct tc_resp r;
+	struct uk_prom_server *s = clocked(0, 0);
 	struct tc t;
-	uint64_t t0;
 
 	UK_TEST_ASSERT(s);
 	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
 	UK_TEST_EQ(tc_sends(&t, "GET / HTTP/1.1\r\nHost: t\r\n\r\n"), 0);
-	UK_TEST_EQ(tc_read(&t, &r, 0, 3000), 0);
+	UK_TEST_EQ(read_status(&t), 200);
+	ts_clock_advance_ms(29000);
+	UK_TEST_EXPECT(quiet(&t));
+	ts_clock_advance_ms(2000);
+	UK_TEST_EXPECT(tc_wait_closed(&t, 5000));
+	UK_TEST_EXPECT(t.reset);
+	tc_close(&t);
+	UK_TEST_EXPECT(ts_conns_settle(0));
+	uk_prom_server_stop(s);
+}
+
+/*
+ * Opens t with a tiny receive buffer and pipelines more scrapes (about
+ * 6 MiB) than the socket buffers hold, reading none: the server stays in
+ * the middle of answering.  Returns once the first bytes came back.
+ */
+static int stuck_sender(struct tc *t, uint16_t port)
+{
+	struct pollfd p;
+	int i;
+
+	if (tc_open(t, port, 2048))
+		return -1;
+	for (i = 0; i < 64; i++)
+		if (tc_sends(t, TS_GET_METRICS))
+			return -1;
+	p.fd = t->fd;
+	p.events = POLLIN;
+	return poll(&p, 1, 5000) == 1 ? 0 : -1;
+}
+
+UK_TEST(server_send_stall_reset)
+{
+	struct uk_prom_server *s = clocked(0, 10000);
+	struct tc_resp r;
+	struct tc t;
+
+	UK_TEST_ASSERT(s);
+	UK_TEST_EQ(stuck_sender(&t, uk_prom_server_port(s)), 0);
+	/* Meanwhile others are served. */
+	UK_TEST_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
 	UK_TEST_EXPECT(r.status == 200);
-	t0 = uk_plat_time_mono_ns();
-	UK_TEST_EXPECT(tc_wait_closed(&t, 3000));
-	t0 = uk_plat_time_mono_ns() - t0;
-	uk_test_log("idle close after %llu ms\n",
-		    (unsigned long long)(t0 / UK_NSEC_PER_MSEC));
-	UK_TEST_EXPECT(t0 >= 250 * UK_NSEC_PER_MSEC && t0 < 1500 * UK_NSEC_PER_MSEC);
 	tc_resp_free(&r);
+	UK_TEST_EXPECT(ts_conns_settle(1));
+	/* The timer runs from the last progress: wait until the socket
+	 * buffers are full and no byte has left for a while. */
+	UK_TEST_EXPECT(ts_sent_settle());
+	ts_clock_advance_ms(9000);
+	ts_sleep_ms(150);
+	UK_TEST_EQ(ts_sval("ukprom/connections"), 1);
+	ts_clock_advance_ms(2000);
+	UK_TEST_EXPECT(ts_conns_settle(0));
 	tc_close(&t);
 	uk_prom_server_stop(s);
 }
 
-UK_TEST(server_limit_503_and_recovery)
+/* ---- eviction, with the injected clock --------------------------------- */
+
+/* Whether t was reset by the server (within 5 s: a liveness bound). */
+static int was_reset(struct tc *t)
 {
-	struct uk_prom_server *s = ts_start(4, 0, 0, 10000);
-	uint64_t rej = ts_sval("ukprom/rejected_connections");
-	struct tc t[4];
-	struct tc_resp r;
+	return tc_wait_closed(t, 5000) && t->reset;
+}
+
+static int served(struct tc *t)
+{
+	return !tc_sends(t, "GET /store/tsrv/answer HTTP/1.1\r\nHost: t\r\n"
+			 "\r\n") && read_status(t) == 200;
+}
+
+/*
+ * Three slots.  A, B and C arrive 100 ms apart and send nothing; B then
+ * finishes a request (keep-alive idle).  Each newcomer takes a slot at
+ * once: D replaces A (the oldest unfinished request), E replaces C (the
+ * only one left), F replaces B (no unfinished request: the longest idle).
+ */
+UK_TEST(server_evict_order)
+{
+	struct uk_prom_server *s = clocked(3, 0);
+	uint64_t ev = ts_sval("ukprom/evicted_connections");
+	struct tc a, b, c, d, e, f;
 	uint16_t port;
-	int i;
 
 	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
-	UK_TEST_ASSERT(ts_open_idle(t, 4, port));
-	UK_TEST_EXPECT(ts_sval("ukprom/connections") == 4);
-	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_TEST_EXPECT(r.status == 503);
+	UK_TEST_EQ(tc_open(&a, port, 0), 0);
+	UK_TEST_ASSERT(ts_conns_settle(1));
+	ts_clock_advance_ms(100);
+	UK_TEST_EQ(tc_open(&b, port, 0), 0);
+	UK_TEST_ASSERT(ts_conns_settle(2));
+	ts_clock_advance_ms(100);
+	UK_TEST_EQ(tc_open(&c, port, 0), 0);
+	UK_TEST_ASSERT(ts_conns_settle(3));
+	UK_TEST_EXPECT(served(&b));
+	/* A trickles: bytes do not make it any younger. */
+	UK_TEST_EQ(tc_sends(&a, "GET /met"), 0);
+
+	ts_clock_advance_ms(100);
+	UK_TEST_EQ(tc_open(&d, port, 0), 0);
+	UK_TEST_EXPECT(was_reset(&a));
+	UK_TEST_EXPECT(served(&d));
+	UK_TEST_EXPECT(quiet(&c));
+
+	ts_clock_advance_ms(100);
+	UK_TEST_EQ(tc_open(&e, port, 0), 0);
+	UK_TEST_EXPECT(was_reset(&c));
+	UK_TEST_EXPECT(served(&e));
+
+	ts_clock_advance_ms(100);
+	UK_TEST_EQ(tc_open(&f, port, 0), 0);
+	UK_TEST_EXPECT(was_reset(&b));
+	UK_TEST_EXPECT(served(&f));
+	UK_TEST_EXPECT(served(&d));
+	UK_TEST_EXPECT(served(&e));
+	UK_TEST_EQ(ts_sval("ukprom/evicted_connections"), ev + 3);
+	tc_close(&a);
+	tc_close(&b);
+	tc_close(&c);
+	tc_close(&d);
+	tc_close(&e);
+	tc_close(&f);
+	uk_prom_server_stop(s);
+}
+
+/*
+ * Two slots.  A is in the middle of answering (it reads nothing), B sent
+ * nothing: newcomer C replaces B, not the older A.  Once C answers too,
+ * D has no slot: 503, readable although D sent a 64 KiB request first
+ * (the server drains it before its reset), and A and C carry on.
+ */
+UK_TEST(server_answering_never_evicted_503)
+{
+	struct uk_prom_server *s = clocked(2, 0);
+	uint64_t rej = ts_sval("ukprom/rejected_connections");
+	uint64_t ev = ts_sval("ukprom/evicted_connections");
+	struct tc a, b, c, d;
+	struct tc_resp r;
+	uint16_t port;
+	char *big;
+	size_t n;
+
+	UK_TEST_ASSERT(s);
+	port = uk_prom_server_port(s);
+	UK_TEST_EQ(stuck_sender(&a, port), 0);
+	ts_clock_advance_ms(100);
+	UK_TEST_EQ(tc_open(&b, port, 0), 0);
+	UK_TEST_ASSERT(ts_conns_settle(2));
+	ts_clock_advance_ms(100);
+	UK_TEST_EQ(stuck_sender(&c, port), 0);
+	UK_TEST_EXPECT(was_reset(&b));
+	UK_TEST_EXPECT(established(&a));
+
+	big = malloc(70000);
+	n = (size_t)sprintf(big, "GET /metrics HTTP/1.1\r\nHost: t\r\nX: ");
+	memset(big + n, 'x', 65536);
+	n += 65536;
+	n += (size_t)sprintf(big + n, "\r\n\r\n");
+	UK_TEST_EQ(tc_open(&d, port, 0), 0);
+	UK_TEST_EQ(tc_send(&d, big, n), 0);
+	UK_TEST_EQ(tc_read(&d, &r, 0, 5000), 0);
+	UK_TEST_EQ(r.status, 503);
 	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Retry-After"), "1"));
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Connection"), "close"));
 	UK_TEST_EXPECT(strstr(r.head, "503 Service Unavailable") != NULL);
-	UK_TEST_EXPECT(ts_sval("ukprom/rejected_connections") == rej + 1);
+	UK_TEST_EXPECT(tc_wait_closed(&d, 5000));
+	UK_TEST_EQ(ts_sval("ukprom/rejected_connections"), rej + 1);
+	UK_TEST_EQ(ts_sval("ukprom/evicted_connections"), ev + 1);
 	tc_resp_free(&r);
-	for (i = 0; i < 4; i++)
-		tc_close(&t[i]);
+	free(big);
+	UK_TEST_EXPECT(established(&a));
+	UK_TEST_EXPECT(established(&c));
+	tc_close(&a);
+	tc_close(&b);
+	tc_close(&c);
+	tc_close(&d);
+	/* Both slots free again: served. */
 	UK_TEST_EXPECT(ts_conns_settle(0));
 	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EQ(r.status, 200);
 	tc_resp_free(&r);
 	uk_prom_server_stop(s);
 }
 
-/* At the limit, after the grace, a newcomer replaces the oldest holder:
- * idle ones, or ones stuck in the middle of a request. */
-static void evict_case(int stuck)
+/* 64 silent connections hold every slot and the time stands still: a
+ * scrape still gets in at once. */
+UK_TEST(server_64_silent_then_scrape)
 {
-	struct uk_prom_server *s = ts_start(2, 0, 0, 200);
-	uint64_t ev = ts_sval("ukprom/evicted_connections");
-	struct tc t[2];
-	struct tc_resp r;
-	uint16_t port;
-
-	UK_TEST_ASSERT(s);
-	port = uk_prom_server_port(s);
-	UK_TEST_ASSERT(ts_open_idle(t, 2, port));
-	if (stuck) {
-		UK_TEST_EQ(tc_sends(&t[1], "GET /metr"), 0);
-		ts_sleep_ms(50);
-		UK_TEST_EQ(tc_sends(&t[0], "GET /metr"), 0);
-	}
-	/* Within the grace: 503. */
-	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_TEST_EXPECT(r.status == 503);
-	tc_resp_free(&r);
-	ts_sleep_ms(300);
-	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	UK_TEST_EXPECT(r.status == 200);
-	tc_resp_free(&r);
-	UK_TEST_EXPECT(ts_sval("ukprom/evicted_connections") == ev + 1);
-	/* The oldest went: t[1] when stuck (it wrote first), else t[0]. */
-	UK_TEST_EXPECT(tc_wait_closed(&t[stuck ? 1 : 0], 2000));
-	tc_close(&t[0]);
-	tc_close(&t[1]);
-	uk_prom_server_stop(s);
-}
-
-UK_TEST(server_evict_idle)
-{
-	evict_case(0);
-}
-
-UK_TEST(server_evict_stuck)
-{
-	evict_case(1);
-}
-
-UK_TEST(server_64_idle_then_scrape)
-{
-	struct uk_prom_server *s = ts_start(0, 0, 0, 300);
+	struct uk_prom_server *s = clocked(0, 0);
 	static struct tc t[64];
 	struct tc_resp r;
-	uint64_t t0;
 	uint16_t port;
 	int i, opened = 0;
 
@@ -154,17 +353,39 @@ UK_TEST(server_64_idle_then_scrape)
 	for (i = 0; i < 64; i++)
 		opened += !tc_open(&t[i], port, 0);
 	UK_TEST_EXPECT(opened == 64);
-	ts_sleep_ms(400);
-	t0 = uk_plat_time_mono_ns();
 	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
-	t0 = uk_plat_time_mono_ns() - t0;
 	UK_TEST_EXPECT(r.status == 200);
-	uk_test_log("scrape behind 64 idle connections: %llu us\n",
-		    (unsigned long long)(t0 / 1000));
-	UK_TEST_EXPECT(t0 < 1000 * UK_NSEC_PER_MSEC);
 	tc_resp_free(&r);
 	for (i = 0; i < 64; i++)
 		tc_close(&t[i]);
+	uk_prom_server_stop(s);
+}
+
+/* A 431 after 64 KiB of header fields is read whole (the server drains
+ * the rest before it closes), then the connection closes. */
+UK_TEST(server_error_after_large_request)
+{
+	struct uk_prom_server *s = ts_start(0, 0, 0, 0);
+	struct tc_resp r;
+	struct tc t;
+	char *big;
+	size_t n;
+
+	UK_TEST_ASSERT(s);
+	big = malloc(70000);
+	n = (size_t)sprintf(big, "GET / HTTP/1.1\r\nHost: t\r\n");
+	while (n < 65536)
+		n += (size_t)sprintf(big + n, "X-Filler-%05zu: %s\r\n", n,
+				     "0123456789abcdef0123456789abcdef");
+	n += (size_t)sprintf(big + n, "\r\n");
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
+	UK_TEST_EQ(tc_send(&t, big, n), 0);
+	UK_TEST_EQ(tc_read(&t, &r, 0, 5000), 0);
+	UK_TEST_EQ(r.status, 431);
+	UK_TEST_EXPECT(tc_wait_closed(&t, 5000));
+	tc_resp_free(&r);
+	tc_close(&t);
+	free(big);
 	uk_prom_server_stop(s);
 }
 
@@ -191,30 +412,6 @@ UK_TEST(server_client_vanishes_mid_response)
 	UK_TEST_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);
 	tc_resp_free(&r);
 	UK_TEST_EXPECT(ts_conns_settle(0));
-	uk_prom_server_stop(s);
-}
-
-UK_TEST(server_send_stall_dropped)
-{
-	struct uk_prom_server *s = ts_start(0, 0, 300, 0);
-	struct tc_resp r;
-	struct tc t;
-	int i;
-
-	UK_TEST_ASSERT(s);
-	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 2048), 0);
-	/* Ask for more bodies (about 6 MiB) than the socket buffers hold,
-	 * and read none. */
-	for (i = 0; i < 64; i++)
-		UK_TEST_EQ(tc_sends(&t, TS_GET_METRICS), 0);
-	ts_sleep_ms(100);
-	UK_TEST_EXPECT(ts_sval("ukprom/connections") == 1);
-	/* Meanwhile others are served. */
-	UK_TEST_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
-	UK_TEST_EXPECT(r.status == 200);
-	tc_resp_free(&r);
-	UK_TEST_EXPECT(ts_conns_settle(0));
-	tc_close(&t);
 	uk_prom_server_stop(s);
 }
 
@@ -310,6 +507,12 @@ UK_TEST(server_bad_config)
 	cfg.any_port = 1;
 	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), -EINVAL);
 	cfg.addr = "127.0.0.1";
+	cfg.allow = "127.0.0.0/33";
+	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), -EINVAL);
+	cfg.allow = "127.0.0.0/8";
+	cfg.auth = "u:abc";
+	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), -EINVAL);
+	cfg.auth = NULL;
 	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), 0);
 	cfg.any_port = 0;
 	cfg.port = uk_prom_server_port(s);
@@ -340,42 +543,6 @@ UK_TEST(server_idle_does_not_spin)
 	UK_TEST_EXPECT(cpu_us < 50000);
 	for (i = 0; i < 4; i++)
 		tc_close(&t[i]);
-	uk_prom_server_stop(s);
-}
-
-static uint64_t clock_skew;
-
-static uint64_t fake_clock(void)
-{
-	return uk_plat_time_mono_ns() +
-	       __atomic_load_n(&clock_skew, __ATOMIC_RELAXED);
-}
-
-/* Timeouts follow the injected clock, which the loop reads at least
- * every 500 ms even when no deadline is near in real time. */
-UK_TEST(server_injected_clock)
-{
-	struct uk_prom_server_cfg cfg;
-	struct uk_prom_server *s;
-	struct tc t[1];
-	uint64_t t0;
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.addr = "127.0.0.1";
-	cfg.any_port = 1;
-	cfg.idle_timeout_ms = 60000;
-	cfg.clock_ns = fake_clock;
-	UK_TEST_EQ(uk_prom_server_start(&cfg, &s), 0);
-	UK_TEST_ASSERT(ts_open_idle(t, 1, uk_prom_server_port(s)));
-	UK_TEST_EXPECT(!tc_wait_closed(&t[0], 300));
-	t0 = uk_plat_time_mono_ns();
-	__atomic_store_n(&clock_skew, 61 * UK_NSEC_PER_SEC, __ATOMIC_RELAXED);
-	UK_TEST_EXPECT(tc_wait_closed(&t[0], 2000));
-	t0 = uk_plat_time_mono_ns() - t0;
-	uk_test_log("idle close %llu ms after the clock jumped\n",
-		    (unsigned long long)(t0 / UK_NSEC_PER_MSEC));
-	UK_TEST_EXPECT(t0 < 800 * UK_NSEC_PER_MSEC);
-	tc_close(&t[0]);
 	uk_prom_server_stop(s);
 }
 
@@ -449,7 +616,11 @@ UK_TEST(server_two_servers_parallel_clients)
 
 /* Random fragments of requests, garbage, and abrupt closes, on several
  * connections at once: the server answers what it can, drops the rest,
- * and still serves a clean scrape afterwards with no connection left. */
+ * and still serves a clean scrape afterwards with no connection left.
+ * A request on a fresh connection after each round shows it answering
+ * meanwhile, and keeps the client from running rounds ahead of the
+ * server: the listen backlog is only as deep as the slots, and a SYN the
+ * host drops on a full backlog is retried a second later. */
 UK_TEST(server_random_garbage)
 {
 	static const char *const frags[] = {
@@ -460,7 +631,7 @@ UK_TEST(server_random_garbage)
 		" HTTP/1.1\r\n", "Transfer-Encoding: chunked\r\n",
 	};
 	struct uk_prom_server *s = ts_start(8, 0, 200, 100);
-	unsigned int seed = 12345, i, k, n;
+	unsigned int seed = 12345, i, k, n, ok = 0;
 	struct tc t[4];
 	struct tc_resp r;
 	char junk[64];
@@ -498,7 +669,13 @@ UK_TEST(server_random_garbage)
 			else
 				tc_close(&t[k]);
 		}
+		memset(&r, 0, sizeof(r));
+		if (!tc_get(port, "GET /store/tsrv/answer HTTP/1.1\r\n"
+			    "Host: t\r\n\r\n", &r, 0) && r.status == 200)
+			ok++;
+		tc_resp_free(&r);
 	}
+	UK_TEST_EQ(ok, 60);
 	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
 	UK_TEST_EXPECT(r.status == 200);
 	UK_TEST_EXPECT(strstr(r.body, "tsrv_answer 42\n") != NULL);

@@ -27,6 +27,36 @@
 
 #include "test_server_util.h"
 
+/*
+ * Connects to 127.0.0.1:port from the loopback address src (NULL: the
+ * kernel's choice, 127.0.0.1).  Returns 0 or -1.
+ */
+int tc_open_from(struct tc *t, uint16_t port, const char *src)
+{
+	struct sockaddr_in sa;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (t->fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	if (src && (inet_pton(AF_INET, src, &sa.sin_addr) != 1 ||
+		    bind(t->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)) {
+		close(t->fd);
+		t->fd = -1;
+		return -1;
+	}
+	sa.sin_port = htons(port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(t->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(t->fd);
+		t->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
 /* Connects to 127.0.0.1:port.  Returns 0 or -1. */
 int tc_open(struct tc *t, uint16_t port, int rcvbuf)
 {
@@ -104,8 +134,10 @@ static int fill(struct tc *t, int ms)
 	if (poll(&p, 1, ms) <= 0)
 		return -1;
 	r = recv(t->fd, t->buf + t->len, t->cap - t->len, 0);
+	if (r < 0 && errno == ECONNRESET)
+		t->reset = 1;
 	if (r < 0)
-		return errno == ECONNRESET ? 0 : -1;
+		return t->reset ? 0 : -1;
 	t->len += (size_t)r;
 	t->buf[t->len] = '\0';
 	return (int)r;
@@ -320,24 +352,45 @@ void ts_store_setup(void)
 	}
 }
 
-/* A server on 127.0.0.1, an ephemeral port; 0 picks a default. */
-struct uk_prom_server *ts_start(uint16_t max, uint32_t idle_ms,
-				    uint32_t req_ms, uint32_t grace_ms)
+/* A server with cfg, on 127.0.0.1 at an ephemeral port; or NULL. */
+struct uk_prom_server *ts_start_cfg(struct uk_prom_server_cfg *cfg)
 {
-	struct uk_prom_server_cfg cfg;
 	struct uk_prom_server *s = NULL;
 
 	ts_store_setup();
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.addr = "127.0.0.1";
-	cfg.any_port = 1;
-	cfg.max_conns = max;
-	cfg.idle_timeout_ms = idle_ms;
-	cfg.request_timeout_ms = req_ms;
-	cfg.evict_grace_ms = grace_ms;
-	if (uk_prom_server_start(&cfg, &s))
+	cfg->addr = "127.0.0.1";
+	cfg->any_port = 1;
+	if (uk_prom_server_start(cfg, &s))
 		return NULL;
 	return s;
+}
+
+/* A server on 127.0.0.1, an ephemeral port; 0 picks a default. */
+struct uk_prom_server *ts_start(uint16_t max, uint32_t idle_ms,
+				uint32_t head_ms, uint32_t send_ms)
+{
+	struct uk_prom_server_cfg cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_conns = max;
+	cfg.idle_timeout_ms = idle_ms;
+	cfg.head_timeout_ms = head_ms;
+	cfg.send_timeout_ms = send_ms;
+	return ts_start_cfg(&cfg);
+}
+
+/* ---- the injected clock: time stands still until a test moves it --- */
+
+static uint64_t fake_ns = UK_NSEC_PER_SEC;
+
+uint64_t ts_clock_ns(void)
+{
+	return __atomic_load_n(&fake_ns, __ATOMIC_ACQUIRE);
+}
+
+void ts_clock_advance_ms(uint64_t ms)
+{
+	__atomic_add_fetch(&fake_ns, ms * UK_NSEC_PER_MSEC, __ATOMIC_RELEASE);
 }
 
 /* An integer store value; all ones if missing. */
@@ -353,15 +406,35 @@ void ts_sleep_ms(unsigned int ms)
 	uk_thread_sleep_ns(ms * UK_NSEC_PER_MSEC);
 }
 
-/* Waits until the open-connection gauge reads n (1 s at most). */
+/* Waits until the open-connection gauge reads n (5 s at most). */
 int ts_conns_settle(uint64_t n)
 {
 	int i;
 
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < 500; i++) {
 		if (ts_sval("ukprom/connections") == n)
 			return 1;
 		ts_sleep_ms(10);
+	}
+	return 0;
+}
+
+/*
+ * Waits until the exporter's sent-bytes counter has not moved for 200 ms
+ * (5 s at most): its connections are blocked on full sockets.
+ */
+int ts_sent_settle(void)
+{
+	uint64_t last = ts_sval("ukprom/sent_bytes"), now;
+	int i, still = 0;
+
+	for (i = 0; i < 500; i++) {
+		ts_sleep_ms(10);
+		now = ts_sval("ukprom/sent_bytes");
+		still = now == last ? still + 1 : 0;
+		last = now;
+		if (still == 20)
+			return 1;
 	}
 	return 0;
 }

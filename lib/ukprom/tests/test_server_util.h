@@ -13,6 +13,7 @@
 
 struct tc {
 	int fd;
+	int reset;              /* the peer reset the connection */
 	char *buf;
 	size_t len, cap;
 };
@@ -28,6 +29,7 @@ struct tc_resp {
 };
 
 int tc_open(struct tc *t, uint16_t port, int rcvbuf);
+int tc_open_from(struct tc *t, uint16_t port, const char *src);
 void tc_close(struct tc *t);
 void tc_abort(struct tc *t);
 int tc_send(struct tc *t, const void *p, size_t n);
@@ -48,10 +50,14 @@ extern const struct uk_store_entry ts_hits_tmpl[];
 
 void ts_store_setup(void);
 struct uk_prom_server *ts_start(uint16_t max, uint32_t idle_ms,
-				uint32_t req_ms, uint32_t grace_ms);
+				uint32_t head_ms, uint32_t send_ms);
+struct uk_prom_server *ts_start_cfg(struct uk_prom_server_cfg *cfg);
+uint64_t ts_clock_ns(void);
+void ts_clock_advance_ms(uint64_t ms);
 uint64_t ts_sval(const char *path);
 void ts_sleep_ms(unsigned int ms);
 int ts_conns_settle(uint64_t n);
+int ts_sent_settle(void);
 char *ts_tsrv_lines(const char *body);
 char *ts_direct(enum uk_prom_format fmt);
 int ts_open_idle(struct tc *t, int n, uint16_t port);

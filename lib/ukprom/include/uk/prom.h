@@ -82,9 +82,9 @@ void uk_prom_enc_init_filter(struct uk_prom_enc *e, enum uk_prom_format fmt,
  * Writes up to size bytes of the encoding into buf.  Returns the number
  * written; 0 means the encoding is complete (so size must be at least 1).
  * The bytes do not depend on how the body is split into calls.  A getter
- * that fails drops only its own sample and is counted in
- * ukprom_getter_errors_total; so does a histogram that breaks the
- * uk_store_hist_val rules.
+ * that fails drops only its own sample and is counted in e->getter_errors
+ * (the exporter adds those up in ukprom_getter_errors_total); so does a
+ * histogram that breaks the uk_store_hist_val rules.
  */
 size_t uk_prom_enc_read(struct uk_prom_enc *e, char *buf, size_t size);
 /** Releases the store references of an encoding stopped early. */
@@ -101,14 +101,40 @@ enum uk_prom_format uk_prom_negotiate(const char *accept);
 
 struct uk_prom_server;
 
+/**
+ * The exporter's settings; zero (or NULL) picks the default.  At the
+ * connection limit a newcomer replaces the connection whose request head
+ * has been incomplete the longest, else the one idle longest between
+ * keep-alive requests; a connection being answered is never replaced,
+ * and when all are, the newcomer gets 503.
+ */
 struct uk_prom_server_cfg {
 	const char *addr;            /**< IPv4 listen address; NULL: 0.0.0.0 */
 	uint16_t port;               /**< 0: 9100 */
 	uint8_t any_port;            /**< bind an ephemeral port (tests) */
-	uint16_t max_conns;          /**< 0: 16 */
+	uint16_t max_conns;          /**< connection slots; 0: 32 */
+	/**
+	 * A request head must be complete this long after it started (at
+	 * accept for a new connection, at its first byte on a keep-alive
+	 * one), else 408; 0: 2000.
+	 */
+	uint32_t head_timeout_ms;
 	uint32_t idle_timeout_ms;    /**< keep-alive idle; 0: 30000 */
-	uint32_t request_timeout_ms; /**< whole request deadline; 0: 10000 */
-	uint32_t evict_grace_ms;     /**< idle age before eviction; 0: 1000 */
+	/** A response that makes no progress for this long is reset;
+	 * 0: 10000. */
+	uint32_t send_timeout_ms;
+	/**
+	 * Clients allowed to connect, "CIDR[,CIDR...]" (IPv4, up to 16,
+	 * "a.b.c.d" alone is /32); others are reset before anything is
+	 * read.  NULL or "": everyone.
+	 */
+	const char *allow;
+	/**
+	 * HTTP basic authentication, "user:sha256hex" (the SHA-256 of the
+	 * password in 64 hex digits): requests without these credentials
+	 * get 401.  NULL or "": none.
+	 */
+	const char *auth;
 	/** Clock for timeouts; NULL: uk_plat_time_mono_ns.  Tests inject. */
 	uint64_t (*clock_ns)(void);
 };
@@ -116,7 +142,7 @@ struct uk_prom_server_cfg {
 /**
  * Opens the listening socket and starts the exporter thread.  Returns 0
  * and sets *out, or a negative errno (-EADDRINUSE, -EINVAL for a bad
- * address, -ENOMEM).
+ * address, allow-list or auth setting, -ENOMEM).
  */
 int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 			 struct uk_prom_server **out);
