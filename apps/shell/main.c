@@ -1,7 +1,7 @@
 /*
  * A serial console for looking around the store of a running instance:
  * "store ls [PATH]" lists libraries, entries and folders, "store cat PATH"
- * prints values, "help" and "exit [STATUS]".  Input comes from the
+ * prints values, "sleep MS", "help" and "exit [STATUS]".  Input comes from the
  * platform console (COM1 on kvm) without blocking, so the shell polls it
  * with short sleeps and the CPU halts between keystrokes.  Characters are
  * echoed, since QEMU puts a terminal in raw mode.
@@ -170,6 +170,7 @@ static void cmd_help(void)
 	     "and folders\n"
 	     "  store cat PATH    print an entry's value (or every entry "
 	     "of a folder)\n"
+	     "  sleep MS          wait MS milliseconds (the CPU idles)\n"
 	     "  help              this text\n"
 	     "  exit [STATUS]     end the instance\n");
 }
@@ -216,6 +217,9 @@ static int run(char *line, int *status)
 		return 0;
 	if (!strcmp(w[0], "help")) {
 		cmd_help();
+	} else if (!strcmp(w[0], "sleep") && n == 2) {
+		uk_thread_sleep_ns((uint64_t)strtoul(w[1], NULL, 10) *
+				   1000000);
 	} else if (!strcmp(w[0], "exit")) {
 		*status = n > 1 ? atoi(w[1]) : 0;
 		return 1;

@@ -15,7 +15,7 @@ if [ ! -f "$img" ]; then
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-printf 'help\nstore ls\nstore ls /uksched/\nstore cat uksched/threads\nstore cat uksched/main/switches\nstore cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n' |
+printf 'help\nsleep 20\nstore ls\nstore ls /uksched/\nstore cat uksched/threads\nstore cat uksched/main/switches\nstore cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n' |
   timeout -k 5 60 bash scripts/qemu.sh "$img" >"$out" 2>&1
 rc=$?
 tr -d '\r' <"$out" | sed 's/^/  | /'
