@@ -76,7 +76,17 @@ cleanup() {
   for i in "${!PID[@]}"; do
     kill -TERM "${PID[$i]}" 2>/dev/null
   done
-  [ -n "$PROM_PID" ] && kill -TERM "$PROM_PID" 2>/dev/null
+  # Prometheus first, while VictoriaMetrics still takes its last remote
+  # write: stopping both at once leaves Prometheus retrying its flush to
+  # a dead endpoint for a minute.
+  if [ -n "$PROM_PID" ]; then
+    kill -TERM "$PROM_PID" 2>/dev/null
+    for _ in $(seq 100); do
+      kill -0 "$PROM_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$PROM_PID" 2>/dev/null
+  fi
   [ -n "$VMETRICS_PID" ] && kill -TERM "$VMETRICS_PID" 2>/dev/null
   sleep 0.5
   for i in "${!PID[@]}"; do
