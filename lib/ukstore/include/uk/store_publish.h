@@ -20,7 +20,9 @@
  * may not start with "__".  A folder whose label value cannot be a path
  * component (a mountpoint such as "/data") is created with
  * uk_store_folder_add_valued(): its name stays the path component and its
- * label value is given apart.
+ * label value is given apart.  A folder may carry up to 8 labels
+ * (uk_store_folder_add_labels(): {mountpoint, device, fstype}): the first
+ * identifies it as above, the others are constant for its life.
  *
  * Metric names.  An entry "rx_packets" of library "netdev" is the family
  * "netdev_rx_packets".  Counters are exported with a "_total" suffix (one
