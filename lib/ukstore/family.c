@@ -41,7 +41,10 @@ static int is_ident(const char *s, size_t max)
 	return i > 0;
 }
 
-/* A Prometheus label name that is not reserved ("__" prefix). */
+/*
+ * Is l a Prometheus label name of at most 63 bytes that is not reserved
+ * ("__" prefix)?  Returns 1 or 0 (also for NULL).
+ */
 int _uk_store_label_ok(const char *l)
 {
 	return l && is_ident(l, _UK_STORE_NAME_MAX) &&
@@ -54,7 +57,7 @@ static int same_str(const char *a, const char *b)
 	return a == b || (a && b && !_uk_store_strcmp(a, b));
 }
 
-/* Family names a and b are the same (the pointers often are). */
+/* Returns 1 if family names a and b are the same (often one pointer). */
 int _uk_store_same_family(const char *a, const char *b)
 {
 	return a == b || !_uk_store_strcmp(a, b);
@@ -245,8 +248,8 @@ unsigned int _uk_store_class_plan(const struct uk_store_lib *lib,
 
 /*
  * Does a static entry of lib before s belong to s's family of several?
- * The cursor asks for each such entry: the first one of a family brings
- * the others along, the later ones are skipped.
+ * Returns 1 or 0.  The cursor asks for each such entry: the first one of
+ * a family brings the others along, the later ones are skipped.
  */
 int _uk_store_static_seen(const struct uk_store_lib *lib,
 			  const struct uk_store_entry *s)
