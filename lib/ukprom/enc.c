@@ -10,10 +10,15 @@
  * read once per entry and cached, so re-rendering is deterministic and
  * the bytes do not depend on the chunk sizes (for an info string only the
  * pointer is cached: its producer must not rewrite it in place while it
- * is published).  Nothing here allocates and nothing here publishes:
- * failing getters are counted in the encoding (e->getter_errors) for
- * its caller to report.  This file walks the store and sequences the
- * records; enc_render.c turns one record into bytes.
+ * is published; likewise an info's label pairs).  A family is named
+ * <lib>_<family> (an entry's family is its name unless it was given one),
+ * and its samples come from the store's cursor all together, whether from
+ * one entry in every folder of a class or from several entries with a
+ * constant label each.  Nothing here allocates and nothing here
+ * publishes: failing getters are counted in the encoding
+ * (e->getter_errors) for its caller to report.  This file walks the
+ * store and sequences the records; enc_render.c turns one record into
+ * bytes.
  */
 #include <stdint.h>
 #include <string.h>
@@ -30,28 +35,42 @@ static int ends_with(const char *s, size_t n, const char *sfx, size_t m)
 	return n >= m && !memcmp(s + n - m, sfx, m);
 }
 
+/* How an entry's samples are exposed. */
+static uint8_t entry_mtype(const struct uk_store_entry *en)
+{
+	if (en->type == UK_STORE_HIST)
+		return UK_PROM_MT_HIST;
+	if (en->type == UK_STORE_STRING || en->type == UK_STORE_LABELS)
+		return UK_PROM_MT_INFO;
+	if (en->kind == UK_STORE_COUNTER)
+		return UK_PROM_MT_COUNTER;
+	if (en->kind == UK_STORE_UNTYPED)
+		return UK_PROM_MT_UNTYPED;
+	return UK_PROM_MT_GAUGE;
+}
+
 /*
- * Sets the family name and exposure of the entry that starts a family.
- * Returns 0, or -1 when the name does not fit (the family is skipped).
+ * Sets the family name and exposure of the entry that starts a family:
+ * <lib>_<family>, where the family is the entry's own name unless it was
+ * given one (UK_STORE_ENTRY_L).  Returns 0, or -1 when the name does not
+ * fit (the family is skipped).
  */
 static int family_setup(struct uk_prom_enc *e)
 {
 	const struct uk_store_entry *en = e->ref.entry;
 	const char *lib = e->ref.lib->name, *sfx = NULL;
-	size_t ll = strlen(lib), el = strlen(en->name), sl = 0, n;
+	const char *fam = en->family ? en->family : en->name;
+	size_t ll = strlen(lib), el = strlen(fam), sl = 0, n;
 
-	if (en->type == UK_STORE_HIST)
-		e->mtype = UK_PROM_MT_HIST;
-	else if (en->type == UK_STORE_STRING)
-		e->mtype = UK_PROM_MT_INFO;
-	else if (en->kind == UK_STORE_COUNTER)
-		e->mtype = UK_PROM_MT_COUNTER;
-	else
-		e->mtype = UK_PROM_MT_GAUGE;
-	/* The _total belongs to the samples, not to the family. */
+	e->mtype = entry_mtype(en);
+	e->fentry = en;
+	/* The _total and _info belong to the samples, not to the family. */
 	if (e->mtype == UK_PROM_MT_COUNTER && el > 6 &&
-	    ends_with(en->name, el, "_total", 6))
+	    ends_with(fam, el, "_total", 6))
 		el -= 6;
+	else if (e->mtype == UK_PROM_MT_INFO && el > 5 &&
+		 ends_with(fam, el, "_info", 5))
+		el -= 5;
 	n = ll + 1 + el;
 	if (n >= UK_PROM_NAME_MAX) {
 		e->mtype = UK_PROM_MT_SKIP;
@@ -59,7 +78,7 @@ static int family_setup(struct uk_prom_enc *e)
 	}
 	memcpy(e->name, lib, ll);
 	e->name[ll] = '_';
-	memcpy(e->name + ll + 1, en->name, el);
+	memcpy(e->name + ll + 1, fam, el);
 	/* Info families have no unit in OpenMetrics; ignore a stray one. */
 	if (e->mtype == UK_PROM_MT_INFO)
 		sfx = NULL;
@@ -79,15 +98,21 @@ static int family_setup(struct uk_prom_enc *e)
 	}
 	e->name_len = (uint16_t)(n + sl);
 	/*
-	 * All folders of a family share its label; keep a copy next to the
-	 * name so that the fast path copies both in whole 16-byte blocks.
+	 * All folders of a plain family share its one label; keep a copy
+	 * next to the name so that the fast path copies both in whole
+	 * 16-byte blocks.  Families of several entries (constant labels,
+	 * samples from static entries and folders) and folders with several
+	 * labels take the checked path.
 	 */
 	e->label_len = 0;
-	if (e->ref.folder) {
+	if (en->family) {
+		e->label_len = UINT16_MAX;
+	} else if (e->ref.folder) {
 		const char *l = uk_store_folder_label(e->ref.folder);
 		size_t len = strlen(l);
 
-		if (len < sizeof(e->label)) {
+		if (len < sizeof(e->label) &&
+		    uk_store_folder_nlabels(e->ref.folder) == 1) {
 			memcpy(e->label, l, len);
 			e->label_len = (uint16_t)len;
 		} else {
@@ -95,6 +120,51 @@ static int family_setup(struct uk_prom_enc *e)
 		}
 	}
 	return 0;
+}
+
+/* A label name as Prometheus takes it, not one of its reserved ones. */
+static int label_name_ok(const char *l)
+{
+	size_t i;
+
+	if (!l || !*l || (l[0] == '_' && l[1] == '_'))
+		return 0;
+	for (i = 0; l[i]; i++) {
+		char c = l[i];
+
+		if (!(c == '_' || (c >= 'a' && c <= 'z') ||
+		      (c >= 'A' && c <= 'Z') || (i && c >= '0' && c <= '9')))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Are the label pairs of an info value fit to print: valid names, none
+ * twice, none among the sample's other labels (its folder's, its
+ * constant one)?
+ */
+static int info_labels_ok(const struct uk_prom_enc *e)
+{
+	const struct uk_store_labels_val *lv = &e->val.labels;
+	const struct uk_store_folder *f = e->ref.folder;
+	unsigned int i, j, nl = f ? uk_store_folder_nlabels(f) : 0;
+
+	for (i = 0; i < lv->n; i++) {
+		const char *l = lv->l[i].name;
+
+		if (!label_name_ok(l))
+			return 0;
+		for (j = 0; j < i; j++)
+			if (!strcmp(l, lv->l[j].name))
+				return 0;
+		for (j = 0; j < nl; j++)
+			if (!strcmp(l, uk_store_folder_label_at(f, j)))
+				return 0;
+		if (e->ref.entry->lname && !strcmp(l, e->ref.entry->lname))
+			return 0;
+	}
+	return 1;
 }
 
 static int is_finite(double d)
@@ -196,10 +266,23 @@ static int next_entry(struct uk_prom_enc *e)
 			count_error(e);
 			continue;
 		}
+		/*
+		 * Another entry of a family of several: the store checked
+		 * that they agree, but static entries only in tests, so one
+		 * that would not print as the family does is dropped.
+		 */
+		if (!e->first && e->ref.entry != e->fentry &&
+		    (entry_mtype(e->ref.entry) != e->mtype ||
+		     e->ref.entry->type != e->fentry->type)) {
+			count_error(e);
+			continue;
+		}
 		rc = uk_store_read(&e->ref, &e->val);
 		e->val_ok = !rc;
 		if (!rc && ((e->mtype == UK_PROM_MT_HIST && hist_bad(&e->val.hist)) ||
-			    (e->mtype == UK_PROM_MT_INFO && !e->val.str)))
+			    (e->mtype == UK_PROM_MT_INFO &&
+			     (e->val.type == UK_STORE_LABELS ? !info_labels_ok(e)
+							     : !e->val.str))))
 			e->val_ok = 0;
 		if (!e->val_ok)
 			count_error(e);

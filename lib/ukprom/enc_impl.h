@@ -13,7 +13,7 @@
 
 /* How a family is exposed (struct uk_prom_enc's mtype). */
 enum { UK_PROM_MT_GAUGE = 0, UK_PROM_MT_COUNTER, UK_PROM_MT_INFO,
-       UK_PROM_MT_HIST, UK_PROM_MT_SKIP };
+       UK_PROM_MT_HIST, UK_PROM_MT_UNTYPED, UK_PROM_MT_SKIP };
 
 /* Longest folder name, as uk/store.h promises. */
 #define UK_PROM_FOLDER_NAME_MAX 63

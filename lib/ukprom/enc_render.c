@@ -2,10 +2,13 @@
  * The encoder's rendering half: turns the record the encoder stands on
  * (a HELP, TYPE or UNIT line, or one sample line of the current entry)
  * into bytes, through a window that keeps only the part of the record a
- * call still needs (see struct uk_prom_wr).  It escapes label values and
- * HELP text, keeps them valid UTF-8, formats numbers, and has a fast path
- * for the common number sample that writes without per-piece checks when
- * the caller's buffer has room to spare.
+ * call still needs (see struct uk_prom_wr).  A sample's labels are its
+ * folder's (in order), then its entry's constant label, then what the
+ * sample adds (le, an info's value or label pairs).  It escapes label
+ * values and HELP text, keeps them valid UTF-8, formats numbers, and has
+ * a fast path for the common number sample (no label or one folder
+ * label) that writes without per-piece checks when the caller's buffer
+ * has room to spare.
  */
 #include <stdint.h>
 #include <string.h>
@@ -126,9 +129,9 @@ static void w_esc(struct uk_prom_wr *w, const char *s, int quote)
 static void render_header(struct uk_prom_enc *e, struct uk_prom_wr *w, int kind)
 {
 	static const char *const text_types[] = {
-		"gauge", "counter", "gauge", "histogram" };
+		"gauge", "counter", "gauge", "histogram", "untyped" };
 	static const char *const om_types[] = {
-		"gauge", "counter", "info", "histogram" };
+		"gauge", "counter", "info", "histogram", "unknown" };
 	int text = e->fmt == UK_PROM_FMT_TEXT;
 
 	w_str(w, kind == UK_PROM_H_HELP ? "# HELP " : kind == UK_PROM_H_TYPE ? "# TYPE "
@@ -149,13 +152,46 @@ static void render_header(struct uk_prom_enc *e, struct uk_prom_wr *w, int kind)
 	w_put(w, "\n", 1);
 }
 
-/* label="value" of the entry's folder. */
-static void w_folder_label(struct uk_prom_enc *e, struct uk_prom_wr *w)
+/* name="value", value escaped. */
+static void w_pair(struct uk_prom_wr *w, const char *name, const char *value)
 {
-	w_str(w, uk_store_folder_label(e->ref.folder));
+	w_str(w, name);
 	w_put(w, "=\"", 2);
-	w_esc(w, uk_store_folder_value(e->ref.folder), 1);
+	w_esc(w, value, 1);
 	w_put(w, "\"", 1);
+}
+
+/* Does every sample of the current entry carry labels of its own? */
+static int has_labels(const struct uk_prom_enc *e)
+{
+	return e->ref.folder || e->ref.entry->lname;
+}
+
+/*
+ * The labels every sample of the current entry carries, comma-separated:
+ * its folder's in order, then its constant one.  Returns how many.
+ */
+static unsigned int w_labels(struct uk_prom_enc *e, struct uk_prom_wr *w)
+{
+	const struct uk_store_folder *f = e->ref.folder;
+	const struct uk_store_entry *en = e->ref.entry;
+	unsigned int i, nl, n = 0;
+
+	if (f) {
+		nl = uk_store_folder_nlabels(f);
+		for (i = 0; i < nl; i++) {
+			if (n++)
+				w_put(w, ",", 1);
+			w_pair(w, uk_store_folder_label_at(f, i),
+			       uk_store_folder_value_at(f, i));
+		}
+	}
+	if (en->lname && en->lvalue) {
+		if (n++)
+			w_put(w, ",", 1);
+		w_pair(w, en->lname, en->lvalue);
+	}
+	return n;
 }
 
 static int fmt_scalar(const struct uk_store_value *v, char *b)
@@ -206,10 +242,8 @@ static void render_hist(struct uk_prom_enc *e, struct uk_prom_wr *w, unsigned in
 	w_put(w, e->name, e->name_len);
 	if (i <= nb) {
 		w_put(w, "_bucket{", 8);
-		if (e->ref.folder) {
-			w_folder_label(e, w);
+		if (w_labels(e, w))
 			w_put(w, ",", 1);
-		}
 		w_put(w, "le=\"", 4);
 		if (i < nb)
 			w_le(e, w, h->le[i]);
@@ -219,9 +253,9 @@ static void render_hist(struct uk_prom_enc *e, struct uk_prom_wr *w, unsigned in
 		n = uk_num_fmt_u64(i < nb ? h->cum[i] : h->count, num);
 	} else {
 		w_str(w, i == nb + 1 ? "_sum" : "_count");
-		if (e->ref.folder) {
+		if (has_labels(e)) {
 			w_put(w, "{", 1);
-			w_folder_label(e, w);
+			w_labels(e, w);
 			w_put(w, "}", 1);
 		}
 		w_put(w, " ", 1);
@@ -307,6 +341,39 @@ static int fast_scalar(struct uk_prom_enc *e, struct uk_prom_wr *w)
 	return 1;
 }
 
+/*
+ * The rest of an info sample after its family name: a string info is
+ * _info{labels,value="..."} 1, a label set _info{labels,pairs...} 1 (no
+ * braces when there is no label at all).
+ */
+static void render_info(struct uk_prom_enc *e, struct uk_prom_wr *w)
+{
+	const struct uk_store_labels_val *lv = &e->val.labels;
+	unsigned int i, n;
+
+	if (e->val.type != UK_STORE_LABELS) {
+		w_put(w, "_info{", 6);
+		if (w_labels(e, w))
+			w_put(w, ",", 1);
+		w_put(w, "value=\"", 7);
+		w_esc(w, e->val.str, 1);
+		w_put(w, "\"} 1\n", 5);
+		return;
+	}
+	if (!lv->n && !has_labels(e)) {
+		w_put(w, "_info 1\n", 8);
+		return;
+	}
+	w_put(w, "_info{", 6);
+	n = w_labels(e, w);
+	for (i = 0; i < lv->n; i++) {
+		if (n++)
+			w_put(w, ",", 1);
+		w_pair(w, lv->l[i].name, lv->l[i].value ? lv->l[i].value : "");
+	}
+	w_put(w, "} 1\n", 4);
+}
+
 static void render_sample(struct uk_prom_enc *e, struct uk_prom_wr *w, unsigned int i)
 {
 	char num[32];
@@ -319,21 +386,14 @@ static void render_sample(struct uk_prom_enc *e, struct uk_prom_wr *w, unsigned 
 		return;
 	w_put(w, e->name, e->name_len);
 	if (e->mtype == UK_PROM_MT_INFO) {
-		w_put(w, "_info{", 6);
-		if (e->ref.folder) {
-			w_folder_label(e, w);
-			w_put(w, ",", 1);
-		}
-		w_put(w, "value=\"", 7);
-		w_esc(w, e->val.str, 1);
-		w_put(w, "\"} 1\n", 5);
+		render_info(e, w);
 		return;
 	}
 	if (e->mtype == UK_PROM_MT_COUNTER)
 		w_put(w, "_total", 6);
-	if (e->ref.folder) {
+	if (has_labels(e)) {
 		w_put(w, "{", 1);
-		w_folder_label(e, w);
+		w_labels(e, w);
 		w_put(w, "}", 1);
 	}
 	num[0] = ' ';

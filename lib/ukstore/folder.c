@@ -1,10 +1,12 @@
 /*
  * Dynamic folders and their classes.  A folder is one allocation (its
- * name inline) linked into its library's name-sorted list; a class is
- * created for the first folder of a template and owns that template's
- * metric families, which is why a different template may not reuse one of
- * the library's family names (or a static entry name): the exporter would
- * otherwise print a family twice or with mismatching metadata.  Every
+ * name and label values inline) linked into its library's name-sorted
+ * list; a class is created for the first folder of a template and label
+ * names (one allocation too, with its label names and the visiting order
+ * that family.c plans) and owns that template's metric families, which is
+ * why a different template may not reuse one of the library's family
+ * names, nor a plain entry a static entry's: the exporter would otherwise
+ * print a family twice or with mismatching metadata.  Every
  * reference count changes under the store mutex, so a cursor that looks
  * for a successor under the lock can never revive a folder whose count
  * reached zero; the last put unlinks the folder under the lock, then frees
@@ -41,31 +43,6 @@ void _uk_store_unlock(void)
 	UK_ASSERT(was != 0);
 }
 
-static int is_ident(const char *s, size_t max)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		char c = s[i];
-
-		if (i == max)
-			return 0;
-		if (c == '_' || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z'))
-			continue;
-		if (i > 0 && c >= '0' && c <= '9')
-			continue;
-		return 0;
-	}
-	return i > 0;
-}
-
-static int label_ok(const char *l)
-{
-	return l && is_ident(l, _UK_STORE_NAME_MAX) &&
-	       !(l[0] == '_' && l[1] == '_');
-}
-
 static int folder_name_ok(const char *s)
 {
 	size_t i;
@@ -79,36 +56,6 @@ static int folder_name_ok(const char *s)
 		return 0;
 	if (s[0] == '.' && (s[1] == 0 || (s[1] == '.' && s[2] == 0)))
 		return 0;
-	return 1;
-}
-
-static int entry_ok(const struct uk_store_entry *e)
-{
-	if (!e->name || !is_ident(e->name, _UK_STORE_ENTRY_MAX) || !e->get.any)
-		return 0;
-	if (e->type < UK_STORE_S8 || e->type > UK_STORE_HIST ||
-	    e->kind > UK_STORE_INFO || e->unit > UK_STORE_UNIT_SECONDS)
-		return 0;
-	if ((e->type == UK_STORE_HIST) != (e->kind == UK_STORE_HISTOGRAM))
-		return 0;
-	if ((e->type == UK_STORE_STRING) != (e->kind == UK_STORE_INFO))
-		return 0;
-	return 1;
-}
-
-static int tmpl_ok(const struct uk_store_entry *tmpl, unsigned int n)
-{
-	unsigned int i, j;
-
-	if (!tmpl || n == 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (!entry_ok(&tmpl[i]))
-			return 0;
-		for (j = 0; j < i; j++)
-			if (!_uk_store_strcmp(tmpl[i].name, tmpl[j].name))
-				return 0;
-	}
 	return 1;
 }
 
@@ -132,23 +79,29 @@ static int static_has(const struct uk_store_lib *lib, const char *name)
 	return 0;
 }
 
-/* Does a template of n entries clash with a family or static entry? */
+/*
+ * Does a template of n entries clash with the families of lib: a static
+ * entry's that it may not join, or any of another class's (which could
+ * not be printed together with its own)?
+ */
 static int clashes_locked(const struct uk_store_lib *lib,
 			  const struct uk_store_entry *tmpl, unsigned int n)
 {
 	const struct uk_store_class *c;
 	unsigned int i, j;
 
+	if (!_uk_store_tmpl_statics_ok(lib, tmpl, n))
+		return 1;
 	for (i = 0; i < n; i++) {
-		if (static_has(lib, tmpl[i].name))
-			return 1;
+		const char *fam = _uk_store_family(&tmpl[i]);
+
 		for (c = lib->state->classes; c; c = c->next) {
 			/* A class without folders may have a dead template. */
 			if (!c->nfolders)
 				continue;
 			for (j = 0; j < c->n; j++)
-				if (!_uk_store_strcmp(c->tmpl[j].name,
-						      tmpl[i].name))
+				if (_uk_store_same_family(
+					    _uk_store_family(&c->tmpl[j]), fam))
 					return 1;
 		}
 	}
@@ -237,16 +190,13 @@ int uk_store_folder_add(const struct uk_store_lib *lib,
 			void *cookie, uk_store_release_fn release,
 			struct uk_store_folder **out)
 {
-	return uk_store_folder_add_valued(lib, label_name, name, NULL, tmpl,
-					  n, cookie, release, out);
+	return uk_store_folder_add_labels(lib, &label_name, NULL, 1, name,
+					  tmpl, n, cookie, release, out);
 }
 
 /*
  * Creates folder name in lib whose label value is value (NULL: name); see
- * uk/store.h.  Returns 0 and *out, or -EINVAL, -EEXIST (a visible folder
- * or a static entry has that name, or a visible folder of the same class
- * has that label value), or -ENOMEM; on error nothing is left allocated
- * or linked.
+ * uk/store.h.  Returns as uk_store_folder_add_labels().
  */
 int uk_store_folder_add_valued(const struct uk_store_lib *lib,
 			       const char *label_name, const char *name,
@@ -256,19 +206,131 @@ int uk_store_folder_add_valued(const struct uk_store_lib *lib,
 			       uk_store_release_fn release,
 			       struct uk_store_folder **out)
 {
+	return uk_store_folder_add_labels(lib, &label_name, &value, 1, name,
+					  tmpl, n, cookie, release, out);
+}
+
+/*
+ * Label names and values of a folder: 1..UK_STORE_FOLDER_LABELS_MAX
+ * distinct valid names; the values of the labels after the first given,
+ * 0.._UK_STORE_VALUE_MAX bytes each.  Returns 1 or 0.
+ */
+static int labels_ok(const char *const *names, const char *const *values,
+		     unsigned int nlabels)
+{
+	unsigned int i, j;
+
+	if (!names || nlabels == 0 || nlabels > UK_STORE_FOLDER_LABELS_MAX ||
+	    (nlabels > 1 && !values))
+		return 0;
+	for (i = 0; i < nlabels; i++) {
+		if (!_uk_store_label_ok(names[i]))
+			return 0;
+		for (j = 0; j < i; j++)
+			if (!_uk_store_strcmp(names[i], names[j]))
+				return 0;
+		if (i && (!values[i] ||
+			  _uk_store_strnlen(values[i], _UK_STORE_VALUE_MAX + 1) >
+				  _UK_STORE_VALUE_MAX))
+			return 0;
+	}
+	return 1;
+}
+
+/* Is c the class of template tmpl[0..n) with these label names? */
+static int class_is(const struct uk_store_class *c,
+		    const struct uk_store_entry *tmpl, unsigned int n,
+		    const char *const *names, unsigned int nlabels)
+{
+	unsigned int i;
+
+	if (c->tmpl != tmpl || c->n != n || c->nlabels != nlabels)
+		return 0;
+	for (i = 0; i < nlabels; i++)
+		if (_uk_store_strcmp(c->labels[i], names[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Allocates the class of template tmpl[0..n) with label names
+ * names[0..nlabels) in lib, its visiting order planned; store lock held.
+ * Returns it (not linked, no reference yet), or NULL.
+ */
+static struct uk_store_class *class_new_locked(
+	struct uk_alloc *a, const struct uk_store_lib *lib,
+	const struct uk_store_entry *tmpl, unsigned int n,
+	const char *const *names, unsigned int nlabels)
+{
+	struct uk_store_class *c;
+	size_t size = sizeof(*c) + n * (sizeof(uint16_t) + 1);
+	unsigned int i;
+	uint16_t *order;
+	uint8_t *eflags;
+	char *p;
+
+	for (i = 0; i < nlabels; i++)
+		size += _uk_store_strnlen(names[i], _UK_STORE_NAME_MAX) + 1;
+	c = uk_calloc(a, 1, size);
+	if (!c)
+		return NULL;
+	c->a = a;
+	c->lib = lib;
+	c->tmpl = tmpl;
+	c->n = n;
+	c->nlabels = (uint8_t)nlabels;
+	order = (uint16_t *)(c + 1);
+	eflags = (uint8_t *)(order + n);
+	c->has_static = (uint8_t)(_uk_store_class_plan(lib, tmpl, n, order,
+						    eflags) != 0);
+	c->order = order;
+	c->eflags = eflags;
+	p = (char *)(eflags + n);
+	for (i = 0; i < nlabels; i++) {
+		c->labels[i] = p;
+		p += copy_name(p, names[i]) + 1;
+	}
+	copy_name(c->key, tmpl[0].name);
+	return c;
+}
+
+/*
+ * Creates folder name in lib with labels names[i]=values[i] (values[0]
+ * NULL: name); see uk/store_publish.h.  Returns 0 and *out, or -EINVAL,
+ * -EEXIST (a visible folder or a static entry has that name, or a visible
+ * folder of the same class has that first label value), or -ENOMEM; on
+ * error nothing is left allocated or linked.
+ */
+int uk_store_folder_add_labels(const struct uk_store_lib *lib,
+			       const char *const *names,
+			       const char *const *values,
+			       unsigned int nlabels, const char *name,
+			       const struct uk_store_entry *tmpl,
+			       unsigned int n, void *cookie,
+			       uk_store_release_fn release,
+			       struct uk_store_folder **out)
+{
 	struct uk_alloc *a = uk_alloc_get_default();
 	struct uk_store_class *c, *newc = NULL, **cp;
 	struct uk_store_folder *f, *prev;
-	size_t vlen = 0;
+	const char *value;
+	size_t size;
+	unsigned int i;
 	int rc = 0, dup;
+	char *p;
 
-	if (!lib || !lib->state || !out || !label_ok(label_name) ||
-	    !folder_name_ok(name) || !tmpl_ok(tmpl, n) ||
-	    (value && !value_ok(value)))
+	if (!lib || !lib->state || !out || !labels_ok(names, values, nlabels) ||
+	    !folder_name_ok(name) || !_uk_store_tmpl_ok(tmpl, n, names, nlabels))
 		return -EINVAL;
+	value = values ? values[0] : NULL;
+	if (value && !value_ok(value))
+		return -EINVAL;
+	size = sizeof(*f) + (nlabels - 1) * sizeof(char *);
 	if (value)
-		vlen = _uk_store_strnlen(value, _UK_STORE_VALUE_MAX) + 1;
-	f = uk_calloc(a, 1, sizeof(*f) + vlen);
+		size += _uk_store_strnlen(value, _UK_STORE_VALUE_MAX) + 1;
+	for (i = 1; i < nlabels; i++)
+		size += _uk_store_strnlen(values[i], _UK_STORE_VALUE_MAX) + 1;
+	f = uk_calloc(a, 1, size);
 	if (!f)
 		return -ENOMEM;
 	f->a = a;
@@ -277,10 +339,19 @@ int uk_store_folder_add_valued(const struct uk_store_lib *lib,
 	f->release = release;
 	f->refs = 1;
 	copy_name(f->name, name);
+	p = (char *)(f + 1);
+	if (nlabels > 1) {
+		f->xvalues = (char **)p;
+		p += (nlabels - 1) * sizeof(char *);
+	}
 	f->value = f->name;
 	if (value) {
-		f->value = (char *)(f + 1);
-		copy_name(f->value, value);
+		f->value = p;
+		p += copy_name(p, value) + 1;
+	}
+	for (i = 1; i < nlabels; i++) {
+		f->xvalues[i - 1] = p;
+		p += copy_name(p, values[i]) + 1;
 	}
 
 	_uk_store_lock();
@@ -290,8 +361,7 @@ int uk_store_folder_add_valued(const struct uk_store_lib *lib,
 		goto out_unlock;
 	}
 	for (c = lib->state->classes; c; c = c->next)
-		if (c->tmpl == tmpl && c->n == n &&
-		    !_uk_store_strcmp(c->label, label_name))
+		if (class_is(c, tmpl, n, names, nlabels))
 			break;
 	if (c && (value || c->valued) &&
 	    value_taken_locked(lib, c, f->value)) {
@@ -303,17 +373,11 @@ int uk_store_folder_add_valued(const struct uk_store_lib *lib,
 			rc = -EINVAL;
 			goto out_unlock;
 		}
-		newc = uk_calloc(a, 1, sizeof(*newc));
+		newc = class_new_locked(a, lib, tmpl, n, names, nlabels);
 		if (!newc) {
 			rc = -ENOMEM;
 			goto out_unlock;
 		}
-		newc->a = a;
-		newc->lib = lib;
-		newc->tmpl = tmpl;
-		newc->n = n;
-		copy_name(newc->label, label_name);
-		copy_name(newc->key, tmpl[0].name);
 		/*
 		 * Classes sort by their first entry's name, so one that is
 		 * removed and created again while a cursor is parked keeps
@@ -452,20 +516,42 @@ void uk_store_folder_put(struct uk_store_folder *f)
 		_uk_store_folder_final(dead);
 }
 
-/* The folder's name (its label value). */
+/* The folder's name: its path component. */
 const char *uk_store_folder_name(const struct uk_store_folder *f)
 {
 	return f->name;
 }
 
-/* The folder's label value: its name unless it was given one. */
+/* The folder's first label value: its name unless it was given one. */
 const char *uk_store_folder_value(const struct uk_store_folder *f)
 {
 	return f->value;
 }
 
-/* The folder's label name. */
+/* The folder's first label name. */
 const char *uk_store_folder_label(const struct uk_store_folder *f)
 {
-	return f->cls->label;
+	return f->cls->labels[0];
+}
+
+/* How many labels f carries. */
+unsigned int uk_store_folder_nlabels(const struct uk_store_folder *f)
+{
+	return f->cls->nlabels;
+}
+
+/* The name of f's label i, or NULL past the last. */
+const char *uk_store_folder_label_at(const struct uk_store_folder *f,
+				     unsigned int i)
+{
+	return i < f->cls->nlabels ? f->cls->labels[i] : NULL;
+}
+
+/* The value of f's label i, or NULL past the last. */
+const char *uk_store_folder_value_at(const struct uk_store_folder *f,
+				     unsigned int i)
+{
+	if (i >= f->cls->nlabels)
+		return NULL;
+	return i ? f->xvalues[i - 1] : f->value;
 }

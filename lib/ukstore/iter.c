@@ -1,17 +1,27 @@
 /*
  * Enumeration of the whole store: uk_store_walk() in tree order (library,
  * its static entries, its folders with their entries) and the resumable
- * cursor uk_store_iter_*() in metric-family order (per library its static
- * entries, then per class and per template entry every visible folder of
- * the class), which is the order an exposition format needs: all samples
- * of a family together, after one HELP/TYPE.  Both step from folder to
- * folder holding a reference on the current one and looking up its
- * successor under the store lock, so callbacks and the cursor's consumer
- * run unlocked while folders come and go.  The cursor takes the next few
- * folders of a family at once (a batch of references), because locking
- * the store once per sample would cost more than encoding the sample.  It
- * also holds its current class, which keeps the class linked (and its
- * successor reachable) even if all its folders vanish while it is parked.
+ * cursor uk_store_iter_*() in metric-family order, which is the order an
+ * exposition format needs: all samples of a family together, after one
+ * HELP/TYPE.  Per library, the cursor visits its static entries in link
+ * order; the first static entry of a family of several (family.c) brings
+ * along the family's later static entries and then its entries in every
+ * class, so those are skipped when met again.  Then it visits every class
+ * in its planned order (each family's entries together, the families
+ * static entries own left out), each entry in every visible folder of the
+ * class.  Which static entry owns a family, and where a class's families
+ * start, depend on static entries and templates only, never on what
+ * folders exist, so a cursor parked while folders and classes come and go
+ * never prints a family twice.
+ *
+ * Both step from folder to folder holding a reference on the current one
+ * and looking up its successor under the store lock, so callbacks and the
+ * cursor's consumer run unlocked while folders come and go.  The cursor
+ * takes the next few folders of a family at once (a batch of references),
+ * because locking the store once per sample would cost more than encoding
+ * the sample.  It also holds its current class, which keeps the class
+ * linked (and its successor reachable) even if all its folders vanish
+ * while it is parked.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -21,7 +31,14 @@
 
 #include "store_impl.h"
 
-enum { PH_START = 0, PH_STATIC, PH_DYN, PH_END };
+/*
+ * Phases of a library: its static entries; the rest of a static entry's
+ * family among the static entries, then in the classes; the classes.
+ */
+enum { PH_START = 0, PH_STATIC, PH_FSTATIC, PH_FCLASS, PH_DYN, PH_END };
+
+/* The cursor's eidx before a pass over the classes has started. */
+#define EIDX_NONE UINT32_MAX
 
 /*
  * Moves the walk's or cursor's folder reference from *cur to the next
@@ -110,8 +127,11 @@ static void enter_lib(struct uk_store_iter *it,
 	it->libidx++;
 	it->phase = lib ? PH_STATIC : PH_END;
 	it->sentry = lib && _uk_store_lib_nstatic(lib) ? lib->start : NULL;
+	it->fstatic = NULL;
+	it->fpos = NULL;
+	it->entry = NULL;
 	it->cls = NULL;
-	it->eidx = 0;
+	it->eidx = EIDX_NONE;
 	it->folder = NULL;
 	it->nfam = 0;
 	it->bpos = 0;
@@ -142,54 +162,95 @@ static void drop_batch_locked(struct uk_store_iter *it,
 }
 
 /*
- * Refills the consumed batch with the next visible folders of the current
- * family, moving on to the next family or class when one is exhausted.
- * The new batch starts after the last folder of the old one, which is
- * still referenced (hence linked) until the new batch holds its own.
- * Returns 1 with a non-empty batch, or 0 when the library has no more
- * samples.  The store lock is held; dead[] as for drop_batch_locked().
+ * The first position at or after p in class c's order that a pass
+ * visits: in the pass over the classes (fam NULL), one of a family that
+ * no static entry owns; in a static entry's sweep, one of its family fam.
+ * c->n when there is none.
  */
-static int refill_locked(struct uk_store_iter *it,
+static uint32_t pos_next(const struct uk_store_class *c, uint32_t p,
+			 const char *fam)
+{
+	if (fam && !c->has_static)
+		return c->n;
+	for (; p < c->n; p++) {
+		if (!(c->eflags[p] & _UK_STORE_EF_STATIC)) {
+			if (!fam)
+				break;
+		} else if (fam && _uk_store_same_family(
+					  c->tmpl[c->order[p]].family, fam)) {
+			break;
+		}
+	}
+	return p;
+}
+
+/* Makes c (referenced) the cursor's class, at its first position. */
+static void enter_class(struct uk_store_iter *it, struct uk_store_class *c,
+			const char *fam)
+{
+	it->cls = c;
+	it->eidx = pos_next(c, 0, fam);
+	/* A pass over the classes starts a family with each class. */
+	if (!fam)
+		it->nfam = 0;
+}
+
+/*
+ * Refills the consumed batch with the next visible folders of the current
+ * entry, moving on to the next entry of the pass or class when one is
+ * exhausted.  The pass (fam: see pos_next()) starts at the library's
+ * first class.  The new batch starts after the last folder of the old
+ * one, which is still referenced (hence linked) until the new batch holds
+ * its own.  Returns 1 with a non-empty batch, or 0 when the pass is over.
+ * The store lock is held; dead[] as for drop_batch_locked().
+ */
+static int refill_locked(struct uk_store_iter *it, const char *fam,
 			 struct uk_store_folder **dead, unsigned int *ndead)
 {
 	const struct uk_store_lib *lib = it->lib;
 	struct uk_store_folder *nb[UK_STORE_ITER_BATCH], *g;
-	struct uk_store_class *nc;
+	struct uk_store_class *c;
 	uint32_t n;
 
-	if (!it->cls && it->eidx == 0 && !it->nfam) {
-		it->cls = lib->state ? lib->state->classes : NULL;
+	if (it->eidx == EIDX_NONE) {
+		c = lib->state ? lib->state->classes : NULL;
+		if (c) {
+			_uk_store_class_ref_locked(c);
+			enter_class(it, c, fam);
+		}
+	}
+	while ((c = it->cls)) {
+		if (it->eidx < c->n) {
+			g = it->blen ? it->batch[it->blen - 1] : NULL;
+			for (n = 0; n < UK_STORE_ITER_BATCH; n++) {
+				g = _uk_store_folder_next_locked(lib, g, c);
+				if (!g)
+					break;
+				_uk_store_folder_ref_locked(g);
+				nb[n] = g;
+			}
+			drop_batch_locked(it, dead, ndead);
+			if (n) {
+				for (it->blen = 0; it->blen < n; it->blen++)
+					it->batch[it->blen] = nb[it->blen];
+				it->entry = &c->tmpl[c->order[it->eidx]];
+				return 1;
+			}
+			/* The entry is done; a family may start next. */
+			it->eidx = pos_next(c, it->eidx + 1, fam);
+			if (!fam && it->eidx < c->n &&
+			    (c->eflags[it->eidx] & _UK_STORE_EF_START))
+				it->nfam = 0;
+			continue;
+		}
+		it->cls = c->next;
 		if (it->cls)
 			_uk_store_class_ref_locked(it->cls);
+		_uk_store_class_unref_locked(c);
+		if (it->cls)
+			enter_class(it, it->cls, fam);
 	}
-	while (it->cls) {
-		g = it->blen ? it->batch[it->blen - 1] : NULL;
-		for (n = 0; n < UK_STORE_ITER_BATCH; n++) {
-			g = _uk_store_folder_next_locked(lib, g, it->cls);
-			if (!g)
-				break;
-			_uk_store_folder_ref_locked(g);
-			nb[n] = g;
-		}
-		drop_batch_locked(it, dead, ndead);
-		if (n) {
-			for (it->blen = 0; it->blen < n; it->blen++)
-				it->batch[it->blen] = nb[it->blen];
-			return 1;
-		}
-		/* The family is done. */
-		it->nfam = 0;
-		if (++it->eidx < it->cls->n)
-			continue;
-		nc = it->cls->next;
-		if (nc)
-			_uk_store_class_ref_locked(nc);
-		_uk_store_class_unref_locked(it->cls);
-		it->cls = nc;
-		it->eidx = 0;
-	}
-	/* Mark the library's dynamic part as finished. */
-	it->nfam = 1;
+	it->eidx = EIDX_NONE;
 	return 0;
 }
 
@@ -199,11 +260,22 @@ static inline int batch_next(struct uk_store_iter *it,
 {
 	struct uk_store_folder *f = it->folder = it->batch[it->bpos++];
 
-	*ref = (struct uk_store_ref){ it->lib, f, &f->cls->tmpl[it->eidx],
-				      f->cookie };
+	*ref = (struct uk_store_ref){ it->lib, f, it->entry, f->cookie };
 	if (first)
 		*first = it->nfam == 0;
 	it->nfam++;
+	return 1;
+}
+
+/* Returns static entry s, the start of a family when fam_start. */
+static int static_next(struct uk_store_iter *it,
+		       const struct uk_store_entry *s, struct uk_store_ref *ref,
+		       int *first, int fam_start)
+{
+	*ref = (struct uk_store_ref){ it->lib, NULL, s, s->cookie };
+	if (first)
+		*first = fam_start;
+	it->nfam = fam_start ? 1 : it->nfam + 1;
 	return 1;
 }
 
@@ -211,6 +283,7 @@ static __attribute__((noinline)) int iter_next_slow(
 	struct uk_store_iter *it, struct uk_store_ref *ref, int *first)
 {
 	struct uk_store_folder *dead[UK_STORE_ITER_BATCH];
+	const struct uk_store_entry *s;
 	unsigned int ndead, i;
 	int more;
 
@@ -220,27 +293,48 @@ static __attribute__((noinline)) int iter_next_slow(
 			enter_lib(it, _uk_store_lib_next(NULL));
 			break;
 		case PH_STATIC:
-			if (it->sentry && it->sentry < it->lib->stop) {
-				*ref = (struct uk_store_ref){
-					it->lib, NULL, it->sentry,
-					it->sentry->cookie };
-				it->sentry++;
-				if (first)
-					*first = 1;
-				return 1;
+			if (!it->sentry || it->sentry >= it->lib->stop) {
+				it->phase = PH_DYN;
+				break;
 			}
-			it->phase = PH_DYN;
+			s = it->sentry++;
+			if (s->family) {
+				/* Already visited with its family's first. */
+				if (_uk_store_static_seen(it->lib, s))
+					break;
+				it->fstatic = s;
+				it->fpos = s + 1;
+				it->phase = PH_FSTATIC;
+			}
+			return static_next(it, s, ref, first, 1);
+		case PH_FSTATIC:
+			for (s = it->fpos; s < it->lib->stop; s++)
+				if (s->family && _uk_store_same_family(
+						 s->family, it->fstatic->family))
+					break;
+			if (s < it->lib->stop) {
+				it->fpos = s + 1;
+				return static_next(it, s, ref, first, 0);
+			}
+			it->phase = it->lib->state ? PH_FCLASS : PH_STATIC;
 			break;
+		case PH_FCLASS:
 		case PH_DYN:
 			if (it->bpos < it->blen)
 				return batch_next(it, ref, first);
 			ndead = 0;
 			_uk_store_lock();
-			more = refill_locked(it, dead, &ndead);
+			more = refill_locked(it, it->phase == PH_FCLASS ?
+						 it->fstatic->family : NULL,
+					     dead, &ndead);
 			_uk_store_unlock();
 			for (i = 0; i < ndead; i++)
 				_uk_store_folder_final(dead[i]);
-			if (!more)
+			if (more)
+				break;
+			if (it->phase == PH_FCLASS)
+				it->phase = PH_STATIC;
+			else
 				enter_lib(it, _uk_store_lib_next(it->lib));
 			break;
 		default:
@@ -259,7 +353,7 @@ static __attribute__((noinline)) int iter_next_slow(
 int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
 		       int *first)
 {
-	if (it->phase == PH_DYN && it->bpos < it->blen)
+	if (it->bpos < it->blen)
 		return batch_next(it, ref, first);
 	return iter_next_slow(it, ref, first);
 }

@@ -3,10 +3,13 @@
  * One store-wide mutex protects every library's folder list, its class
  * list and all reference counts; getters and callbacks always run with it
  * released, protected instead by a reference on the folder they read.
- * A class is the set of a library's folders made from one template: it
- * owns the metric families named by the template's entries.  Classes and
- * folders stay linked while referenced, so a cursor parked on one can
- * always find its successor, and are unlinked by their last release.
+ * A class is the set of a library's folders made from one template (and
+ * label names): it owns the metric families named by the template's
+ * entries, except those that static entries of the library own too, and
+ * keeps the order in which the cursor visits its entries (each family's
+ * entries together).  Classes and folders stay linked while referenced,
+ * so a cursor parked on one can always find its successor, and are
+ * unlinked by their last release.
  */
 #ifndef UK_STORE_IMPL_H
 #define UK_STORE_IMPL_H
@@ -21,9 +24,14 @@
 #define _UK_STORE_NAME_MAX 63 /* folder and label name length */
 #define _UK_STORE_ENTRY_MAX 127 /* dynamic entry name length */
 #define _UK_STORE_VALUE_MAX 255 /* label value length (valued folders) */
+#define _UK_STORE_TMPL_MAX 1024 /* entries in a template */
+
+/* Flags of a position in a class's family order (uk_store_class.eflags). */
+#define _UK_STORE_EF_START 1  /* the first entry of its family */
+#define _UK_STORE_EF_STATIC 2 /* a family that static entries own too */
 
 struct uk_store_class {
-	struct uk_store_class *next;      /* library's classes, by creation */
+	struct uk_store_class *next;      /* library's classes, by key */
 	const struct uk_store_lib *lib;
 	struct uk_alloc *a;  /* that allocated it */
 	const struct uk_store_entry *tmpl;
@@ -31,7 +39,17 @@ struct uk_store_class {
 	uint32_t refs;      /* linked folders + cursors parked on it */
 	uint32_t nfolders;  /* linked folders (hidden ones included) */
 	uint8_t valued;     /* ever held a folder with its own label value */
-	char label[_UK_STORE_NAME_MAX + 1];
+	uint8_t nlabels;    /* label names of its folders */
+	uint8_t has_static; /* static entries own some of its families */
+	/* Label names, copied after the class. */
+	const char *labels[UK_STORE_FOLDER_LABELS_MAX];
+	/*
+	 * The cursor's visiting order: n template indexes with each
+	 * family's entries together, and a flag byte for each position
+	 * (_UK_STORE_EF_*); both after the class.
+	 */
+	const uint16_t *order;
+	const uint8_t *eflags;
 	char key[_UK_STORE_ENTRY_MAX + 1]; /* tmpl[0].name: sort key */
 };
 
@@ -45,7 +63,8 @@ struct uk_store_folder {
 	uk_store_release_fn release;
 	uint32_t refs;
 	uint8_t hidden;     /* removed: invisible to new lookups */
-	char *value;        /* label value: name, or inline after the folder */
+	char *value;        /* first label value: name, or inline after it */
+	char **xvalues;     /* the other labels' values, inline after it */
 	char name[_UK_STORE_NAME_MAX + 1];
 };
 
@@ -108,6 +127,45 @@ static inline int _uk_store_is_unsigned(uint8_t t)
 	return t == UK_STORE_U8 || t == UK_STORE_U16 || t == UK_STORE_U32 ||
 	       t == UK_STORE_U64 || t == UK_STORE_UPTR;
 }
+
+/* ---- families (family.c) ------------------------------------------ */
+
+/* An entry's family name: the one it was given, else its own name. */
+static inline const char *_uk_store_family(const struct uk_store_entry *e)
+{
+	return e->family ? e->family : e->name;
+}
+
+/* Are a and b the same family name?  Often the same literal. */
+int _uk_store_same_family(const char *a, const char *b);
+/* A Prometheus label name (identifier of at most 63 bytes, no "__"). */
+int _uk_store_label_ok(const char *l);
+/*
+ * Is tmpl[0..n) a valid template for folders with labels[0..nlabels)?
+ * Entries, unique names, families of several agreeing, labels distinct
+ * from the entries' constant labels.  Returns 1 or 0.
+ */
+int _uk_store_tmpl_ok(const struct uk_store_entry *tmpl, unsigned int n,
+		      const char *const *labels, unsigned int nlabels);
+/*
+ * Do lib's static entries let tmpl[0..n) in?  A static entry of the same
+ * family as a template entry must agree with it as a family of several.
+ * Returns 1 or 0.
+ */
+int _uk_store_tmpl_statics_ok(const struct uk_store_lib *lib,
+			      const struct uk_store_entry *tmpl,
+			      unsigned int n);
+/*
+ * Fills a class's visiting order and flags for tmpl[0..n) in lib (see
+ * struct uk_store_class); returns how many families static entries own.
+ */
+unsigned int _uk_store_class_plan(const struct uk_store_lib *lib,
+				  const struct uk_store_entry *tmpl,
+				  unsigned int n, uint16_t *order,
+				  uint8_t *eflags);
+/* Does a static entry of lib before s belong to s's family? */
+int _uk_store_static_seen(const struct uk_store_lib *lib,
+			  const struct uk_store_entry *s);
 
 /* Libraries in name order: the one after prev (first when NULL). */
 const struct uk_store_lib *_uk_store_lib_next(const struct uk_store_lib *prev);

@@ -1,6 +1,7 @@
 /*
  * Values as text: uk_store_write_text() parses integers and doubles,
- * uk_store_value_format() prints any value.  Doubles go through uknum
+ * uk_store_value_format() prints any value (an info's label pairs as
+ * name="value" lines, escaped as the exposition escapes label values).  Doubles go through uknum
  * both ways: they print as the shortest text that reads back as the same
  * double, the very text the Prometheus encoder prints, so /store/<path>
  * and /metrics always agree; and they parse correctly rounded
@@ -174,9 +175,25 @@ static void put_double(struct out *o, double d)
 	put(o, b, (size_t)uk_num_fmt_double(d, b));
 }
 
+/* s with backslash, double quote and newline escaped, as in a label. */
+static void put_escaped(struct out *o, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		if (*s != '\\' && *s != '"' && *s != '\n')
+			continue;
+		put(o, run, (size_t)(s - run));
+		put(o, *s == '\n' ? "\\n" : *s == '"' ? "\\\"" : "\\\\", 2);
+		run = s + 1;
+	}
+	put(o, run, (size_t)(s - run));
+}
+
 /*
  * Formats v as text into buf (NUL-terminated when size > 0).  Returns the
- * length the whole text needs, or -EINVAL for an unknown type.
+ * length the whole text needs, or -EINVAL for an unknown type or a label
+ * set too large.
  */
 int uk_store_value_format(const struct uk_store_value *v, char *buf,
 			  size_t size)
@@ -218,6 +235,18 @@ int uk_store_value_format(const struct uk_store_value *v, char *buf,
 		put_str(&o, "+Inf ");
 		put_u64(&o, v->hist.count);
 		put(&o, "\n", 1);
+		break;
+	case UK_STORE_LABELS:
+		if (v->labels.n > UK_STORE_LABELS_MAX)
+			return -EINVAL;
+		for (i = 0; i < v->labels.n; i++) {
+			const struct uk_store_label *l = &v->labels.l[i];
+
+			put_str(&o, l->name ? l->name : "");
+			put(&o, "=\"", 2);
+			put_escaped(&o, l->value ? l->value : "");
+			put(&o, "\"\n", 2);
+		}
 		break;
 	default:
 		return -EINVAL;

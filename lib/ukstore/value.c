@@ -42,8 +42,9 @@ int uk_store_hist_get(void *cookie, struct uk_store_hist_val *out)
 }
 
 /*
- * Calls ref's getter.  Returns 0, -EINVAL for an unresolved reference or
- * unknown type, or the getter's error.
+ * Calls ref's getter.  Returns 0, -EINVAL for an unresolved reference,
+ * an unknown type or more than UK_STORE_LABELS_MAX label pairs, or the
+ * getter's error.
  */
 int uk_store_read(const struct uk_store_ref *ref, struct uk_store_value *v)
 {
@@ -137,6 +138,12 @@ int uk_store_read(const struct uk_store_ref *ref, struct uk_store_value *v)
 	case UK_STORE_HIST:
 		v->hist = (struct uk_store_hist_val){ 0 };
 		rc = e->get.hist(ck, &v->hist);
+		break;
+	case UK_STORE_LABELS:
+		v->labels.n = 0;
+		rc = e->get.labels(ck, &v->labels);
+		if (!rc && v->labels.n > UK_STORE_LABELS_MAX)
+			rc = -EINVAL;
 		break;
 	default:
 		return -EINVAL;

@@ -1,15 +1,19 @@
 /*
  * libFuzzer target for the exposition encoder.  The input describes a
- * store (library "fuzzenc": up to 8 folders with arbitrary names, and a
- * set of static entries) holding values of every type, including odd
- * doubles, strings with any bytes, histograms that may break the rules,
- * and getters that fail; then the format and a list of chunk sizes.  It
- * checks that the chunked encoding equals the one-shot encoding, that
- * every line is well formed (a comment, or a metric name, an optional
- * label set with only legal escapes, a space and a value token), that the
- * body is valid UTF-8, and that OpenMetrics ends with exactly one
- * "# EOF".  The input also goes to uk_prom_negotiate() as an Accept
- * header.
+ * store (library "fuzzenc": up to 8 folders with arbitrary names, some of
+ * one label and some of three with arbitrary values, and a set of static
+ * entries) holding values of every type, including odd doubles, strings
+ * with any bytes, histograms that may break the rules, info label sets
+ * whose names may be invalid or clash with the folder's, and getters that
+ * fail; a family of static entries and folders, families of several
+ * entries with constant labels, and untyped entries; then the format and
+ * a list of chunk sizes.  It checks that the chunked encoding equals the
+ * one-shot encoding, that every line is well formed (a comment, or a
+ * metric name, an optional label set with only legal escapes and no label
+ * twice, a space and a value token), that each family's TYPE comes once
+ * and its samples follow it together, that the body is valid UTF-8, and
+ * that OpenMetrics ends with exactly one "# EOF".  The input also goes to
+ * uk_prom_negotiate() as an Accept header.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +39,9 @@ struct spec {
 	uint64_t cum[UK_STORE_HIST_MAX_BUCKETS];
 	uint64_t count;
 	double sum;
+	char lv[2][MAXSTR / 4 + 1];  /* a three-label folder's other values */
+	char lval[4][MAXSTR / 4 + 1];
+	struct uk_store_labels_val lab;
 };
 
 /* specs[NF] backs the static entries. */
@@ -117,6 +124,25 @@ static void in_spec(struct in *in, struct spec *sp)
 	if (in_u8(in) == 0xff)
 		sp->count = 0; /* sometimes below the last bucket */
 	sp->sum = in_dbl(in);
+	for (i = 0; i < 2; i++)
+		in_str(in, sp->lv[i], MAXSTR / 4);
+	/* Label pairs, their names good, bad or clashing. */
+	sp->lab.n = in_u8(in) % 6;
+	for (i = 0; i < sp->lab.n; i++) {
+		static const char *const names[] = {
+			"a", "b", "c", "dev", "mp", "op", "value", "1x",
+			"__x", "", NULL };
+
+		sp->lab.l[i].name = names[in_u8(in) % 11];
+		if (i < 4) {
+			in_str(in, sp->lval[i], MAXSTR / 4);
+			sp->lab.l[i].value = sp->lval[i];
+		} else {
+			sp->lab.l[i].value = NULL;
+		}
+	}
+	if (in_u8(in) == 0xfe)
+		sp->lab.n = UK_STORE_LABELS_MAX + 1;
 }
 
 #define FAILS(c, bit) (((struct spec *)(c))->fail & (1u << (bit)))
@@ -163,6 +189,12 @@ static int g_hist(void *c, struct uk_store_hist_val *h)
 	return FAILS(c, 5) ? -5 : 0;
 }
 
+static int g_labels(void *c, struct uk_store_labels_val *l)
+{
+	*l = ((struct spec *)c)->lab;
+	return FAILS(c, 6) ? -5 : 0;
+}
+
 static const struct uk_store_entry tmpl[] = {
 	UK_STORE_ENTRY(rx_total, u64, counter, bytes, "Bytes \\ in\n",
 		       g_u64, NULL, NULL),
@@ -175,6 +207,29 @@ static const struct uk_store_entry tmpl[] = {
 		       NULL, NULL),
 };
 
+/* For folders of three labels: families of several entries. */
+static const struct uk_store_entry tmpl3[] = {
+	UK_STORE_ENTRY_L(ops_read, ops_total, op, "read", u64, counter, none,
+			 "Ops", g_u64, NULL, NULL),
+	UK_STORE_ENTRY(wait, dbl, untyped, seconds, "U", g_dbl, NULL, NULL),
+	UK_STORE_ENTRY_L(ops_write, ops_total, op, "wr\"ite", u64, counter,
+			 none, "Ops", g_u64, NULL, NULL),
+	UK_STORE_ENTRY(info, labels, info, none, "I", g_labels, NULL, NULL),
+	UK_STORE_ENTRY_L(sf_t, sfam, l, "t", s64, gauge, none, "S", g_s64,
+			 NULL, NULL),
+	UK_STORE_ENTRY_L(lat_r, lat3, op, "r", hist, histogram, seconds, "L",
+			 g_hist, NULL, NULL),
+	UK_STORE_ENTRY(n_untyped, s8, untyped, none, "", g_s8, NULL, NULL),
+};
+static const char *const labels3[] = { "dev", "mp", "kind" };
+
+/* sfam: two static entries apart, and tmpl3's sf_t in every folder. */
+UK_STORE_STATIC_ENTRY_L(fuzzenc, sf_b, sfam, l, "b", s64, gauge, none, "S",
+			g_s64, NULL, &specs[NF]);
+UK_STORE_STATIC_ENTRY(fuzzenc, s_lab, labels, info, none, "sl", g_labels,
+		      NULL, &specs[NF]);
+UK_STORE_STATIC_ENTRY_L(fuzzenc, sf_a, sfam, l, "a", s64, gauge, none, "S",
+			g_s64, NULL, &specs[NF]);
 UK_STORE_STATIC_ENTRY(fuzzenc, s_hist, hist, histogram, none, "h", g_hist,
 		      NULL, &specs[NF]);
 UK_STORE_STATIC_ENTRY(fuzzenc, s_str, str, info, none, "s\ns", g_str, NULL,
@@ -222,20 +277,41 @@ static int name_char(char c)
 	return name_start(c) || (c >= '0' && c <= '9');
 }
 
-/* A sample line [s, e) (no newline); aborts when malformed. */
-static void check_sample(const char *s, const char *e)
+/*
+ * A sample line [s, e) (no newline), of the family whose TYPE came last
+ * (fam, fl bytes; NULL before any): its name must start with the
+ * family's.  Aborts when malformed, or when a label comes twice.
+ */
+static void check_sample(const char *s, const char *e, const char *fam,
+			 size_t fl)
 {
+	const char *lab[48];
+	size_t llen[48];
+	unsigned int nl = 0, k;
+
 	if (s == e || !name_start(*s))
+		abort();
+	if (!fam || (size_t)(e - s) < fl || memcmp(s, fam, fl))
 		abort();
 	while (s < e && name_char(*s))
 		s++;
 	if (s < e && *s == '{') {
 		s++;
 		for (;;) {
+			const char *l = s;
+
 			if (s >= e || !name_start(*s))
 				abort();
 			while (s < e && name_char(*s))
 				s++;
+			for (k = 0; k < nl; k++)
+				if (llen[k] == (size_t)(s - l) &&
+				    !memcmp(lab[k], l, llen[k]))
+					abort();
+			if (nl == 48)
+				abort();
+			lab[nl] = l;
+			llen[nl++] = (size_t)(s - l);
 			if (s + 1 >= e || s[0] != '=' || s[1] != '"')
 				abort();
 			for (s += 2; s < e && *s != '"'; s++)
@@ -297,9 +373,16 @@ static void check_utf8(const unsigned char *s, size_t n)
 	}
 }
 
+/*
+ * Checks the body's lines; each TYPE must name a family not seen before
+ * (its samples all follow it), and samples must belong to the last one.
+ */
 static void check_lines(const char *b, size_t len, int om)
 {
-	const char *s = b, *end = b + len, *nl;
+	const char *s = b, *end = b + len, *nl, *fam = NULL;
+	const char *fams[64];
+	size_t fl = 0, flen[64];
+	unsigned int nfams = 0, k;
 	int eof = 0;
 
 	if (len && b[len - 1] != '\n')
@@ -315,8 +398,25 @@ static void check_lines(const char *b, size_t len, int om)
 						memcmp(s, "# TYPE ", 7) &&
 						(!om || memcmp(s, "# UNIT ", 7))))
 				abort();
+			if (!memcmp(s, "# TYPE ", 7)) {
+				const char *sp = memchr(s + 7, ' ',
+							(size_t)(nl - s - 7));
+
+				if (!sp)
+					abort();
+				fam = s + 7;
+				fl = (size_t)(sp - fam);
+				for (k = 0; k < nfams; k++)
+					if (flen[k] == fl &&
+					    !memcmp(fams[k], fam, fl))
+						abort();
+				if (nfams == 64)
+					abort();
+				fams[nfams] = fam;
+				flen[nfams++] = fl;
+			}
 		} else {
-			check_sample(s, nl);
+			check_sample(s, nl, fam, fl);
 		}
 		s = nl + 1;
 	}
@@ -336,13 +436,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fmt = in_u8(&in) & 1;
 	nf = in_u8(&in) % (NF + 1);
 	for (i = 0; i < nf; i++) {
-		char name[24];
+		const char *values[3];
+		char name[24], value[24];
+		uint8_t kind = in_u8(&in);
 
 		in_str(&in, name, 20);
+		in_str(&in, value, 20);
 		in_spec(&in, &specs[i]);
-		if (uk_store_folder_add(&uk_store_lib_fuzzenc, "dev", name,
-					tmpl, sizeof(tmpl) / sizeof(tmpl[0]),
-					&specs[i], NULL, &f[i]))
+		/* One label (the name), or three (the first maybe valued). */
+		values[0] = kind & 2 ? value : NULL;
+		values[1] = specs[i].lv[0];
+		values[2] = specs[i].lv[1];
+		if (kind & 1 ? uk_store_folder_add_labels(
+				       &uk_store_lib_fuzzenc, labels3, values, 3,
+				       name, tmpl3,
+				       sizeof(tmpl3) / sizeof(tmpl3[0]),
+				       &specs[i], NULL, &f[i])
+			     : uk_store_folder_add(
+				       &uk_store_lib_fuzzenc, "dev", name, tmpl,
+				       sizeof(tmpl) / sizeof(tmpl[0]),
+				       &specs[i], NULL, &f[i]))
 			f[i] = NULL;
 	}
 	in_spec(&in, &specs[NF]);

@@ -1,7 +1,8 @@
 /*
  * enc-dump: prints the encoding of the encoder's test fixture (every
  * value type and kind, with and without labels, escapes, NaN and
- * infinities) and of ukprom's own entries, so that enc_promtool.sh can
+ * infinities, node_exporter's names and label sets) and of ukprom's own
+ * entries, so that enc_promtool.sh can
  * feed it to promtool.  Usage: enc-dump text|openmetrics [chunk].
  */
 #include <stdio.h>
@@ -14,7 +15,8 @@ void enc_fixture_setup(void);
 
 int main(int argc, char **argv)
 {
-	static const char *const libs[] = { "encdyn", "encint", "ukprom",
+	static const char *const libs[] = { "encdyn", "encfam", "encint",
+					    "node", "process", "ukprom",
 					    NULL };
 	static char buf[4096];
 	enum uk_prom_format fmt;

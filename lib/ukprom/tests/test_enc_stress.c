@@ -1,11 +1,14 @@
 /*
- * Stress test of the encoder under ThreadSanitizer: two threads keep
- * adding and removing folders of library "encstress" while two others
- * encode the store in small chunks (the cursor is parked between chunks
- * holding its folder).  Every body must stay well formed: each line a
- * comment or a sample of the library, HELP/TYPE once per family and
- * before its samples, a family's samples contiguous, no folder twice, and
- * each sample's value the one its folder's name implies.
+ * Stress test of the encoder under ThreadSanitizer: three threads keep
+ * adding and removing folders of library "encstress" (two of one label,
+ * one of three labels whose template has a family of two entries; the
+ * one-label template joins a family of two static entries) while two
+ * others encode the store in small chunks (the cursor is parked between
+ * chunks holding its folders).  Every body must stay well formed: each
+ * line a comment or a sample of the library, HELP/TYPE once per family
+ * and before its samples, a family's samples contiguous (the static ones
+ * first in the static family), no series twice, and each sample's value
+ * the one its folder's name implies.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,16 +37,42 @@ static int get_half(void *cookie, double *out)
 	return 0;
 }
 
+static uint64_t one = 1;
+
+static int get_one(void *cookie, uint64_t *out)
+{
+	*out = *(uint64_t *)cookie;
+	return 0;
+}
+
+/* Family up: these two (a, b in link order), then up_f of each folder. */
+UK_STORE_STATIC_ENTRY_L(encstress, up_b, up, k, "b", u64, gauge, none, "Up",
+			get_one, NULL, &one);
+UK_STORE_STATIC_ENTRY_L(encstress, up_a, up, k, "a", u64, gauge, none, "Up",
+			get_one, NULL, &one);
+
 static const struct uk_store_entry tmpl[] = {
 	UK_STORE_ENTRY(ops, u64, counter, none, "Ops", get_val, NULL, NULL),
+	UK_STORE_ENTRY_L(up_f, up, k, "f", u64, gauge, none, "Up", get_val,
+			 NULL, NULL),
 	UK_STORE_ENTRY(half, dbl, gauge, none, "Half", get_half, NULL, NULL),
 };
+
+/* Three labels (id, x="x<id>", y=""), a family of two entries. */
+static const struct uk_store_entry tmpl3[] = {
+	UK_STORE_ENTRY_L(ops3_a, ops3_total, k, "a", u64, counter, none,
+			 "Ops3", get_val, NULL, NULL),
+	UK_STORE_ENTRY_L(ops3_b, ops3_total, k, "b", u64, counter, none,
+			 "Ops3", get_val, NULL, NULL),
+};
+static const char *const labels3[] = { "id", "x", "y" };
 
 static int stop;
 static uint64_t bodies, churns;
 
 struct churner {
 	unsigned int base;
+	int three;        /* three-label folders of tmpl3 */
 	struct uk_store_folder *f[NSLOTS];
 };
 
@@ -66,11 +95,23 @@ static void churn(void *arg)
 		} else {
 			unsigned int id = c->base + i;
 
+			char x[16];
+			const char *values[3] = { NULL, x, "" };
+			int rc;
+
 			snprintf(name, sizeof(name), "%u", id);
-			if (uk_store_folder_add(&uk_store_lib_encstress, "id",
-						name, tmpl, 2,
-						(void *)(uintptr_t)id, NULL,
-						&c->f[i]))
+			snprintf(x, sizeof(x), "x%u", id);
+			if (c->three)
+				rc = uk_store_folder_add_labels(
+					&uk_store_lib_encstress, labels3,
+					values, 3, name, tmpl3, 2,
+					(void *)(uintptr_t)id, NULL, &c->f[i]);
+			else
+				rc = uk_store_folder_add(
+					&uk_store_lib_encstress, "id", name,
+					tmpl, 3, (void *)(uintptr_t)id, NULL,
+					&c->f[i]);
+			if (rc)
 				c->f[i] = NULL;
 		}
 		__atomic_add_fetch(&churns, 1, __ATOMIC_RELAXED);
@@ -85,26 +126,105 @@ static void churn(void *arg)
 /* Why check_body() refused a line, when the line alone does not say. */
 static __thread char why[64];
 
+enum { F_OPS, F_HALF, F_UP, F_OPS3, NFAM };
+static const char *const names[NFAM] = {
+	"encstress_ops_total", "encstress_half", "encstress_up",
+	"encstress_ops3_total" };
+
+/* The family whose name is the len bytes at s, or NFAM. */
+static int family_of(const char *s, size_t len)
+{
+	int k;
+
+	for (k = 0; k < NFAM; k++)
+		if (strlen(names[k]) == len && !memcmp(s, names[k], len))
+			return k;
+	return NFAM;
+}
+
+/*
+ * Checks one sample of family k, which must be the current one; sub
+ * indexes its series (k's value: 0 none or f, 1 a, 2 b), whose folders
+ * must come by strictly increasing name.  Returns 0 or -1.
+ */
+static int check_sample(char *line, int k, char last[NFAM][3][16],
+			int *up_state)
+{
+	const char *p = line + strlen(names[k]);
+	char idtxt[16], kv[2] = "", want[160], num[32];
+	unsigned int id = 0;
+	int sub = 0;
+
+	if (k == F_UP && (!strcmp(p, "{k=\"a\"} 1") ||
+			  !strcmp(p, "{k=\"b\"} 1"))) {
+		/* The static entries, a then b, before any folder. */
+		if (*up_state != (p[4] == 'a' ? 0 : 1))
+			return -1;
+		++*up_state;
+		return 0;
+	}
+	if (sscanf(p, "{id=\"%15[0-9]\"", idtxt) != 1)
+		return -1;
+	id = (unsigned int)atoi(idtxt);
+	switch (k) {
+	case F_OPS:
+	case F_HALF:
+		uk_num_fmt_double(k == F_HALF ? (double)id / 2 : (double)id,
+				  num);
+		snprintf(want, sizeof(want), "%s{id=\"%s\"} %s", names[k],
+			 idtxt, num);
+		break;
+	case F_UP:
+		if (*up_state != 2)
+			return -1;
+		snprintf(want, sizeof(want), "%s{id=\"%s\",k=\"f\"} %u",
+			 names[k], idtxt, id);
+		break;
+	default:
+		if (sscanf(p, "{id=\"%*[0-9]\",x=\"x%*[0-9]\",y=\"\",k=\"%1[ab]",
+			   kv) != 1)
+			return -1;
+		sub = kv[0] == 'a' ? 1 : 2;
+		/* Entry a in every folder, then b: a never after b. */
+		if (sub == 1 && last[k][2][0])
+			return -1;
+		snprintf(want, sizeof(want),
+			 "%s{id=\"%s\",x=\"x%s\",y=\"\",k=\"%s\"} %u",
+			 names[k], idtxt, idtxt, kv, id);
+		break;
+	}
+	if (strcmp(line, want))
+		return -1;
+	/* Folders by name: strictly increasing, so none twice. */
+	if (last[k][sub][0] && strcmp(idtxt, last[k][sub]) <= 0) {
+		snprintf(why, sizeof(why), "after id %s: ", last[k][sub]);
+		return -1;
+	}
+	strcpy(last[k][sub], idtxt);
+	return 0;
+}
+
 /* Returns 0 if the body is well formed, else the offending line. */
 static const char *check_body(char *b)
 {
-	static const char *const names[] = { "encstress_ops_total",
-					     "encstress_half" };
-	int seen_help[2] = { 0, 0 }, cur = -1, done[2] = { 0, 0 };
-	char last_id[2][16] = { "", "" };
+	int seen_help[NFAM] = { 0 }, done[NFAM] = { 0 }, cur = -1;
+	char last[NFAM][3][16];
 	char *line, *save = NULL;
+	int up_state = 0;
 
+	memset(last, 0, sizeof(last));
 	for (line = strtok_r(b, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		unsigned int id;
-		char idtxt[16];
+		size_t n;
 		int k;
 
 		if (line[0] == '#') {
-			for (k = 0; k < 2; k++)
-				if (strstr(line, names[k]))
-					break;
-			if (k == 2)
+			if (strncmp(line, "# HELP ", 7) &&
+			    strncmp(line, "# TYPE ", 7))
+				return line;
+			n = strcspn(line + 7, " ");
+			k = family_of(line + 7, n);
+			if (k == NFAM)
 				return line;
 			if (!strncmp(line, "# HELP ", 7)) {
 				if (seen_help[k]++ || done[k])
@@ -112,36 +232,16 @@ static const char *check_body(char *b)
 				if (cur >= 0)
 					done[cur] = 1;
 				cur = k;
+			} else if (k != cur) {
+				return line;
 			}
 			continue;
 		}
-		for (k = 0; k < 2; k++)
-			if (!strncmp(line, names[k], strlen(names[k])) &&
-			    line[strlen(names[k])] == '{')
-				break;
-		if (k == 2 || k != cur)
+		n = strcspn(line, "{ ");
+		k = family_of(line, n);
+		if (k == NFAM || k != cur ||
+		    check_sample(line, k, last, &up_state))
 			return line;
-		if (sscanf(line + strlen(names[k]), "{id=\"%15[0-9]\"}",
-			   idtxt) != 1)
-			return line;
-		/* Folders by name: strictly increasing, so none twice. */
-		if (last_id[k][0] && strcmp(idtxt, last_id[k]) <= 0) {
-			snprintf(why, sizeof(why), "after id %s: ",
-				 last_id[k]);
-			return line;
-		}
-		strcpy(last_id[k], idtxt);
-		id = (unsigned int)atoi(idtxt);
-		{
-			char want[96], num[32];
-
-			uk_num_fmt_double(k ? (double)id / 2 : (double)id,
-					  num);
-			snprintf(want, sizeof(want), "%s{id=\"%s\"} %s",
-				 names[k], idtxt, num);
-			if (strcmp(line, want))
-				return line;
-		}
 	}
 	return NULL;
 }
@@ -183,19 +283,21 @@ static void encoder(void *arg)
 
 UK_TEST(enc_stress_churn)
 {
-	static struct churner c[2] = { { .base = 0 }, { .base = 1000 } };
-	struct uk_thread *t[4];
+	static struct churner c[3] = { { .base = 0 }, { .base = 1000 },
+				       { .base = 2000, .three = 1 } };
+	struct uk_thread *t[5];
 	int i;
 
 	UK_TEST_EQ(uk_thread_create(&t[0], "churn0", churn, &c[0], 0), 0);
 	UK_TEST_EQ(uk_thread_create(&t[1], "churn1", churn, &c[1], 0), 0);
-	UK_TEST_EQ(uk_thread_create(&t[2], "enc7", encoder,
+	UK_TEST_EQ(uk_thread_create(&t[2], "churn3", churn, &c[2], 0), 0);
+	UK_TEST_EQ(uk_thread_create(&t[3], "enc7", encoder,
 				      (void *)(uintptr_t)7, 0), 0);
-	UK_TEST_EQ(uk_thread_create(&t[3], "enc4k", encoder,
+	UK_TEST_EQ(uk_thread_create(&t[4], "enc4k", encoder,
 				      (void *)(uintptr_t)4096, 0), 0);
 	uk_thread_sleep_ns(2000000000ULL);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		UK_TEST_EQ(uk_thread_join(t[i]), 0);
 	uk_test_log("%llu bodies encoded during %llu folder changes",
 		    (unsigned long long)bodies, (unsigned long long)churns);

@@ -111,6 +111,11 @@ void tsf_sb_add(struct sbuf *b, const char *fmt, const char *a,
 		b->n += (size_t)w;
 }
 
+int tsf_list_cb(void *arg, const char *name, int is_dir)
+{
+	tsf_sb_add(arg, "%s%s%s,", name, is_dir ? "/" : "", "");
+	return 0;
+}
 
 static int w_lib(void *arg, const struct uk_store_lib *lib)
 {

@@ -68,34 +68,30 @@ UK_TEST(folder_add_remove)
 
 UK_TEST(folder_bad_arguments)
 {
+	/* Hand-made entries, as no macro would make them. */
+#define BAD(nm, t, k, u, g) \
+	{ .name = nm, .help = "", .type = t, .kind = k, .unit = u, \
+	  .get = { .u64 = g } }
 	static const struct uk_store_entry bad_name[] = {
-		{ "bad name", "", UK_STORE_U64, 0, 0, {0}, { .u64 = tsf_get_rx },
-		  { 0 }, 0 } };
+		BAD("bad name", UK_STORE_U64, 0, 0, tsf_get_rx) };
 	static const struct uk_store_entry digit_name[] = {
-		{ "1x", "", UK_STORE_U64, 0, 0, {0}, { .u64 = tsf_get_rx },
-		  { 0 }, 0 } };
+		BAD("1x", UK_STORE_U64, 0, 0, tsf_get_rx) };
 	static const struct uk_store_entry quoted_name[] = {
-		{ "\"rx\"", "", UK_STORE_U64, 0, 0, {0}, { .u64 = tsf_get_rx },
-		  { 0 }, 0 } };
+		BAD("\"rx\"", UK_STORE_U64, 0, 0, tsf_get_rx) };
 	static const struct uk_store_entry null_name[] = {
-		{ NULL, "", UK_STORE_U64, 0, 0, {0}, { .u64 = tsf_get_rx },
-		  { 0 }, 0 } };
+		BAD(NULL, UK_STORE_U64, 0, 0, tsf_get_rx) };
 	static const struct uk_store_entry no_getter[] = {
-		{ "x", "", UK_STORE_U64, 0, 0, {0}, { 0 }, { 0 }, 0 } };
+		BAD("x", UK_STORE_U64, 0, 0, NULL) };
 	static const struct uk_store_entry hist_gauge[] = {
-		{ "x", "", UK_STORE_HIST, UK_STORE_GAUGE, 0, {0},
-		  { .u64 = tsf_get_rx }, { 0 }, 0 } };
+		BAD("x", UK_STORE_HIST, UK_STORE_GAUGE, 0, tsf_get_rx) };
 	static const struct uk_store_entry u64_hist[] = {
-		{ "x", "", UK_STORE_U64, UK_STORE_HISTOGRAM, 0, {0},
-		  { .u64 = tsf_get_rx }, { 0 }, 0 } };
+		BAD("x", UK_STORE_U64, UK_STORE_HISTOGRAM, 0, tsf_get_rx) };
 	static const struct uk_store_entry str_gauge[] = {
-		{ "x", "", UK_STORE_STRING, UK_STORE_GAUGE, 0, {0},
-		  { .u64 = tsf_get_rx }, { 0 }, 0 } };
+		BAD("x", UK_STORE_STRING, UK_STORE_GAUGE, 0, tsf_get_rx) };
 	static const struct uk_store_entry bad_type[] = {
-		{ "x", "", 99, 0, 0, {0}, { .u64 = tsf_get_rx }, { 0 }, 0 } };
+		BAD("x", 99, 0, 0, tsf_get_rx) };
 	static const struct uk_store_entry bad_unit[] = {
-		{ "x", "", UK_STORE_U64, 0, 9, {0}, { .u64 = tsf_get_rx },
-		  { 0 }, 0 } };
+		BAD("x", UK_STORE_U64, 0, 9, tsf_get_rx) };
 	static const struct uk_store_entry dup[] = {
 		UK_STORE_ENTRY(x, u64, counter, none, "", tsf_get_rx, NULL, NULL),
 		UK_STORE_ENTRY(x, u64, counter, none, "", tsf_get_rx, NULL, NULL),

@@ -51,6 +51,8 @@ struct sbuf {
 };
 void tsf_sb_add(struct sbuf *b, const char *fmt, const char *a,
 		const char *c, const char *d);
+/* A uk_store_list() callback appending "name," or "name/," to sbuf arg. */
+int tsf_list_cb(void *arg, const char *name, int is_dir);
 
 /* Walk recording: library `only` (NULL: all) into b. */
 struct wctx {

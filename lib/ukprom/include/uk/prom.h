@@ -64,7 +64,8 @@ struct uk_prom_enc {
 	uint8_t val_ok;
 	uint8_t mtype;           /* how the current family is exposed */
 	uint16_t name_len;
-	uint16_t label_len;      /* UINT16_MAX: too long for label[] */
+	uint16_t label_len;      /* UINT16_MAX: checked path (see enc.c) */
+	const struct uk_store_entry *fentry; /* the family's first entry */
 	char label[64];          /* the family's label name (folders) */
 	char name[UK_PROM_NAME_MAX]; /* the current family's name */
 };

@@ -35,6 +35,14 @@ const char *uk_store_folder_name(const struct uk_store_folder *f);
 const char *uk_store_folder_label(const struct uk_store_folder *f);
 /** The folder's label value: the value given at creation, else its name. */
 const char *uk_store_folder_value(const struct uk_store_folder *f);
+/** How many labels the folder carries (1..UK_STORE_FOLDER_LABELS_MAX). */
+unsigned int uk_store_folder_nlabels(const struct uk_store_folder *f);
+/** The name of the folder's label i; NULL when i is out of range. */
+const char *uk_store_folder_label_at(const struct uk_store_folder *f,
+				     unsigned int i);
+/** The value of the folder's label i; NULL when i is out of range. */
+const char *uk_store_folder_value_at(const struct uk_store_folder *f,
+				     unsigned int i);
 
 /* ---- lookup, values ------------------------------------------------ */
 
@@ -68,6 +76,7 @@ struct uk_store_value {
 		double d;
 		const char *str;
 		struct uk_store_hist_val hist;
+		struct uk_store_labels_val labels;
 	};
 };
 
@@ -93,7 +102,8 @@ int uk_store_write(const struct uk_store_ref *ref,
 int uk_store_write_text(const struct uk_store_ref *ref, const char *text);
 /**
  * Formats v as text ("42", "0.25", a string as is, a histogram as one
- * "le count" line per bucket) into buf.  Doubles print as
+ * "le count" line per bucket, an info's label pairs as one name="value"
+ * line each, the value escaped as in the exposition) into buf.  Doubles print as
  * uk_num_fmt_double() does (uk/num.h): the shortest text that reads back
  * as the same double, the same text as in the Prometheus exposition.
  * Returns the length it needs (snprintf-style), or a negative errno.
@@ -138,9 +148,12 @@ int uk_store_walk(const struct uk_store_walk_ops *ops, void *arg);
 #define UK_STORE_ITER_BATCH 16
 
 /**
- * A resumable cursor over all entries in metric-family order: for each
- * library (by name), its static entries, then for each dynamic family
- * (entry name shared by the library's folders) the entry in every visible
+ * A resumable cursor over all entries in metric-family order, every
+ * family's samples together: for each library (by name), its static
+ * entries in link order, where a static entry of a family of several
+ * (UK_STORE_ENTRY_L) brings the family's other static entries and its
+ * template entries in every visible folder along; then per folder
+ * template, the rest of its families, each entry in every visible
  * folder, by folder name.  It holds a reference on its current folder
  * (and on the next few of the family, taken in one batch so that a scrape
  * locks the store once per UK_STORE_ITER_BATCH samples), so it may be
@@ -151,6 +164,9 @@ struct uk_store_iter {
 	uint32_t libidx;
 	uint32_t phase;
 	const struct uk_store_entry *sentry;
+	const struct uk_store_entry *fstatic; /* static owning the family */
+	const struct uk_store_entry *fpos;    /* its next static to look at */
+	const struct uk_store_entry *entry;   /* the batch's entry */
 	struct uk_store_class *cls;
 	uint32_t eidx;
 	struct uk_store_folder *folder;

@@ -29,6 +29,18 @@ void uk_store_folder_hold(struct uk_store_folder *f);
 /** Number of visible folders in all libraries. */
 unsigned int uk_store_folder_count(void);
 
+/**
+ * Checks lib's static entries as uk_store_folder_add() checks a template
+ * (nothing checks them at boot, where they cost nothing): names, types
+ * and kinds, unique entry names, and the families of several entries
+ * (agreeing type, kind, unit, help and label name, distinct label
+ * values, no plain entry named like a family).  Tests run it on every
+ * linked library.  Returns 0, or -EINVAL and sets *bad (when bad is not
+ * NULL) to the first entry at fault.
+ */
+int uk_store_lib_check(const struct uk_store_lib *lib,
+		       const struct uk_store_entry **bad);
+
 #ifdef __cplusplus
 }
 #endif
