@@ -45,6 +45,7 @@
 
 #include <arpa/inet.h>
 
+#include <uk/alloc.h>
 #include <uk/counter.h>
 #include <uk/lock.h>
 #include <uk/plat/time.h>
@@ -125,11 +126,16 @@ void demo_count_request(int status, uint64_t sent, uint64_t received)
 		uk_counter_add(&n_client_errors, 1);
 	else if (status >= 500)
 		uk_counter_add(&n_server_errors, 1);
+	/* Answered 503 by a request: memory (or descriptors) ran out. */
+	if (status == 503)
+		uk_counter_add(&n_no_memory, 1);
 	uk_mutex_unlock(&stats_lock);
 }
 
 #define BUF_SIZE 2048
-#define IO_SIZE 4096    /* each worker's file buffer */
+#define IO_SMALL 4096   /* each worker's file buffer... */
+#define IO_BIG (64 * 1024) /* ...or this, when the heap is roomy */
+#define IO_ROOMY (16 * WORKERS * IO_BIG) /* free heap for big buffers */
 #define WORKERS 8
 #define QLEN 16         /* accepted connections waiting for a worker */
 #define BACKLOG 16      /* lwIP's listen backlog (lib/lwip/README.md) */
@@ -148,6 +154,9 @@ void demo_count_request(int status, uint64_t sent, uint64_t received)
 
 #define MS UK_NSEC_PER_MSEC
 
+/* The size of each worker's file buffer, chosen at start. */
+static size_t io_size = IO_SMALL;
+
 /* What a worker is doing; only IDLE and HEAD connections are evicted. */
 enum phase { FREE, IDLE, HEAD, ANSWER };
 
@@ -156,7 +165,7 @@ struct worker {
 	int fd;           /* the connection, and its peer's address */
 	char peer[16];
 	char *buf;        /* BUF_SIZE bytes for the request heads */
-	char *io;         /* IO_SIZE bytes for file data */
+	char *io;         /* io_size bytes for file data */
 	enum phase phase;
 	uint64_t since;   /* start of the phase (HEAD: the head's first byte) */
 	int evict;        /* set by the acceptor: reset the connection */
@@ -274,12 +283,11 @@ static int answer_heads(struct worker *w, int fd, char *buf, size_t *have)
 		r = (struct demo_req){
 			.fd = fd, .peer = w->peer, .head = buf,
 			.rest = buf + used, .nrest = *have - used,
-			.io = w->io, .iosize = IO_SIZE, .worker = w->id,
+			.io = w->io, .iosize = io_size, .worker = w->id,
 		};
 		keep = demo_http_answer(&r);
 		if (keep == DEMO_HTTP_NOMEM) {
 			/* No memory for the request's state. */
-			uk_counter_add(&n_no_memory, 1);
 			demo_count_request(503, 0, 0);
 			send_all(fd, busy_503, sizeof(busy_503) - 1);
 			return 0;
@@ -498,6 +506,7 @@ int demo_fileserver_start(uint16_t port)
 {
 	struct sockaddr_in sa;
 	struct uk_thread *t;
+	uint64_t pages, freep;
 	int fd, one = 1, rc;
 	size_t i;
 
@@ -518,10 +527,15 @@ int demo_fileserver_start(uint16_t port)
 		close(fd);
 		return rc;
 	}
+	/* Large files are read in 64 KiB pieces (fewer messages to a 9P
+	 * server or a disk) when memory allows: 8 MiB free at least. */
+	if (!uk_alloc_region_pages(uk_alloc_get_default(), &pages, &freep) &&
+	    freep * 4096 >= IO_ROOMY)
+		io_size = IO_BIG;
 	for (i = 0; i < WORKERS; i++) {
 		workers[i].id = (unsigned int)i;
 		workers[i].buf = malloc(BUF_SIZE);
-		workers[i].io = malloc(IO_SIZE);
+		workers[i].io = malloc(io_size);
 		if (!workers[i].buf || !workers[i].io) {
 			do {
 				free(workers[i].buf);

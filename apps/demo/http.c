@@ -38,7 +38,6 @@
 
 #define PATH_SIZE 512
 #define HDR_SIZE 256
-#define BIG_IO (64 * 1024)   /* a large file's reads, when memory allows */
 #define BODY_MS 5000         /* a request body's progress */
 
 struct demo_http_cfg demo_http_cfg = { .put_max = 16 * 1024 * 1024 };
@@ -188,8 +187,6 @@ static int get(struct ctx *c, int head)
 	struct demo_req *r = c->r;
 	struct stat st;
 	uint64_t left;
-	size_t bsize = r->iosize;
-	char *buf = r->io, *big = NULL;
 	int fd, rc;
 
 	rc = uk_vfs_stat(c->path, &st);
@@ -220,27 +217,20 @@ static int get(struct ctx *c, int head)
 		return head ? 0 : -1;
 	}
 	left = (uint64_t)st.st_size;
-	if (left > bsize) {
-		big = malloc(BIG_IO);
-		if (big) {
-			buf = big;
-			bsize = BIG_IO;
-		}
-	}
 	rc = 0;
 	while (left && !rc) {
-		long n = uk_vfs_read(fd, buf, left < bsize ? left : bsize);
+		long n = uk_vfs_read(fd, r->io, left < r->iosize ? left :
+				     r->iosize);
 
 		/* The length is promised: a failed or short file can only
 		 * end the connection. */
-		if (n <= 0 || send_all(r->fd, buf, (size_t)n))
+		if (n <= 0 || send_all(r->fd, r->io, (size_t)n))
 			rc = -1;
 		else {
 			left -= (uint64_t)n;
 			c->sent += (uint64_t)n;
 		}
 	}
-	free(big);
 	uk_vfs_close(fd);
 	if (rc)
 		c->status = 500;
