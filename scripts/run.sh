@@ -57,8 +57,10 @@ t1=$(date +%s.%N)
 sed 's/^/  vm| /' "$VM_LOG"
 awk -v a="$t0" -v b="$t1" 'BEGIN{printf "exporter ready %.2f s after QEMU start\n", b-a}'
 
-if ! prom_start "$RUN" "127.0.0.1:$MPORT" "$PPORT"; then
-  echo "prometheus failed:"; tail "$RUN/prometheus.log"; exit 1
+# Prometheus keeps its TSDB in build/run/prometheus/data: build/run/data
+# is the VM's share.
+if ! prom_start "$RUN/prometheus" "127.0.0.1:$MPORT" "$PPORT"; then
+  echo "prometheus failed:"; tail "$RUN/prometheus/prometheus.log"; exit 1
 fi
 
 graph="http://127.0.0.1:$PPORT/graph?g0.expr=rate(netdev_rx_packets_total%5B1m%5D)&g0.tab=0&g0.range_input=15m&g1.expr=rate(ukalloc_allocs_total%5B1m%5D)&g1.tab=0&g1.range_input=15m&g2.expr=rate(uksched_cpu_seconds_total%5B1m%5D)&g2.tab=0&g2.range_input=15m&g3.expr=rate(vfs_read_bytes_total%5B1m%5D)&g3.tab=0&g3.range_input=15m&g4.expr=rate(vfs_written_bytes_total%5B1m%5D)&g4.tab=0&g4.range_input=15m"
@@ -76,7 +78,7 @@ ukmon is running.
 Drive the workload with e.g.:  wrk -t2 -c8 -d30s http://127.0.0.1:$FPORT/site/index.html
 Write into the share:          curl -T FILE http://127.0.0.1:$FPORT/data/NAME
                                (then ls $RUN/data; the access log is $RUN/data/access.log)
-VM console: $VM_LOG    Prometheus log: $RUN/prometheus.log
+VM console: $VM_LOG    Prometheus log: $RUN/prometheus/prometheus.log
 Press Ctrl-C to stop.
 EOT
 
@@ -86,5 +88,5 @@ while kill -0 "$VM_PID" 2>/dev/null && kill -0 "$PROM_PID" 2>/dev/null; do
   [ "$end" -ne 0 ] && [ "$(date +%s)" -ge "$end" ] && exit 0
   sleep 1
 done
-echo "the VM or Prometheus stopped unexpectedly; see $VM_LOG and $RUN/prometheus.log" >&2
+echo "the VM or Prometheus stopped unexpectedly; see $VM_LOG and $RUN/prometheus/prometheus.log" >&2
 exit 1
