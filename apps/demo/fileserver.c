@@ -22,7 +22,11 @@
  * makes no progress for SEND_MS fails (SO_SNDTIMEO).  A newcomer that
  * finds every worker taken makes one give up its connection: the one
  * whose head has been incomplete the longest, or else the one idle the
- * longest, never one being answered; its worker notices within a slice.
+ * longest, never one being answered nor one idle for less than GRACE_MS
+ * (a keep-alive client between two requests is not idle); its worker
+ * notices within a slice.  While newcomers wait, the waiting
+ * workers look again every slice, so a connection is given up as soon
+ * as its grace has passed.
  * With every worker answering and QLEN connections queued, a newcomer is
  * answered 503.  Connections dropped for any of these reasons are reset
  * (SO_LINGER 0), so no PCB stays behind for a peer that holds its end.
@@ -143,6 +147,7 @@ void demo_count_request(int status, uint64_t sent, uint64_t received)
 #define IDLE_MS 5000    /* a keep-alive connection between requests */
 #define SEND_MS 5000    /* a send that makes no progress */
 #define SLICE_MS 50     /* how often a waiting worker checks for eviction */
+#define GRACE_MS 200    /* a connection idle for less keeps its worker */
 #define LINGER_MS 1000  /* reading what a client still sends after a close */
 #define LOG_ROTATE (1024 * 1024) /* the access log's size before rotation */
 #define LOG_KEEP 2      /* rotated access logs kept */
@@ -248,12 +253,21 @@ static void set_phase(struct worker *w, enum phase p)
 enum { READY, TIMED_OUT, EVICTED };
 
 /* Waits until fd has input (or an error to read), deadline, or eviction. */
+static void make_room(void);
+
 static int wait_input(struct worker *w, int fd, uint64_t deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		uint64_t now = now_ns(), left;
 
+		/* Newcomers waiting: connections past their grace may have
+		 * to give up their worker (this one included). */
+		if (__atomic_load_n(&q_len, __ATOMIC_RELAXED)) {
+			uk_mutex_lock(&q_lock);
+			make_room();
+			uk_mutex_unlock(&q_lock);
+		}
 		if (__atomic_load_n(&w->evict, __ATOMIC_RELAXED))
 			return EVICTED;
 		if (now >= deadline)
@@ -361,10 +375,14 @@ static void serve(struct worker *w, int fd)
 
 /*
  * The connection to give up for a newcomer: the head incomplete the
- * longest, else the connection idle the longest; NULL when every worker
- * is answering or already leaving.  Called with q_lock held.
+ * longest, else the connection idle the longest among those idle for
+ * GRACE_MS at least (a keep-alive client between two requests, or one
+ * that has just connected, is idle for a moment: it keeps its worker,
+ * and the newcomer waits for a worker to free up or for a connection to
+ * pass its grace; an incomplete head has no grace); NULL when there is
+ * none.  Called with q_lock held.
  */
-static struct worker *victim(void)
+static struct worker *victim(uint64_t now)
 {
 	struct worker *best = NULL;
 	unsigned int i;
@@ -372,7 +390,8 @@ static struct worker *victim(void)
 	for (i = 0; i < WORKERS; i++) {
 		struct worker *w = &workers[i];
 
-		if (w->evict || (w->phase != HEAD && w->phase != IDLE))
+		if (w->evict || (w->phase != HEAD && w->phase != IDLE) ||
+		    (w->phase == IDLE && now - w->since < GRACE_MS * MS))
 			continue;
 		if (!best || (w->phase == HEAD && best->phase == IDLE) ||
 		    (w->phase == best->phase && w->since < best->since))
@@ -383,16 +402,18 @@ static struct worker *victim(void)
 
 /*
  * Makes sure each queued connection has a worker on its way: a free one,
- * or one told to give up its connection.  Called with q_lock held.
+ * or one told to give up its connection (past its grace).  Called with
+ * q_lock held, by the acceptor and by waiting workers every slice.
  */
 static void make_room(void)
 {
 	unsigned int i, coming = 0;
+	uint64_t now = now_ns();
 	struct worker *w;
 
 	for (i = 0; i < WORKERS; i++)
 		coming += workers[i].phase == FREE || workers[i].evict;
-	while (coming < q_len && (w = victim())) {
+	while (coming < q_len && (w = victim(now))) {
 		__atomic_store_n(&w->evict, 1, __ATOMIC_RELAXED);
 		coming++;
 	}

@@ -187,34 +187,34 @@ static int get(struct ctx *c, int head)
 	struct demo_req *r = c->r;
 	struct stat st;
 	uint64_t left;
-	int fd, rc;
+	int fd, rc, tries;
 
-	rc = uk_vfs_stat(c->path, &st);
-	if (!rc && S_ISDIR(st.st_mode)) {
-		size_t n = strlen(c->path);
-
-		if (n + sizeof("/index.html") > sizeof(c->path))
+	/* One walk per try: open, then ask what was opened. */
+	for (tries = 0;; tries++) {
+		fd = uk_vfs_open(c->path, O_RDONLY, 0);
+		if (fd < 0)
+			return respond(c, status_of(fd), NULL, 0, NULL, NULL);
+		rc = uk_vfs_fstat(fd, &st);
+		if (rc || S_ISREG(st.st_mode))
+			break;
+		uk_vfs_close(fd);
+		if (tries || !S_ISDIR(st.st_mode))
+			return respond(c, 404, NULL, 0, NULL, NULL);
+		/* A directory: its index.html. */
+		left = strlen(c->path);
+		if (left + sizeof("/index.html") > sizeof(c->path))
 			return respond(c, 414, NULL, 0, NULL, NULL);
-		strcpy(c->path + (n > 1 ? n : 0), "/index.html");
-		rc = uk_vfs_stat(c->path, &st);
-		if (!rc && !S_ISREG(st.st_mode))
-			rc = -ENOENT;
+		strcpy(c->path + (left > 1 ? left : 0), "/index.html");
 	}
-	if (rc)
-		return respond(c, status_of(rc), NULL, 0, NULL, NULL);
-	fd = uk_vfs_open(c->path, O_RDONLY, 0);
-	if (fd < 0)
-		return respond(c, status_of(fd), NULL, 0, NULL, NULL);
-	/* The size of what is open, whatever happened since the stat. */
-	rc = uk_vfs_fstat(fd, &st);
 	if (rc) {
 		uk_vfs_close(fd);
 		return respond(c, status_of(rc), NULL, 0, NULL, NULL);
 	}
-	if (respond(c, 200, content_type(c->path), (uint64_t)st.st_size,
-		    NULL, NULL) || head) {
+	rc = respond(c, 200, content_type(c->path), (uint64_t)st.st_size,
+		     NULL, NULL);
+	if (rc || head) {
 		uk_vfs_close(fd);
-		return head ? 0 : -1;
+		return rc;
 	}
 	left = (uint64_t)st.st_size;
 	rc = 0;
