@@ -8,16 +8,28 @@
 #     the host's own nginx (Debian's) on loopback with a generated
 #     minimal nginx.conf; rounds in rotation; MB/s and the ratios.  The
 #     demo runs with demo.accesslog=0 here (nginx logs nothing either).
-#   - the cost of the VFS metrics: wrk -t2 -c8 on /1k.bin (the root
-#     ramfs) and on /site/index.html (tarfs on the disk) against the demo
-#     and against the same demo built with VFS_METRICS=0 (into
-#     build/vfs-nometrics), both VMs up at once, runs alternating ABBA;
-#     the loss in req/s, its standard error, and whether it is within 1%
-#     (or within noise).
+#   - the cost of the VFS metrics, the demo against the same demo built
+#     with VFS_METRICS=0 (into build/vfs-nometrics), on a read-heavy
+#     load: wrk -t2 -c8 on /1k.bin (the root ramfs) and on
+#     /site/index.html (tarfs on the disk):
+#       * in requests per second, both VMs loaded at the same moment
+#         (the host's load is shared and bursty: it then hits both
+#         alike), which VM is named first alternating (ABBA); beside it
+#         the same comparison between two VMs of the same image (A/A),
+#         the method's noise floor; the loss is "within 1%", "not
+#         resolved" (within 2 standard errors of the larger of the two
+#         spreads) or missed;
+#       * in guest instructions per request, under QEMU's -icount
+#         shift=0 (the guest's clock then counts instructions, so the
+#         threads' CPU time in uksched is their instruction count, which
+#         the host's load does not change), runs ABBA: the figure that
+#         resolves 1% on a loaded host.
 # Everything lives in build/bench-fs (the 16 MiB file is generated once).
 # Environment: BENCH_FS_ROUNDS (3), BENCH_FS_SEQ_S (8), BENCH_FS_PAIRS
-# (6), BENCH_FS_WRK_S (3), BENCH_FS_WRK ("-t2 -c8").  Only 127.0.0.1 is
-# contacted; every QEMU and nginx started is stopped, by PID, on exit.
+# (8), BENCH_FS_ICOUNT_PAIRS (3), BENCH_FS_WRK_S (3), BENCH_FS_WRK
+# ("-t2 -c8"), BENCH_FS_ONLY=cost (skips the sequential reads).  Only
+# 127.0.0.1 is contacted; every QEMU and nginx started is stopped, by
+# PID, on exit.
 set -u
 cd "$(dirname "$0")/.."
 for t in qemu-system-x86_64 wrk nginx curl; do
