@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# make run: boots the demo unikernel under QEMU with user networking, then
-# starts Debian's Prometheus with a generated config that scrapes the VM
-# every second, prints where to look, and stops everything on Ctrl-C.
+# make run: boots the demo unikernel under QEMU with user networking, a
+# small generated web site as a tar disk (build/run/site.tar, mounted on
+# /site) and the folder build/run/data shared over 9P (mounted
+# read-write on /data, where the access log goes), then starts Debian's
+# Prometheus with a generated config that scrapes the VM every second,
+# prints where to look, and stops everything on Ctrl-C.
 #
 # Environment (all optional):
 #   UKMON_METRICS_PORT  host port forwarded to the exporter (default 9100)
@@ -41,6 +44,11 @@ for p in "$MPORT" "$FPORT" "$PPORT"; do
   fi
 done
 
+bash scripts/mksite.sh "$RUN"
+mkdir -p "$RUN/data"
+VM_DISKS=("$RUN/site.tar")
+VM_SHARES=("$RUN/data:data")
+
 echo "booting build/kvm/demo.elf under QEMU..."
 t0=$(date +%s.%N)
 # shellcheck disable=SC2086
@@ -49,22 +57,28 @@ t1=$(date +%s.%N)
 sed 's/^/  vm| /' "$VM_LOG"
 awk -v a="$t0" -v b="$t1" 'BEGIN{printf "exporter ready %.2f s after QEMU start\n", b-a}'
 
-if ! prom_start "$RUN" "127.0.0.1:$MPORT" "$PPORT"; then
-  echo "prometheus failed:"; tail "$RUN/prometheus.log"; exit 1
+# Prometheus keeps its TSDB in build/run/prometheus/data: build/run/data
+# is the VM's share.
+if ! prom_start "$RUN/prometheus" "127.0.0.1:$MPORT" "$PPORT"; then
+  echo "prometheus failed:"; tail "$RUN/prometheus/prometheus.log"; exit 1
 fi
 
-graph="http://127.0.0.1:$PPORT/graph?g0.expr=rate(netdev_rx_packets_total%5B1m%5D)&g0.tab=0&g0.range_input=15m&g1.expr=rate(ukalloc_allocs_total%5B1m%5D)&g1.tab=0&g1.range_input=15m&g2.expr=rate(uksched_cpu_seconds_total%5B1m%5D)&g2.tab=0&g2.range_input=15m"
+graph="http://127.0.0.1:$PPORT/graph?g0.expr=rate(netdev_rx_packets_total%5B1m%5D)&g0.tab=0&g0.range_input=15m&g1.expr=rate(ukalloc_allocs_total%5B1m%5D)&g1.tab=0&g1.range_input=15m&g2.expr=rate(uksched_cpu_seconds_total%5B1m%5D)&g2.tab=0&g2.range_input=15m&g3.expr=rate(vfs_read_bytes_total%5B1m%5D)&g3.tab=0&g3.range_input=15m&g4.expr=rate(vfs_written_bytes_total%5B1m%5D)&g4.tab=0&g4.range_input=15m"
 cat <<EOT
 
 ukmon is running.
   metrics:          http://127.0.0.1:$MPORT/metrics
   store (procfs):   http://127.0.0.1:$MPORT/store/
-  demo file server: http://127.0.0.1:$FPORT/
+  demo file server: http://127.0.0.1:$FPORT/         (the image's files)
+                    http://127.0.0.1:$FPORT/site/    (build/run/site.tar, on a disk)
+                    http://127.0.0.1:$FPORT/data/    (build/run/data, over 9P)
   Prometheus UI:    http://127.0.0.1:$PPORT/
   ready-made graph: $graph
 
-Drive the workload with e.g.:  wrk -t2 -c8 -d30s http://127.0.0.1:$FPORT/1k.bin
-VM console: $VM_LOG    Prometheus log: $RUN/prometheus.log
+Drive the workload with e.g.:  wrk -t2 -c8 -d30s http://127.0.0.1:$FPORT/site/index.html
+Write into the share:          curl -T FILE http://127.0.0.1:$FPORT/data/NAME
+                               (then ls $RUN/data; the access log is $RUN/data/access.log)
+VM console: $VM_LOG    Prometheus log: $RUN/prometheus/prometheus.log
 Press Ctrl-C to stop.
 EOT
 
@@ -74,5 +88,5 @@ while kill -0 "$VM_PID" 2>/dev/null && kill -0 "$PROM_PID" 2>/dev/null; do
   [ "$end" -ne 0 ] && [ "$(date +%s)" -ge "$end" ] && exit 0
   sleep 1
 done
-echo "the VM or Prometheus stopped unexpectedly; see $VM_LOG and $RUN/prometheus.log" >&2
+echo "the VM or Prometheus stopped unexpectedly; see $VM_LOG and $RUN/prometheus/prometheus.log" >&2
 exit 1

@@ -1,15 +1,20 @@
 /*
  * The demo's workload: a tiny HTTP/1.1 file server on its own port,
- * serving a few files built into the image and those of QEMU's -initrd.
+ * serving the VFS tree (the files built into the image in the root
+ * ramfs, the archive of a disk on /site, a host folder on /data, the
+ * initrd's archive on /initrd) and writing into its writable mounts
+ * (http.c answers the requests).  This file holds the connections.
  * An accept thread hands connections to a fixed pool of worker threads
  * through a bounded queue, so the number of threads and their memory stay
  * bounded however many clients come: each worker takes its request
- * buffer at start, so a server that started has what it needs to read
- * requests.  Each response header comes from the allocator, as a real
- * server's per-request state would.  A load generator such as wrk thus
- * drives the network stack, the allocator, the locks and the scheduler,
- * and their metrics visibly move.  Its own counters are published as library
- * "fileserver".
+ * buffer and its file buffer at start, so a server that started has what
+ * it needs to read requests.  Each request's state comes from the
+ * allocator, as a real server's would.  A load generator such as wrk thus
+ * drives the network stack, the file systems and their devices, the
+ * allocator, the locks and the scheduler, and their metrics visibly move
+ * (with /data mounted, each request also appends a line to
+ * /data/access.log: the write side moves too).  Its own counters are
+ * published as library "fileserver".
  *
  * No client can hang it.  A worker waits for input with poll() in short
  * slices: a request head must be complete within HEAD_MS of its first
@@ -17,10 +22,18 @@
  * makes no progress for SEND_MS fails (SO_SNDTIMEO).  A newcomer that
  * finds every worker taken makes one give up its connection: the one
  * whose head has been incomplete the longest, or else the one idle the
- * longest, never one being answered; its worker notices within a slice.
+ * longest, never one being answered nor one idle for less than GRACE_MS
+ * (a keep-alive client between two requests is not idle); its worker
+ * notices within a slice.  While newcomers wait, the waiting
+ * workers look again every slice, so a connection is given up as soon
+ * as its grace has passed.
  * With every worker answering and QLEN connections queued, a newcomer is
  * answered 503.  Connections dropped for any of these reasons are reset
  * (SO_LINGER 0), so no PCB stays behind for a peer that holds its end.
+ * A response that closes the connection while the client may still be
+ * sending (a refused upload) closes gracefully: the write side first,
+ * then what still arrives is read and dropped for at most LINGER_MS, so
+ * the client reads the response rather than a reset.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,10 +45,13 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include <arpa/inet.h>
+
+#include <uk/alloc.h>
 #include <uk/counter.h>
 #include <uk/lock.h>
-#include <uk/plat/initrd.h>
 #include <uk/plat/time.h>
 #include <uk/print.h>
 #include <uk/store.h>
@@ -45,8 +61,12 @@
 
 UK_STORE_LIBRARY(fileserver);
 
-static uint64_t n_requests, n_bytes, n_not_found, n_conns;
+static uint64_t n_requests, n_bytes, n_received, n_not_found, n_conns;
 static uint64_t n_rejected, n_evicted, n_timed_out, n_no_memory;
+static uint64_t n_client_errors, n_server_errors;
+
+/* demo.accesslog=0 turns the access log off. */
+int demo_log_enabled = 1;
 static struct uk_mutex stats_lock;
 
 static int get_u64(void *cookie, uint64_t *out)
@@ -61,9 +81,20 @@ UK_STORE_STATIC_ENTRY(fileserver, requests, u64, counter, none,
 UK_STORE_STATIC_ENTRY(fileserver, sent, u64, counter, bytes,
 		      "Body bytes sent by the file server.", get_u64, NULL,
 		      &n_bytes);
+UK_STORE_STATIC_ENTRY(fileserver, received, u64, counter, bytes,
+		      "Request body bytes received (PUT).", get_u64, NULL,
+		      &n_received);
 UK_STORE_STATIC_ENTRY(fileserver, not_found, u64, counter, none,
 		      "Requests for files that do not exist.", get_u64, NULL,
 		      &n_not_found);
+UK_STORE_STATIC_ENTRY(fileserver, client_errors, u64, counter, none,
+		      "Requests answered 4xx other than 404 (bad paths, "
+		      "refused changes, bodies too large...).", get_u64, NULL,
+		      &n_client_errors);
+UK_STORE_STATIC_ENTRY(fileserver, server_errors, u64, counter, none,
+		      "Requests answered 5xx (a full file system, a failed "
+		      "read...), memory shortages included.", get_u64, NULL,
+		      &n_server_errors);
 UK_STORE_STATIC_ENTRY(fileserver, connections, u64, counter, none,
 		      "Connections accepted by the file server.", get_u64,
 		      NULL, &n_conns);
@@ -82,60 +113,81 @@ UK_STORE_STATIC_ENTRY(fileserver, no_memory, u64, counter, none,
 		      "Requests answered 503 because an allocation failed.",
 		      get_u64, NULL, &n_no_memory);
 
-struct file {
-	const char *path;
-	const char *type;
-	const char *data;
-	size_t len;
-};
+static const char busy_503[] =
+	"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+	"Retry-After: 1\r\nConnection: close\r\n\r\n";
 
-static char blob[64 * 1024];
-static const char index_html[] =
-	"<!doctype html><title>ukmon demo</title>"
-	"<h1>ukmon demo file server</h1>"
-	"<p><a href=\"/hello.txt\">hello.txt</a> "
-	"<a href=\"/1k.bin\">1k.bin</a> <a href=\"/64k.bin\">64k.bin</a></p>\n";
-static const char hello[] = "Hello from a ukmon unikernel.\n";
-
-static const struct file files[] = {
-	{ "/", "text/html", index_html, sizeof(index_html) - 1 },
-	{ "/index.html", "text/html", index_html, sizeof(index_html) - 1 },
-	{ "/hello.txt", "text/plain", hello, sizeof(hello) - 1 },
-	{ "/1k.bin", "application/octet-stream", blob, 1024 },
-	{ "/64k.bin", "application/octet-stream", blob, sizeof(blob) },
-};
-
-/*
- * Finds path among the built-in files, then in the initrd (/initrd is the
- * whole module; a tar archive's files by their own paths).  *tmp holds
- * the answer for an initrd file.
- */
-static const struct file *file_find(const char *path, size_t len,
-				    struct file *tmp)
+/* Counts one answered request (see demo.h). */
+void demo_count_request(int status, uint64_t sent, uint64_t received)
 {
-	const void *rd;
-	size_t i, rdlen;
+	uk_mutex_lock(&stats_lock);
+	uk_counter_add(&n_requests, 1);
+	uk_counter_add(&n_bytes, sent);
+	uk_counter_add(&n_received, received);
+	if (status == 404)
+		uk_counter_add(&n_not_found, 1);
+	else if (status >= 400 && status < 500)
+		uk_counter_add(&n_client_errors, 1);
+	else if (status >= 500)
+		uk_counter_add(&n_server_errors, 1);
+	/* Answered 503 by a request: memory (or descriptors) ran out. */
+	if (status == 503)
+		uk_counter_add(&n_no_memory, 1);
+	uk_mutex_unlock(&stats_lock);
+}
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (strlen(files[i].path) == len &&
-		    !memcmp(files[i].path, path, len))
-			return &files[i];
-	if (uk_plat_initrd(&rd, &rdlen))
-		return NULL;
-	tmp->type = "application/octet-stream";
-	if (len == 7 && !memcmp(path, "/initrd", 7)) {
-		tmp->data = rd;
-		tmp->len = rdlen;
-		return tmp;
-	}
-	if (!demo_tar_find(rd, rdlen, path, len, &tmp->data, &tmp->len)) {
-		if (len > 5 && !memcmp(path + len - 5, ".html", 5))
-			tmp->type = "text/html";
-		else if (len > 4 && !memcmp(path + len - 4, ".txt", 4))
-			tmp->type = "text/plain";
-		return tmp;
-	}
-	return NULL;
+#define BUF_SIZE 2048
+#define IO_SMALL 4096   /* each worker's file buffer... */
+#define IO_BIG (64 * 1024) /* ...or this, when the heap is roomy */
+#define IO_ROOMY (16 * WORKERS * IO_BIG) /* free heap for big buffers */
+#define WORKERS 8
+#define QLEN 16         /* accepted connections waiting for a worker */
+#define BACKLOG 16      /* lwIP's listen backlog (lib/lwip/README.md) */
+#define HEAD_MS 2000    /* a request head, from its first byte */
+#define IDLE_MS 5000    /* a keep-alive connection between requests */
+#define SEND_MS 5000    /* a send that makes no progress */
+#define SLICE_MS 50     /* how often a waiting worker checks for eviction */
+#define GRACE_MS 200    /* a connection idle for less keeps its worker */
+#define LINGER_MS 1000  /* reading what a client still sends after a close */
+#define LOG_ROTATE (1024 * 1024) /* the access log's size before rotation */
+#define LOG_KEEP 2      /* rotated access logs kept */
+/* Measured at most 3.7 KiB deep (tests/kvm/e2e_fs*.sh: GET from a disk
+ * and a 9P share, PUT, MOVE and DELETE over 9P, ENOSPC, the access log;
+ * before the VFS, 1.8 KiB under wrk on every path, 64 idle and 100 held
+ * connections): 16 KiB instead of the default 64 KiB leaves a wide
+ * margin and saves 480 KiB over the ten threads, which lets the demo
+ * run in 4 MiB. */
+#define STACK_SIZE (16 * 1024)
+
+#define MS UK_NSEC_PER_MSEC
+
+/* The size of each worker's file buffer, chosen at start. */
+static size_t io_size = IO_SMALL;
+
+/* What a worker is doing; only IDLE and HEAD connections are evicted. */
+enum phase { FREE, IDLE, HEAD, ANSWER };
+
+struct worker {
+	unsigned int id;
+	int fd;           /* the connection, and its peer's address */
+	char peer[16];
+	char *buf;        /* BUF_SIZE bytes for the request heads */
+	char *io;         /* io_size bytes for file data */
+	enum phase phase;
+	uint64_t since;   /* start of the phase (HEAD: the head's first byte) */
+	int evict;        /* set by the acceptor: reset the connection */
+};
+
+/* Guarded by q_lock: the queue and every worker's phase and flag. */
+static struct worker workers[WORKERS];
+static struct { int fd; char peer[16]; } queue[QLEN];
+static unsigned int q_head, q_len;
+static struct uk_semaphore q_items;
+static struct uk_mutex q_lock;
+
+static uint64_t now_ns(void)
+{
+	return uk_plat_time_mono_ns();
 }
 
 static int send_all(int fd, const char *p, size_t len)
@@ -151,120 +203,27 @@ static int send_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-static void count(uint64_t bytes, int found)
-{
-	uk_mutex_lock(&stats_lock);
-	uk_counter_add(&n_requests, 1);
-	uk_counter_add(&n_bytes, bytes);
-	if (!found)
-		uk_counter_add(&n_not_found, 1);
-	uk_mutex_unlock(&stats_lock);
-}
-
 /*
- * Answers one request head in buf.  Returns 1 to keep the connection, 0
- * to close it, -1 on a send error.
+ * Closes after a response that ended the connection: the write side
+ * first, then whatever the client still sends is dropped until it
+ * closes too or LINGER_MS pass, so that it reads the response instead
+ * of a reset (a refused upload's body may still be on its way).
  */
-static int answer_with(int fd, char *buf, char *hdr, size_t hdrsize);
-
-static const char busy_503[] =
-	"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-	"Retry-After: 1\r\nConnection: close\r\n\r\n";
-
-/*
- * Each request gets its response header from the allocator, as a real
- * server's per-request state would: the allocator's metrics then follow
- * the request rate.  Without memory the request is answered 503.
- */
-static int answer(int fd, char *buf)
+static void linger_close(int fd)
 {
-	char *hdr = malloc(256);
-	int rc;
+	uint64_t end = uk_plat_time_mono_ns() + LINGER_MS * MS;
+	char sink[256];
 
-	if (!hdr) {
-		uk_counter_add(&n_no_memory, 1);
-		send_all(fd, busy_503, sizeof(busy_503) - 1);
-		return 0;
+	shutdown(fd, SHUT_WR);
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		uint64_t now = uk_plat_time_mono_ns();
+
+		if (now >= end || poll(&pfd, 1, (int)((end - now) / MS) + 1) <= 0 ||
+		    recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+			break;
 	}
-	rc = answer_with(fd, buf, hdr, 256);
-	free(hdr);
-	return rc;
-}
-
-static int answer_with(int fd, char *buf, char *hdr, size_t hdrsize)
-{
-	const struct file *f = NULL;
-	struct file tmp;
-	char *sp1, *sp2, *q;
-	int keep, n, head;
-
-	sp1 = strchr(buf, ' ');
-	sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-	if (!sp1 || !sp2) {
-		send_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
-			 "Connection: close\r\n\r\n", 67);
-		return 0;
-	}
-	head = (sp1 - buf == 4 && !memcmp(buf, "HEAD", 4));
-	keep = !strncmp(sp2 + 1, "HTTP/1.1", 8) &&
-	       !strcasestr(sp2, "\nConnection: close");
-	q = memchr(sp1 + 1, '?', (size_t)(sp2 - sp1 - 1));
-	if ((sp1 - buf == 3 && !memcmp(buf, "GET", 3)) || head)
-		f = file_find(sp1 + 1, (size_t)((q ? q : sp2) - sp1 - 1), &tmp);
-	if (!f) {
-		n = snprintf(hdr, hdrsize, "HTTP/1.1 404 Not Found\r\n"
-			     "Content-Type: text/plain\r\nContent-Length: 10\r\n"
-			     "%s\r\nnot found\n", keep ? "" :
-			     "Connection: close\r\n");
-		count(0, 0);
-		return send_all(fd, hdr, (size_t)n) ? -1 : keep;
-	}
-	n = snprintf(hdr, hdrsize, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
-		     "Content-Length: %zu\r\n%s\r\n", f->type, f->len,
-		     keep ? "" : "Connection: close\r\n");
-	if (send_all(fd, hdr, (size_t)n) ||
-	    (!head && send_all(fd, f->data, f->len)))
-		return -1;
-	count(head ? 0 : f->len, 1);
-	return keep;
-}
-
-#define BUF_SIZE 2048
-#define WORKERS 8
-#define QLEN 16         /* accepted connections waiting for a worker */
-#define BACKLOG 16      /* lwIP's listen backlog (lib/lwip/README.md) */
-#define HEAD_MS 2000    /* a request head, from its first byte */
-#define IDLE_MS 5000    /* a keep-alive connection between requests */
-#define SEND_MS 5000    /* a send that makes no progress */
-#define SLICE_MS 50     /* how often a waiting worker checks for eviction */
-/* Measured at most 1.8 KiB deep (wrk on every path, 64 idle and 100 held
- * connections): 16 KiB instead of the default 64 KiB leaves a wide
- * margin and saves 432 KiB over the nine threads, which lets the demo
- * run in 4 MiB. */
-#define STACK_SIZE (16 * 1024)
-
-#define MS UK_NSEC_PER_MSEC
-
-/* What a worker is doing; only IDLE and HEAD connections are evicted. */
-enum phase { FREE, IDLE, HEAD, ANSWER };
-
-struct worker {
-	char *buf;        /* BUF_SIZE bytes for the request heads */
-	enum phase phase;
-	uint64_t since;   /* start of the phase (HEAD: the head's first byte) */
-	int evict;        /* set by the acceptor: reset the connection */
-};
-
-/* Guarded by q_lock: the queue and every worker's phase and flag. */
-static struct worker workers[WORKERS];
-static int queue[QLEN];
-static unsigned int q_head, q_len;
-static struct uk_semaphore q_items;
-static struct uk_mutex q_lock;
-
-static uint64_t now_ns(void)
-{
-	return uk_plat_time_mono_ns();
+	close(fd);
 }
 
 /* Resets the connection: no FIN handshake, so no PCB waits for the peer. */
@@ -294,12 +253,21 @@ static void set_phase(struct worker *w, enum phase p)
 enum { READY, TIMED_OUT, EVICTED };
 
 /* Waits until fd has input (or an error to read), deadline, or eviction. */
+static void make_room(void);
+
 static int wait_input(struct worker *w, int fd, uint64_t deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		uint64_t now = now_ns(), left;
 
+		/* Newcomers waiting: connections past their grace may have
+		 * to give up their worker (this one included). */
+		if (__atomic_load_n(&q_len, __ATOMIC_RELAXED)) {
+			uk_mutex_lock(&q_lock);
+			make_room();
+			uk_mutex_unlock(&q_lock);
+		}
 		if (__atomic_load_n(&w->evict, __ATOMIC_RELAXED))
 			return EVICTED;
 		if (now >= deadline)
@@ -319,6 +287,7 @@ static int wait_input(struct worker *w, int fd, uint64_t deadline)
  */
 static int answer_heads(struct worker *w, int fd, char *buf, size_t *have)
 {
+	struct demo_req r;
 	char *end;
 	size_t used;
 	int keep;
@@ -327,9 +296,21 @@ static int answer_heads(struct worker *w, int fd, char *buf, size_t *have)
 		set_phase(w, ANSWER);
 		end[2] = 0;
 		used = (size_t)(end + 4 - buf);
-		keep = answer(fd, buf);
+		r = (struct demo_req){
+			.fd = fd, .peer = w->peer, .head = buf,
+			.rest = buf + used, .nrest = *have - used,
+			.io = w->io, .iosize = io_size, .worker = w->id,
+		};
+		keep = demo_http_answer(&r);
+		if (keep == DEMO_HTTP_NOMEM) {
+			/* No memory for the request's state. */
+			demo_count_request(503, 0, 0);
+			send_all(fd, busy_503, sizeof(busy_503) - 1);
+			return 0;
+		}
 		if (keep <= 0)
 			return keep;
+		used += r.used;     /* a body that came with the head */
 		memmove(buf, buf + used, *have - used);
 		*have -= used;
 		buf[*have] = 0;
@@ -374,7 +355,7 @@ static void serve(struct worker *w, int fd)
 		buf[have] = 0;
 		rc = answer_heads(w, fd, buf, &have);
 		if (rc == 0) {
-			close(fd); /* answered with "Connection: close" */
+			linger_close(fd); /* answered "Connection: close" */
 			break;
 		}
 		if (rc < 0) {
@@ -394,10 +375,14 @@ static void serve(struct worker *w, int fd)
 
 /*
  * The connection to give up for a newcomer: the head incomplete the
- * longest, else the connection idle the longest; NULL when every worker
- * is answering or already leaving.  Called with q_lock held.
+ * longest, else the connection idle the longest among those idle for
+ * GRACE_MS at least (a keep-alive client between two requests, or one
+ * that has just connected, is idle for a moment: it keeps its worker,
+ * and the newcomer waits for a worker to free up or for a connection to
+ * pass its grace; an incomplete head has no grace); NULL when there is
+ * none.  Called with q_lock held.
  */
-static struct worker *victim(void)
+static struct worker *victim(uint64_t now)
 {
 	struct worker *best = NULL;
 	unsigned int i;
@@ -405,7 +390,8 @@ static struct worker *victim(void)
 	for (i = 0; i < WORKERS; i++) {
 		struct worker *w = &workers[i];
 
-		if (w->evict || (w->phase != HEAD && w->phase != IDLE))
+		if (w->evict || (w->phase != HEAD && w->phase != IDLE) ||
+		    (w->phase == IDLE && now - w->since < GRACE_MS * MS))
 			continue;
 		if (!best || (w->phase == HEAD && best->phase == IDLE) ||
 		    (w->phase == best->phase && w->since < best->since))
@@ -416,16 +402,18 @@ static struct worker *victim(void)
 
 /*
  * Makes sure each queued connection has a worker on its way: a free one,
- * or one told to give up its connection.  Called with q_lock held.
+ * or one told to give up its connection (past its grace).  Called with
+ * q_lock held, by the acceptor and by waiting workers every slice.
  */
 static void make_room(void)
 {
 	unsigned int i, coming = 0;
+	uint64_t now = now_ns();
 	struct worker *w;
 
 	for (i = 0; i < WORKERS; i++)
 		coming += workers[i].phase == FREE || workers[i].evict;
-	while (coming < q_len && (w = victim())) {
+	while (coming < q_len && (w = victim(now))) {
 		__atomic_store_n(&w->evict, 1, __ATOMIC_RELAXED);
 		coming++;
 	}
@@ -443,7 +431,8 @@ static void worker_thread(void *arg)
 		uk_mutex_unlock(&q_lock);
 		uk_semaphore_down(&q_items);
 		uk_mutex_lock(&q_lock);
-		fd = queue[q_head];
+		fd = queue[q_head].fd;
+		memcpy(w->peer, queue[q_head].peer, sizeof(w->peer));
 		q_head = (q_head + 1) % QLEN;
 		q_len--;
 		w->phase = IDLE;
@@ -459,7 +448,11 @@ static void accept_thread(void *arg)
 	int lfd = (int)(intptr_t)arg;
 
 	for (;;) {
-		int fd = accept(lfd, NULL, NULL), queued = 0;
+		struct sockaddr_in sa;
+		socklen_t salen = sizeof(sa);
+		int fd = accept(lfd, (struct sockaddr *)&sa, &salen);
+		int queued = 0;
+		char peer[16] = "-";
 
 		if (fd < 0) {
 			uk_thread_sleep_ns(10 * MS);
@@ -472,9 +465,14 @@ static void accept_thread(void *arg)
 			   sizeof(int));
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
 		uk_counter_add(&n_conns, 1);
+		if (salen == sizeof(sa) && sa.sin_family == AF_INET)
+			inet_ntop(AF_INET, &sa.sin_addr, peer, sizeof(peer));
 		uk_mutex_lock(&q_lock);
 		if (q_len < QLEN) {
-			queue[(q_head + q_len++) % QLEN] = fd;
+			unsigned int at = (q_head + q_len++) % QLEN;
+
+			queue[at].fd = fd;
+			memcpy(queue[at].peer, peer, sizeof(peer));
 			make_room();
 			queued = 1;
 		}
@@ -488,6 +486,41 @@ static void accept_thread(void *arg)
 	}
 }
 
+/* Writes the access log's buffer out every second. */
+static void log_thread(void *arg)
+{
+	for (;;) {
+		uk_thread_sleep_ns(1000 * MS);
+		demo_log_flush();
+	}
+}
+
+/*
+ * Opens /data/access.log when /data is a mount of its own (a host
+ * folder), with its flusher.  A failure costs the log, not the server.
+ */
+static void start_log(void)
+{
+	struct stat root, data;
+	struct uk_thread *t;
+	int rc;
+
+	if (!demo_log_enabled || stat("/", &root) || stat("/data", &data) ||
+	    root.st_dev == data.st_dev)
+		return;
+	rc = demo_log_open("/data/access.log", LOG_ROTATE, LOG_KEEP);
+	if (!rc)
+		rc = uk_thread_create(&t, "fileserver-log", log_thread, NULL,
+				      STACK_SIZE);
+	if (rc) {
+		demo_log_close();
+		uk_pr_warn("demo: no access log in /data (%d)\n", rc);
+		return;
+	}
+	uk_pr_info("demo: access log /data/access.log (rotated at %u KiB, "
+		   "%u kept)\n", LOG_ROTATE / 1024, LOG_KEEP);
+}
+
 /*
  * Starts the file server on port.  Returns 0, or a negative errno when
  * the socket or a thread cannot be set up.
@@ -496,11 +529,10 @@ int demo_fileserver_start(uint16_t port)
 {
 	struct sockaddr_in sa;
 	struct uk_thread *t;
+	uint64_t pages, freep;
 	int fd, one = 1, rc;
 	size_t i;
 
-	for (i = 0; i < sizeof(blob); i++)
-		blob[i] = (char)('a' + i % 26);
 	uk_mutex_init(&stats_lock, "fileserver");
 	uk_mutex_init(&q_lock, "fileserver_queue");
 	uk_semaphore_init(&q_items, "fileserver_items", 0);
@@ -518,15 +550,25 @@ int demo_fileserver_start(uint16_t port)
 		close(fd);
 		return rc;
 	}
+	/* Large files are read in 64 KiB pieces (fewer messages to a 9P
+	 * server or a disk) when memory allows: 8 MiB free at least. */
+	if (!uk_alloc_region_pages(uk_alloc_get_default(), &pages, &freep) &&
+	    freep * 4096 >= IO_ROOMY)
+		io_size = IO_BIG;
 	for (i = 0; i < WORKERS; i++) {
+		workers[i].id = (unsigned int)i;
 		workers[i].buf = malloc(BUF_SIZE);
-		if (!workers[i].buf) {
-			while (i--)
+		workers[i].io = malloc(io_size);
+		if (!workers[i].buf || !workers[i].io) {
+			do {
 				free(workers[i].buf);
+				free(workers[i].io);
+			} while (i--);
 			close(fd);
 			return -ENOMEM;
 		}
 	}
+	start_log();
 	for (i = 0; i < WORKERS; i++) {
 		char name[24];
 

@@ -3,11 +3,15 @@
  * up the network (virtio-net and lwIP, configured from the boot options
  * net.ip/net.gw/net.dns or DHCP), starts ukprom's exporter thread on
  * ukprom.port (default 9100; ukprom.enable=0 leaves it off, to measure
- * its cost) and the demo workload, a tiny file server on demo.port
- * (default 8080), and then idles: all the work happens in threads woken
- * by network interrupts.
+ * its cost), mounts its file systems (storage.c: the boot line's
+ * vfs.mount=... and the defaults /data, /site, /initrd) and starts the
+ * demo workload, a tiny file server of the VFS tree on demo.port
+ * (default 8080; demo.put_max=N bounds uploads, demo.accesslog=0 turns
+ * the access log off), and then idles: all the work happens in threads
+ * woken by network and device interrupts.
  *
- * Each part is a ukmon component (network, exporter, fileserver),
+ * Each part is a ukmon component (network, exporter, storage,
+ * fileserver),
  * declared before anything starts so that their gauges exist while
  * memory is plentiful: a part that fails to start is reported on the
  * console and as ukmon_component_up 0, and the VM runs on with what
@@ -42,6 +46,7 @@
 #include <uk/print.h>
 #include <uk/prom.h>
 #include <uk/thread.h>
+#include <uk/vfs_fs.h>
 #include <uk/virtio.h>
 
 #include "demo.h"
@@ -75,6 +80,20 @@ static uint32_t opt_ms(const char *key)
 	return (uint32_t)opt_num(key, 3600000, 0);
 }
 
+/* A size option (digits, k/m/g suffix) into *out, unless absent or bad. */
+static void opt_size(const char *key, uint64_t *out)
+{
+	const char *v = uk_plat_option(key);
+	uint64_t n;
+
+	if (!v)
+		return;
+	if (uk_vfs_parse_size(v, strlen(v), &n))
+		uk_pr_warn("demo: ignoring bad %s=%s\n", key, v);
+	else
+		*out = n;
+}
+
 /* Declares a component; the image runs on without its gauge if need be. */
 static struct uk_mon_component *component(const char *name)
 {
@@ -86,7 +105,7 @@ static struct uk_mon_component *component(const char *name)
 
 int main(int argc, char **argv)
 {
-	struct uk_mon_component *net, *exporter, *files;
+	struct uk_mon_component *net, *exporter, *storage, *files;
 	struct uk_prom_server_cfg cfg = { 0 };
 	struct uk_prom_server *srv;
 	char ip[16] = "0.0.0.0";
@@ -97,8 +116,9 @@ int main(int argc, char **argv)
 
 	net = component("network");
 	exporter = component("exporter");
+	storage = component("storage");
 	files = component("fileserver");
-	if (!net || !exporter || !files) {
+	if (!net || !exporter || !storage || !files) {
 		uk_pr_err("demo: cannot declare its components\n");
 		return 5;
 	}
@@ -142,6 +162,14 @@ int main(int argc, char **argv)
 				   (unsigned int)uk_prom_server_port(srv));
 	}
 
+	/* A disk or share that fails to mount is reported; the rest is
+	 * served. */
+	demo_site_init();
+	uk_mon_component_started(storage, demo_storage_start());
+
+	en = uk_plat_option("demo.accesslog");
+	demo_log_enabled = !(en && !strcmp(en, "0"));
+	opt_size("demo.put_max", &demo_http_cfg.put_max);
 	fport = opt_port("demo.port", 8080);
 	if (!uk_mon_component_started(files, demo_fileserver_start(fport)))
 		uk_pr_info("demo: file server on http://%s:%u/\n", ip,

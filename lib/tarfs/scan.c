@@ -47,6 +47,18 @@ static int bad(struct scan *s, const char *why)
 	return -EINVAL;
 }
 
+/* A member (or header) that the backing is too short to hold: a cut
+ * archive, or a disk smaller than the archive it should hold. */
+static int too_short(struct scan *s, const char *what, uint64_t need)
+{
+	uk_pr_err("tarfs: %s: %s at offset %llu needs %llu bytes, the "
+		  "backing ends at %llu (a truncated archive, or a device "
+		  "smaller than the archive)\n", uk_vfs_mount_path(s->m), what,
+		  (unsigned long long)s->at, (unsigned long long)need,
+		  (unsigned long long)s->fs->b.size);
+	return -EINVAL;
+}
+
 /* Reads n bytes at off of the backing (within its size): 0 or -EIO. */
 int _tarfs_backing_read(const struct tarfs *fs, void *buf, size_t n,
 			uint64_t off)
@@ -499,7 +511,7 @@ int _tarfs_index_build(struct tarfs *fs, struct uk_vfs_mount *m)
 		int posix, type;
 
 		if (total - s->at < BLOCK) {
-			rc = bad(s, "truncated header");
+			rc = too_short(s, "truncated header", BLOCK);
 			break;
 		}
 		if (_tarfs_backing_read(fs, h, BLOCK, s->at)) {
@@ -528,7 +540,7 @@ int _tarfs_index_build(struct tarfs *fs, struct uk_vfs_mount *m)
 			size = s->size;
 		data = s->at + BLOCK;
 		if (size > total - data) {
-			rc = bad(s, "member runs past the end of the archive");
+			rc = too_short(s, "member", BLOCK + size);
 			break;
 		}
 		next = data + ((size + BLOCK - 1) / BLOCK) * BLOCK;

@@ -4,7 +4,9 @@
  * so the VFS answers -EROFS for any change before reaching here.  Nodes
  * live in the index for the whole mount, so release has nothing to do.
  * Reads are bounded by the member's size, which the scan checked against
- * the backing's, and go straight to the backing.
+ * the backing's, and go straight to the backing; one that waits for a
+ * device does so without the mount's lock, which guards nothing here
+ * once the index is built.  blk.c is the block device backing.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <sys/statvfs.h>
 
 #include <uk/alloc.h>
+#include <uk/blkdev.h>
 #include <uk/plat/initrd.h>
 #include <uk/tarfs.h>
 #include <uk/vfs_fs.h>
@@ -53,6 +56,37 @@ int uk_tarfs_backing_initrd(struct uk_tarfs_backing *b)
 	return 0;
 }
 
+/* Whether b starts with a ustar header: 1, 0, or -EIO. */
+int uk_tarfs_probe(const struct uk_tarfs_backing *b)
+{
+	unsigned char h[512];
+
+	if (b->size < sizeof(h))
+		return 0;
+	if (b->base)
+		memcpy(h, b->base, sizeof(h));
+	else if (!b->read || b->read(b->cookie, h, sizeof(h), 0))
+		return -EIO;
+	return !memcmp(h + 257, "ustar", 5);
+}
+
+/*
+ * The backing a source names when no backing is given: "initrd", or a
+ * registered block device.  Returns 0, or -ENOENT.
+ */
+static int backing_by_name(const char *source, struct uk_tarfs_backing *b)
+{
+	struct uk_blkdev *dev;
+
+	if (!strcmp(source, "initrd"))
+		return uk_tarfs_backing_initrd(b);
+	dev = uk_blkdev_find(source);
+	if (!dev)
+		return -ENOENT;
+	uk_tarfs_backing_blk(b, dev);
+	return 0;
+}
+
 static int tarfs_lookup(struct uk_vfs_node *dir, const char *name, size_t len,
 			struct uk_vfs_node **out)
 {
@@ -73,16 +107,23 @@ static int tarfs_lookup(struct uk_vfs_node *dir, const char *name, size_t len,
 static ssize_t tarfs_read(struct uk_vfs_node *node, void *handle, void *buf,
 			  size_t len, off_t off)
 {
-	struct tar_node *t = &fs_of(node)->nodes[idx(node)];
+	struct tarfs *fs = fs_of(node);
+	struct tar_node *t = &fs->nodes[idx(node)];
 	uint64_t o = (uint64_t)off;
+	int rc;
 
 	if (o >= t->size)
 		return 0;
 	if (len > t->size - o)
 		len = (size_t)(t->size - o);
-	if (_tarfs_backing_read(fs_of(node), buf, len, t->off + o))
-		return -EIO;
-	return (ssize_t)len;
+	if (fs->b.base)
+		return _tarfs_backing_read(fs, buf, len, t->off + o) ? -EIO :
+			(ssize_t)len;
+	/* A device waits: the index is immutable, so others may go on. */
+	uk_vfs_mount_unlock(node->mnt);
+	rc = _tarfs_backing_read(fs, buf, len, t->off + o);
+	uk_vfs_mount_lock(node->mnt);
+	return rc ? -EIO : (ssize_t)len;
 }
 
 static int tarfs_readdir(struct uk_vfs_node *dir, void *handle,
@@ -176,7 +217,7 @@ static int tarfs_mount(struct uk_vfs_mount *m, const char *source,
 		if (b)
 			fs->b = *b;
 		else
-			rc = uk_tarfs_backing_initrd(&fs->b);
+			rc = backing_by_name(source, &fs->b);
 	}
 	if (!rc && !fs->b.base && !fs->b.read)
 		rc = -EINVAL;

@@ -3,11 +3,13 @@
  * of a mounted file system.  Each holds a reference on its node and a
  * busy mark on its mount (so the mount stays while it is open), the
  * file system's handle, the position and, for directories, the listing
- * cursor.  Every operation runs under the mount's lock, which also makes
- * read/write and the position update one atomic step, as POSIX wants of
- * regular files; it is also where the per-mount counters and the
- * latency histogram are fed (plain adds: the lock makes them single
- * writer).
+ * cursor.  Every operation runs under the mount's lock; it is also where
+ * the per-mount counters and the latency histogram are fed (plain adds:
+ * the lock makes them single writer).  read(), write() and lseek() also
+ * hold the file's position lock, taken before the mount's, so that
+ * reading the position, the transfer and the update stay one step, as
+ * POSIX wants of regular files, even on a file system that lets go of
+ * the mount's lock while it waits for a server (9pfs).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +34,7 @@ struct vfs_nfile {
 	struct uk_vfs_mount *m;
 	struct uk_vfs_node *node;
 	void *handle;
+	struct uk_mutex pos_lock; /* pos, for read/write/lseek; before m's */
 	off_t pos;
 	uint64_t cookie;   /* the file system's listing cursor */
 	int dots;          /* "." and ".." already listed (0..2) */
@@ -132,14 +135,27 @@ static ssize_t do_write(struct vfs_nfile *n, const void *buf, size_t len,
 	return op_end(n, t0, r);
 }
 
+/* Positioned I/O (pread, pwrite) takes no position lock, as on Linux. */
 static ssize_t nf_read(struct uk_vfs_file *f, void *buf, size_t len)
 {
-	return do_read(nf(f), buf, len, 0, 1);
+	struct vfs_nfile *n = nf(f);
+	ssize_t r;
+
+	uk_mutex_lock(&n->pos_lock);
+	r = do_read(n, buf, len, 0, 1);
+	uk_mutex_unlock(&n->pos_lock);
+	return r;
 }
 
 static ssize_t nf_write(struct uk_vfs_file *f, const void *buf, size_t len)
 {
-	return do_write(nf(f), buf, len, 0, 1);
+	struct vfs_nfile *n = nf(f);
+	ssize_t r;
+
+	uk_mutex_lock(&n->pos_lock);
+	r = do_write(n, buf, len, 0, 1);
+	uk_mutex_unlock(&n->pos_lock);
+	return r;
 }
 
 static ssize_t nf_pread(struct uk_vfs_file *f, void *buf, size_t len,
@@ -164,6 +180,7 @@ static off_t nf_lseek(struct uk_vfs_file *f, off_t off, int whence)
 	off_t base = 0;
 	int rc = 0;
 
+	uk_mutex_lock(&n->pos_lock);
 	uk_mutex_lock(&n->m->lock);
 	if (n->node->type == S_IFDIR) {
 		/* Listing cursors are not offsets: only a rewind. */
@@ -175,6 +192,7 @@ static off_t nf_lseek(struct uk_vfs_file *f, off_t off, int whence)
 			rc = -EINVAL;
 		}
 		uk_mutex_unlock(&n->m->lock);
+		uk_mutex_unlock(&n->pos_lock);
 		return rc;
 	}
 	switch (whence) {
@@ -195,6 +213,7 @@ static off_t nf_lseek(struct uk_vfs_file *f, off_t off, int whence)
 		n->pos = base + off;
 	base = n->pos;
 	uk_mutex_unlock(&n->m->lock);
+	uk_mutex_unlock(&n->pos_lock);
 	return rc ? rc : base;
 }
 
@@ -325,6 +344,7 @@ static void nf_release(struct uk_vfs_file *f)
 	uk_vfs_node_put(n->node);
 	uk_mutex_unlock(&m->lock);
 	_vfs_mount_unbusy(m);
+	uk_mutex_fini(&n->pos_lock);
 	uk_free(uk_alloc_get_default(), n);
 }
 
@@ -370,6 +390,7 @@ int _vfs_file_open(struct uk_vfs_mount *m, struct uk_vfs_node *node,
 	}
 	uk_vfs_file_init(&n->f, &nfile_ops,
 			 flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
+	uk_mutex_init(&n->pos_lock, NULL);
 	n->m = m;
 	n->node = node;
 	n->handle = handle;

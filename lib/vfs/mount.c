@@ -33,6 +33,12 @@ static struct uk_vfs_mount *mounts;     /* by creation */
 static struct uk_vfs_mount *root_mount;
 static uint32_t next_id = 1;
 
+/* The mount table, newest first (the table lock held). */
+struct uk_vfs_mount *_vfs_mounts(void)
+{
+	return mounts;
+}
+
 /* Takes the mount table's lock. */
 void _vfs_table_lock(void)
 {
@@ -116,8 +122,10 @@ int _vfs_is_mountpoint(struct uk_vfs_node *n)
 }
 
 /*
- * The root mount marked busy, mounting a default ramfs ("rootfs") on
- * first use.  Returns it, or NULL with *err (-ENOENT without a ramfs).
+ * The root mount marked busy, mounting a default ramfs on first use (its
+ * device is "ramfs", as Linux names the source of a ramfs mount; never
+ * "rootfs", which names no device).  Returns it, or NULL with *err
+ * (-ENOENT without a ramfs).
  */
 struct uk_vfs_mount *_vfs_root_busy(int *err)
 {
@@ -132,7 +140,7 @@ struct uk_vfs_mount *_vfs_root_busy(int *err)
 		_vfs_table_unlock();
 		if (m)
 			return m;
-		rc = uk_vfs_mount("rootfs", "/", "ramfs", 0, NULL, NULL);
+		rc = uk_vfs_mount("ramfs", "/", "ramfs", 0, NULL, NULL);
 		if (rc && rc != -EBUSY) {
 			*err = rc == -ENODEV ? -ENOENT : rc;
 			return NULL;

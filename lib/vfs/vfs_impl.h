@@ -1,9 +1,10 @@
 /*
  * The VFS's private definitions, shared by its files only.
  *
- * Locks, in the only order they are ever nested: a mount's lock, then
- * the mount table's lock (which guards the list of mounts and every
- * mount's busy count), then the descriptor table's lock.  A walk holds
+ * Locks, in the only order they are ever nested: an open file's
+ * position lock (file.c), a mount's lock, then the mount table's lock
+ * (which guards the list of mounts and every mount's busy count), then
+ * the descriptor table's lock.  A walk holds
  * at most one mount lock at a time: crossing into another mount, it
  * marks that mount busy under the table lock before letting go of the
  * first, so a mount it is about to enter cannot be unmounted.
@@ -75,6 +76,8 @@ struct uk_vfs_mount {
 
 void _vfs_table_lock(void);
 void _vfs_table_unlock(void);
+/* The mounts, newest first, linked by next (the table lock held). */
+struct uk_vfs_mount *_vfs_mounts(void);
 /* The root mount, marked busy (mounting the default ramfs the first time);
  * NULL and *err when there is none. */
 struct uk_vfs_mount *_vfs_root_busy(int *err);

@@ -108,6 +108,26 @@ const char *uk_kvm_cmdline_option(const struct uk_kvm_cmdline *cl,
 	return NULL;
 }
 
+/* The n-th value of key in cl, in line order, or NULL. */
+const char *uk_kvm_cmdline_option_nth(const struct uk_kvm_cmdline *cl,
+				      const char *key, unsigned int n)
+{
+	int i;
+
+	if (!key)
+		return NULL;
+	for (i = 0; i < cl->nopts; i++)
+		if (streq(cl->opt_key[i], key) && n-- == 0)
+			return cl->opt_val[i];
+	return NULL;
+}
+
+/* The boot line's n-th value for key, or NULL. */
+const char *uk_plat_option_nth(const char *key, unsigned int n)
+{
+	return uk_kvm_cmdline_option_nth(&_uk_kvm_cmdline, key, n);
+}
+
 /* The boot line's value for key, or NULL. */
 const char *uk_plat_option(const char *key)
 {

@@ -7,7 +7,8 @@
 #     on the exporter's, each paced a few ms apart for slirp: /metrics
 #     and the file server both answer 200 within 2 s throughout, and
 #     lwip_tcp_pcb_headroom never reaches 0;
-#   - then, in a VM serving an 8 MB initrd, 8 readers that stop reading
+#   - then, in a VM serving an 8 MB file from its initrd (a tar archive
+#     mounted on /initrd), 8 readers that stop reading
 #     keep every worker stuck sending: 20 more connections get 503 beyond
 #     the file server's queue of 16 and 200 once the stuck sends time
 #     out, while a scrape still answers and lwIP's heap and segments
@@ -67,18 +68,21 @@ else fail "the file server still answers" "got '$code'"; fi
 vmt_alive "the VM is still running, no panic on its console"
 vm_stop
 
-# Readers that stop reading: a second VM serving an 8 MB initrd.  Every
-# worker is stuck sending it, so newcomers queue and the queue's overflow
-# gets 503; the stuck sends time out.  Meanwhile the exporter, whose
-# sends share lwIP's segments and heap, must answer.
+# Readers that stop reading: a second VM serving an 8 MB file of its
+# initrd.  Every worker is stuck sending it, so newcomers queue and the
+# queue's overflow gets 503; the stuck sends time out.  Meanwhile the
+# exporter, whose sends share lwIP's segments and heap, must answer.
 big="$E2E_TMP/kvm_conns.$$.big"
-head -c 8000000 /dev/zero >"$big"
+mkdir -p "$big.d"
+head -c 8000000 /dev/zero >"$big.d/big.bin"
+tar -C "$big.d" -cf "$big" big.bin
+rm -rf "$big.d"
 if VM_INITRD=$big vmt_boot; then
   ( sleep 2; curl -s --max-time 2 -o /dev/null -w '%{http_code} %{time_total}' \
       "http://127.0.0.1:$VMT_MPORT/metrics" >"$big.scrape" ) &
   scraper=$!
   vmt_track $scraper
-  sub "8 stuck readers" stuck 127.0.0.1 "$VMT_FPORT" /initrd 8 20
+  sub "8 stuck readers" stuck 127.0.0.1 "$VMT_FPORT" /initrd/big.bin 8 20
   wait $scraper
   read -r code secs <"$big.scrape"
   if [ "$code" = 200 ]; then

@@ -72,8 +72,8 @@ if VM_MEM=${DEMO_MIN_K}K vmt_boot; then
   fi
   up=$(grep -c '^ukmon_component_up{.*} 1$' "$work/scrape")
   failed=$(awk '$1 == "ukmon_components_failed" { print $2 }' "$work/scrape")
-  if [ "$up" = 3 ] && [ "$failed" = 0 ]; then
-    pass "network, exporter and file server are up"
+  if [ "$up" = 4 ] && [ "$failed" = 0 ]; then
+    pass "network, exporter, storage and file server are up"
   else
     fail "every component up" "$up up, $failed failed"
   fi

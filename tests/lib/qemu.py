@@ -15,16 +15,22 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
 
 
 def qemu_cmd(img, append=None, fwd=(), mem=None, serial="stdio",
-             exit_device=True, extra=()):
+             exit_device=True, extra=(), disks=(), shares=()):
     """The argv that boots img: fwd is a list of (host, guest) TCP ports
     forwarded from 127.0.0.1 (a virtio-net NIC on QEMU's user network);
-    append is the kernel command line."""
+    append is the kernel command line; disks are files given as
+    virtio-blk disks (vda, vdb...), shares (dir, tag) pairs given as
+    virtio-9p shares."""
     args = ["bash", os.path.join(TOP, "scripts", "qemu.sh"), "--print",
             "--serial", serial]
     if mem:
         args += ["-m", mem]
     for h, g in fwd:
         args += ["--fwd", "%d:%d" % (h, g)]
+    for d in disks:
+        args += ["--disk", d]
+    for d, t in shares:
+        args += ["--share", "%s:%s" % (d, t)]
     if not exit_device:
         args.append("--no-exit-device")
     args.append(img)

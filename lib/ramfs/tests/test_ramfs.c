@@ -24,7 +24,7 @@ UK_RAMFS_FILE(deep, "/usr/share/doc/readme", "readme", 6);
 static void fresh(const char *opts)
 {
 	uk_vfs_umount("/");
-	uk_vfs_mount("rootfs", "/", "ramfs", 0, opts, NULL);
+	uk_vfs_mount("ramfs", "/", "ramfs", 0, opts, NULL);
 }
 
 static long size_of(const char *path)

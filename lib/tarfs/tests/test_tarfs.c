@@ -185,7 +185,7 @@ static void fresh(void)
 {
 	uk_vfs_umount("/t");
 	uk_vfs_umount("/");
-	uk_vfs_mount("rootfs", "/", "ramfs", 0, NULL, NULL);
+	uk_vfs_mount("ramfs", "/", "ramfs", 0, NULL, NULL);
 	uk_vfs_mkdir("/t", 0755);
 }
 

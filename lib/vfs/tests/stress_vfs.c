@@ -145,7 +145,7 @@ UK_TEST(stress_vfs_threads)
 	int i;
 
 	uk_vfs_umount("/");
-	UK_TEST_EQ(uk_vfs_mount("rootfs", "/", "ramfs", 0, NULL, NULL), 0);
+	UK_TEST_EQ(uk_vfs_mount("ramfs", "/", "ramfs", 0, NULL, NULL), 0);
 	UK_TEST_EQ(uk_vfs_mkdir("/s", 0755), 0);
 	UK_TEST_EQ(uk_vfs_mount("s", "/s", "ramfs", 0, "size=4m", NULL), 0);
 	UK_TEST_EQ(uk_vfs_mkdir("/s/m", 0755), 0);

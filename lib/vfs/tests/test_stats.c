@@ -213,7 +213,7 @@ UK_TEST(stats_golden)
 		"vfs_op_seconds_count{mountpoint=\"/t\"} 0\n"
 		"# HELP vfs_device_info The mounted device (mount's source).\n"
 		"# TYPE vfs_device_info gauge\n"
-		"vfs_device_info{mountpoint=\"/\",value=\"rootfs\"} 1\n"
+		"vfs_device_info{mountpoint=\"/\",value=\"ramfs\"} 1\n"
 		"vfs_device_info{mountpoint=\"/t\",value=\"tmp\"} 1\n"
 		"# HELP vfs_fstype_info The file system type.\n"
 		"# TYPE vfs_fstype_info gauge\n"

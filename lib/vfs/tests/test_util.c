@@ -16,7 +16,7 @@
 void tv_fresh_root(void)
 {
 	uk_vfs_umount("/");
-	UK_ASSERT(!uk_vfs_mount("rootfs", "/", "ramfs", 0, "size=0", NULL));
+	UK_ASSERT(!uk_vfs_mount("ramfs", "/", "ramfs", 0, "size=0", NULL));
 }
 
 int tv_put(const char *path, const char *s)

@@ -294,5 +294,5 @@ UK_TEST(kvm_vfs_metrics)
 	UK_TEST_STREQ(store_s("vfs/data/fstype"), "tarfs");
 	UK_TEST_STREQ(store_s("vfs/data/device"), "initrd");
 	UK_TEST_STREQ(store_s("vfs/-/fstype"), "ramfs");
-	UK_TEST_STREQ(store_s("vfs/-/device"), "rootfs");
+	UK_TEST_STREQ(store_s("vfs/-/device"), "ramfs");
 }

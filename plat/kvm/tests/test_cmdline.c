@@ -65,6 +65,12 @@ UK_TEST(cmdline_double_dash_and_repeats)
 	UK_TEST_EQ(uk_kvm_cmdline_parse(line, "img", &cl), 0);
 	/* The last value wins; "=x" has an empty key, so it is a word. */
 	UK_TEST_STREQ(uk_kvm_cmdline_option(&cl, "a.b"), "2");
+	/* Every value of a repeated key, in line order. */
+	UK_TEST_STREQ(uk_kvm_cmdline_option_nth(&cl, "a.b", 0), "1");
+	UK_TEST_STREQ(uk_kvm_cmdline_option_nth(&cl, "a.b", 1), "2");
+	UK_TEST_ASSERT(uk_kvm_cmdline_option_nth(&cl, "a.b", 2) == NULL);
+	UK_TEST_ASSERT(uk_kvm_cmdline_option_nth(&cl, "c.d", 0) == NULL);
+	UK_TEST_ASSERT(uk_kvm_cmdline_option_nth(&cl, NULL, 0) == NULL);
 	UK_TEST_STREQ(uk_kvm_cmdline_option(&cl, "."), "y");
 	UK_TEST_ASSERT(uk_kvm_cmdline_option(&cl, "c.d") == NULL);
 	UK_TEST_EQ(cl.argc, 4);

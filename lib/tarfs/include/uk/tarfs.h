@@ -6,14 +6,24 @@
  * builds an index in memory (one small node per file or directory, its
  * name, where its data starts), never copying file data; reads go to
  * the backing.  The backing is "N bytes at an offset" from anything: a
- * memory range (the initrd, which stays where the platform loaded it) or
- * a read callback (a block device).
+ * memory range (the initrd, which stays where the platform loaded it), a
+ * block device (uk_tarfs_backing_blk(): sectors read through
+ * uk_blkdev_read(), partial ones through a one-sector bounce buffer), or
+ * any read callback.
  *
  *   struct uk_tarfs_backing b;
  *   uk_tarfs_backing_mem(&b, base, len);
- *   uk_vfs_mount("initrd", "/data", "tarfs", 0, NULL, &b);
+ *   uk_vfs_mount("archive", "/data", "tarfs", 0, NULL, &b);
  *
- * With data NULL the platform's initrd (uk_plat_initrd) is the backing.
+ * With data NULL the source names the backing: "initrd" is the
+ * platform's initrd (uk_plat_initrd), and the name of a registered block
+ * device ("vda") is that device, whole:
+ *
+ *   uk_vfs_mount("vda", "/site", "tarfs", 0, NULL, NULL);
+ *
+ * A backing read through a callback (a device) runs without the mount's
+ * lock (the index never changes once mounted), so readers of different
+ * files wait for the device side by side, not one after the other.
  *
  * Options: maxfiles=N (default 65536): the index holds at most N files
  * and directories, implied ones included, which bounds its memory (about
@@ -30,7 +40,9 @@
  *
  * Bad archives never mount: a header whose checksum is wrong, a header
  * that is not ustar (v7 tar included), a member whose size runs past the
- * end of the backing, a truncated header, a name with a ".." component,
+ * end of the backing (a console line gives the sizes: a disk smaller than
+ * the archive it holds says so), a truncated header, a name with a ".."
+ * component,
  * a name used both as a file and as a directory all fail the mount with
  * -EINVAL and a console line saying what and at which offset.  A backing
  * read that fails is -EIO (at mount for headers, on read() for data).
@@ -45,6 +57,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct uk_blkdev;
 
 /** Where the archive's bytes come from. */
 struct uk_tarfs_backing {
@@ -68,6 +82,18 @@ void uk_tarfs_backing_mem(struct uk_tarfs_backing *b, const void *base,
  * instance was booted without one.
  */
 int uk_tarfs_backing_initrd(struct uk_tarfs_backing *b);
+/**
+ * Sets b to the whole of block device dev (which must outlive the
+ * mount), read in place: its capacity is the archive's size.
+ */
+void uk_tarfs_backing_blk(struct uk_tarfs_backing *b, struct uk_blkdev *dev);
+/**
+ * Whether b starts with a tar header (the "ustar" magic of POSIX and GNU
+ * archives at offset 257), to find the disk that holds an archive; the
+ * archive is checked in full only when mounted.  Returns 1, 0 (another
+ * content, or shorter than a header), or the backing's error (-EIO).
+ */
+int uk_tarfs_probe(const struct uk_tarfs_backing *b);
 
 #ifdef __cplusplus
 }

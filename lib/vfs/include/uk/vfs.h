@@ -73,6 +73,55 @@ int uk_vfs_mount(const char *source, const char *target, const char *fstype,
  */
 int uk_vfs_umount(const char *target);
 
+/** A mount description, split (uk_vfs_mount_spec_parse()). */
+struct uk_vfs_mount_spec {
+	char source[64];
+	char target[256];
+	char fstype[32];
+	char opts[256];          /**< without "ro" and "rw" */
+	unsigned long flags;     /**< UK_VFS_MNT_RDONLY for "ro" */
+};
+
+/**
+ * Splits "SOURCE:TARGET:FSTYPE[:OPTIONS]" (the syntax of the boot option
+ * vfs.mount=...): SOURCE the device ("vda", a 9P mount tag, "initrd"),
+ * TARGET an absolute mountpoint, FSTYPE "tarfs", "9p", "ramfs"...,
+ * OPTIONS the file system's comma-separated options, of which "ro" and
+ * "rw" set the mount's flag instead.  "data:/data:9p",
+ * "vda:/site:tarfs:ro", "tmpfs:/tmp:ramfs:size=1M".  Returns 0 and *out,
+ * or -EINVAL (a missing or empty field, a relative target, a field too
+ * long for *out).
+ */
+int uk_vfs_mount_spec_parse(const char *spec, struct uk_vfs_mount_spec *out);
+/**
+ * Mounts a description (see uk_vfs_mount_spec_parse()), creating the
+ * mountpoint's missing directories first.  The file system finds its
+ * source by name (data NULL).  Returns 0, -EINVAL, or the error of
+ * uk_vfs_mkdir() or uk_vfs_mount().
+ */
+int uk_vfs_mount_spec(const char *spec);
+/**
+ * Mounts every vfs.mount=... of the boot command line, in order, each
+ * success or failure reported on the console (so drivers must have
+ * registered their devices first).  Returns the number that failed.
+ */
+int uk_vfs_mount_boot(void);
+
+/** One mount, as a line of /proc/mounts shows it. */
+struct uk_vfs_mntent {
+	char dir[256];      /**< the mountpoint */
+	char source[64];    /**< the device */
+	char fstype[32];
+	unsigned long flags;  /**< UK_VFS_MNT_RDONLY */
+};
+
+/**
+ * The i-th mount (0: the oldest).  Returns 0 and *e, -ENAMETOOLONG with
+ * *e filled but a field cut short, or -ENOENT when there are not that
+ * many mounts.
+ */
+int uk_vfs_mount_entry(unsigned int i, struct uk_vfs_mntent *e);
+
 /* ---- the name space ----------------------------------------------- */
 
 /**

@@ -84,6 +84,9 @@ int uk_kvm_cmdline_parse(char *line, const char *name,
 /* The value of key in cl, or NULL. */
 const char *uk_kvm_cmdline_option(const struct uk_kvm_cmdline *cl,
 				  const char *key);
+/* The n-th value (in line order) of key in cl, or NULL. */
+const char *uk_kvm_cmdline_option_nth(const struct uk_kvm_cmdline *cl,
+				      const char *key, unsigned int n);
 /* The boot command line as parsed at boot. */
 extern struct uk_kvm_cmdline _uk_kvm_cmdline;
 
