@@ -20,7 +20,7 @@ TEST_MINS="libc-test:2M ukstore-test:2M ukprom-enc-test:2M plat-store-test:2M
   lwip-test:4352K sched-test:10M alloc-test:10M plat-test:16M"
 HELLO_MIN=2M
 SHELL_MIN=2M
-DEMO_MIN_K=4608
+DEMO_MIN_K=4736
 work="$E2E_TMP/kvm_minmem.$$"
 mkdir -p "$work"
 trap 'rm -rf "$work"; _vmt_cleanup' EXIT
