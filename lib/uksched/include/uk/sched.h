@@ -109,4 +109,63 @@ uint64_t uk_sched_switch_count(void);
 /** Time the idle thread has run, in ns. */
 uint64_t uk_sched_idle_ns(void);
 
+/*
+ * CPU time by mode, as Linux's /proc/stat splits it (node_cpu_seconds_total
+ * {mode}).  Every nanosecond since the scheduler started falls in exactly
+ * one mode, so the modes add up to the time since boot:
+ *   idle     the idle thread;
+ *   irq      interrupt handlers (measured by the platform, taken out of
+ *            whichever thread they interrupted);
+ *   softirq  deferred network processing (the network stack's thread
+ *            while it handles received frames, when it says so);
+ *   system   kernel threads: lwIP, drivers, the exporter;
+ *   user     the application's threads.
+ * A thread's class (user or system) is fixed when it is created: threads
+ * are "user" unless created with uk_sched_thread_set_class() before they
+ * first run, or by a creator whose class is system (a system thread's
+ * children are system too).  main is user.
+ */
+enum uk_sched_cpu_mode {
+	UK_SCHED_CPU_USER = 0,
+	UK_SCHED_CPU_SYSTEM,
+	UK_SCHED_CPU_IRQ,
+	UK_SCHED_CPU_SOFTIRQ,
+	UK_SCHED_CPU_IDLE,
+	UK_SCHED_CPU_MODES
+};
+
+/** Time spent in each mode since the scheduler started, in ns. */
+struct uk_sched_cpu_times {
+	uint64_t ns[UK_SCHED_CPU_MODES];
+};
+
+/**
+ * Fills *out with the CPU time by mode, the running slice included.
+ * Never blocks and allocates nothing (safe from a scrape).
+ */
+void uk_sched_cpu_times(struct uk_sched_cpu_times *out);
+
+/**
+ * Sets thread t's class: UK_SCHED_CPU_USER or UK_SCHED_CPU_SYSTEM.
+ * Returns 0, or -EINVAL for a NULL t or another mode.
+ */
+int uk_sched_thread_set_class(struct uk_thread *t, enum uk_sched_cpu_mode cls);
+
+/** Threads created since the scheduler started (node_forks_total). */
+uint64_t uk_sched_fork_count(void);
+/** Threads ready to run or running, idle excluded (procs_running). */
+unsigned int uk_sched_running_count(void);
+/** Threads blocked, sleepers excluded (procs_blocked: waiting on I/O). */
+unsigned int uk_sched_blocked_count(void);
+
+/** Fixed-point shift of the load averages (Linux's FSHIFT). */
+#define UK_SCHED_LOAD_SHIFT 11
+/**
+ * The 1, 5 and 15 minute load averages, as Linux computes them: the
+ * number of running threads, sampled every 5 s and damped by
+ * exp(-5/60), exp(-5/300) and exp(-5/900), in fixed point with
+ * UK_SCHED_LOAD_SHIFT fractional bits.
+ */
+void uk_sched_loadavg(uint32_t avg[3]);
+
 #endif
