@@ -82,7 +82,8 @@ int main(int argc, char **argv)
 	if (uk_virtio_net_probe() < 1) {
 		uk_mon_component_started(net, -ENODEV);
 		uk_pr_err("demo: no virtio-net device (add -netdev user,id=n0 "
-			  "-device virtio-net-pci,netdev=n0)\n");
+			  "-device virtio-net-pci,netdev=n0, or "
+			  "virtio-net-device under microvm)\n");
 		return 2;
 	}
 	rc = uk_mon_component_started(net, uk_lwip_net_init(30000));

@@ -44,6 +44,12 @@ const char *uk_plat_option(const char *key)
 	return NULL;
 }
 
+/* None either. */
+const char *uk_plat_option_nth(const char *key, unsigned int n)
+{
+	return NULL;
+}
+
 /* A process is not booted with a module. */
 int uk_plat_initrd(const void **data, size_t *len)
 {

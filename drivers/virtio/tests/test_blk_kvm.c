@@ -33,8 +33,8 @@ static struct uk_blkdev *vda(void)
 	if (!probed) {
 		probed = 1;
 		uk_test_log("virtio-blk devices attached: %d",
-			    uk_virtio_pci_probe(UK_VIRTIO_ID_BLOCK,
-						uk_virtio_blk_attach));
+			    uk_virtio_probe(UK_VIRTIO_ID_BLOCK,
+					    uk_virtio_blk_attach));
 	}
 	return uk_blkdev_find("vda");
 }

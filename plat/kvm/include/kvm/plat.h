@@ -76,14 +76,18 @@ struct uk_kvm_cmdline {
  * Splits line in place into cl: argv[0] = name; words are separated by
  * blanks, double quotes group blanks into a word; a word key=value whose
  * key holds a '.' (ukprom.port=9200) is an option; "--" makes every later
- * word an argument.  Words beyond the table sizes are dropped.  Returns
+ * word an argument, but for virtio_mmio.device=... (QEMU's microvm appends
+ * those after the user's words).  Words beyond the table sizes are dropped.  Returns
  * the number of words dropped (0 normally).
  */
 int uk_kvm_cmdline_parse(char *line, const char *name,
 			 struct uk_kvm_cmdline *cl);
-/* The value of key in cl, or NULL. */
+/* The value of key in cl (the last one if it repeats), or NULL. */
 const char *uk_kvm_cmdline_option(const struct uk_kvm_cmdline *cl,
 				  const char *key);
+/* The n-th value of key in cl (from 0, in line order), or NULL. */
+const char *uk_kvm_cmdline_option_nth(const struct uk_kvm_cmdline *cl,
+				      const char *key, unsigned int n);
 /* The boot command line as parsed at boot. */
 extern struct uk_kvm_cmdline _uk_kvm_cmdline;
 
