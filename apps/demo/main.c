@@ -27,6 +27,7 @@
 #include <uk/alloc.h>
 #include <uk/lwip.h>
 #include <uk/mon.h>
+#include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
 #include <uk/prom.h>
@@ -101,16 +102,20 @@ int main(int argc, char **argv)
 		cfg.port = opt_port("ukprom.port", 9100);
 		rc = uk_mon_component_started(exporter,
 					      uk_prom_server_start(&cfg, &srv));
-		if (!rc)
+		if (!rc) {
+			uk_plat_boot_stage("exporter_listening");
 			uk_pr_info("ukprom: listening on "
 				   "http://%s:%u/metrics\n", ip,
 				   (unsigned int)uk_prom_server_port(srv));
+		}
 	}
 
 	fport = opt_port("demo.port", 8080);
-	if (!uk_mon_component_started(files, demo_fileserver_start(fport)))
+	if (!uk_mon_component_started(files, demo_fileserver_start(fport))) {
+		uk_plat_boot_stage("fileserver_listening");
 		uk_pr_info("demo: file server on http://%s:%u/\n", ip,
 			   (unsigned int)fport);
+	}
 
 	uk_alloc_failing_boot(&every);
 	for (;;)

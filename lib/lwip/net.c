@@ -1,7 +1,8 @@
 /*
  * Starting the network: lwIP's tcpip thread and statistics once, then
  * the first device configured from the boot options (net.ip=a.b.c.d/n,
- * net.gw=..., net.dns=...; DHCP without net.ip).
+ * net.gw=..., net.dns=...; DHCP without net.ip).  lwip_start and net_up
+ * are stages of the boot timeline (uk/plat/bootstage.h).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include <uk/lock.h>
 #include <uk/lwip.h>
 #include <uk/netdev.h>
+#include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
 
@@ -44,6 +46,7 @@ int uk_lwip_init(void)
 		uk_semaphore_fini(&done);
 		uk_lwip_stats_init();
 		started = 1;
+		uk_plat_boot_stage("lwip_start");
 		uk_pr_info("lwip: lwIP %s started\n", LWIP_VERSION_STRING);
 	}
 	uk_mutex_unlock(&init_lock);
@@ -86,6 +89,7 @@ int uk_lwip_net_init(uint64_t timeout_ms)
 			  (unsigned long long)timeout_ms);
 		return rc;
 	}
+	uk_plat_boot_stage("net_up");
 	LOCK_TCPIP_CORE();
 	ip4addr_ntoa_r(netif_ip4_addr(n), buf, sizeof(buf));
 	UNLOCK_TCPIP_CORE();

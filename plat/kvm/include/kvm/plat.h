@@ -147,12 +147,26 @@ uint64_t uk_kvm_irq_count(unsigned int irq);
 
 #define UK_KVM_PIT_HZ 1193182ULL
 
-/* Measures the TSC and APIC timer rates once; later calls return. */
+/* Takes the calibration's anchor (PIT channel 2 and the TSC) at boot. */
+void _uk_kvm_time_init(void);
+/* Measures the TSC rate once; later calls return. */
 void _uk_kvm_time_calibrate(void);
+/* The TSC rate, measuring it on first use. */
 uint64_t uk_kvm_tsc_hz(void);
+/* Whether the TSC rate is measured yet (nothing is measured here). */
+int _uk_kvm_tsc_hz_known(void);
+/*
+ * The monotonic time at which the clock wants to be read again to refine
+ * its rate over a long baseline (idle wakes for it), or 0 when none is
+ * due.
+ */
+uint64_t _uk_kvm_time_refine_ns(void);
 /* Reads the free-running PIT channel 2 (counting down, wraps at 2^16). */
 uint16_t uk_kvm_pit_read(void);
-/* Starts PIT channel 2 free-running (used for calibration and tests). */
+/*
+ * Starts PIT channel 2 free-running (mode 2) for the tests, after
+ * finishing the clock's refinement if one is in progress.
+ */
 void uk_kvm_pit_start(void);
 
 /*
@@ -183,6 +197,11 @@ uint64_t uk_kvm_idle_halts(void);
  */
 uint64_t uk_kvm_lapic_last_arm(uint64_t *at, uint32_t *count);
 void _uk_kvm_timer_isr(void);
+
+/* ---- boot timeline (bootstage.c) ------------------------------------- */
+
+/* Reads uk.boot_trace once the command line is parsed. */
+void _uk_kvm_boot_stage_trace_init(void);
 
 /* ---- exit (setup.c) ------------------------------------------------- */
 
