@@ -29,6 +29,10 @@
 # Environment: UKMON_MACHINE (see --machine), QEMU_MEM (see -m),
 # QEMU_EXTRA (more QEMU arguments, split on blanks).
 #
+# -nodefaults leaves out what QEMU adds unasked: under pc a VGA card and
+# an e1000 NIC with their option ROMs, which the BIOS initialises at every
+# boot (a third of -M pc's start-up).
+#
 # microvm is QEMU's minimal machine: no PCI, no BIOS tables, qboot as
 # firmware; it keeps the 8259 PICs, the PIT, the CMOS RTC and COM1, which
 # the kvm platform uses as under pc.  acpi=off makes QEMU describe its
@@ -87,8 +91,8 @@ case "$machine" in
   *) echo "qemu.sh: --machine wants pc or microvm, got $machine" >&2
      exit 2 ;;
 esac
-args=(qemu-system-x86_64 -M "$mopt" -display none -serial "$serial"
-      -monitor none -m "$mem" -no-reboot)
+args=(qemu-system-x86_64 -M "$mopt" -nodefaults -display none
+      -serial "$serial" -monitor none -m "$mem" -no-reboot)
 [ "$exitdev" = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 if [ "$net" = 1 ]; then
   nd=user,id=n0
