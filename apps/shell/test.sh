@@ -15,7 +15,16 @@ if [ ! -f "$img" ]; then
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-printf 'help\nstore ls\nstore ls /uksched/\nstore cat uksched/threads\nstore cat uksched/main/switches\nstore cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n' |
+# The rest of the input waits until the shell has answered the first
+# part and so waits for more: the idle thread has then run before its
+# time is read (with all the input there at once it might never run).
+{ printf 'help\nstore ls\nstore ls /uksched/\nstore cat uksched/threads\nstore cat uksched/main/switches\n'
+  for _ in $(seq 300); do
+    grep -q 'store cat uksched/main/switches' "$out" 2>/dev/null && break
+    sleep 0.1
+  done
+  sleep 0.1
+  printf 'store cat uksched/idle/cpu_seconds\nstore cat uksched\nstore ls uksched/threads\nstore cat uksched/nope\nstore ls nolib\nfrobnicate\nexit 3\n'; } |
   timeout -k 5 60 bash scripts/qemu.sh "$img" >"$out" 2>&1
 rc=$?
 tr -d '\r' <"$out" | sed 's/^/  | /'
