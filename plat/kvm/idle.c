@@ -212,7 +212,9 @@ void uk_plat_idle_until(uint64_t deadline_ns)
 	unsigned long f = uk_plat_irq_save();
 	uint64_t refine;
 
-	/* Wake for the clock's refinement first, if one is due. */
+	/* Wake for the clock's refinement first, if one is due; one that
+	 * is already due is done here (the idle thread's context). */
+	_uk_kvm_time_refine_poll();
 	refine = _uk_kvm_time_refine_ns();
 	if (refine && (!deadline_ns || refine < deadline_ns))
 		deadline_ns = refine;

@@ -230,6 +230,19 @@ uint64_t _uk_kvm_time_refine_ns(void)
 			  >> 32);
 }
 
+/* See kvm/plat.h: refines now if it is due (thread context only). */
+void _uk_kvm_time_refine_poll(void)
+{
+	unsigned long f;
+
+	if (!refine_tsc || uk_arch_rdtsc() < refine_tsc)
+		return;
+	f = uk_plat_irq_save();
+	if (refine_tsc && uk_arch_rdtsc() >= refine_tsc)
+		refine();
+	uk_plat_irq_restore(f);
+}
+
 /* Starts channel 2 free-running, after finishing any refinement. */
 void uk_kvm_pit_start(void)
 {
@@ -259,13 +272,11 @@ uint64_t uk_plat_time_mono_ns(void)
 	if (__builtin_expect(!mult, 0))
 		_uk_kvm_time_calibrate();
 	t = uk_arch_rdtsc();
-	if (__builtin_expect(refine_tsc && t >= refine_tsc, 0)) {
-		unsigned long f = uk_plat_irq_save();
-
-		if (refine_tsc && t >= refine_tsc)
-			refine();
-		uk_plat_irq_restore(f);
-	}
+	/* Never from an interrupt handler (interrupts off): it could cut a
+	 * thread's PIT reading (uk_kvm_pit_read) in two. */
+	if (__builtin_expect(refine_tsc && t >= refine_tsc, 0) &&
+	    (uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF))
+		_uk_kvm_time_refine_poll();
 	d = t - _uk_kvm_boot_tsc;
 	ns = (uint64_t)(((unsigned __int128)d * mult) >> 32);
 	prev = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);

@@ -161,6 +161,8 @@ int _uk_kvm_tsc_hz_known(void);
  * due.
  */
 uint64_t _uk_kvm_time_refine_ns(void);
+/* Refines the rate now if that is due; from thread context only (idle). */
+void _uk_kvm_time_refine_poll(void);
 /* Reads the free-running PIT channel 2 (counting down, wraps at 2^16). */
 uint16_t uk_kvm_pit_read(void);
 /*
