@@ -5,14 +5,15 @@
  * one, ends the halt.  The APIC timer rate is measured against the TSC
  * without waiting: its countdown starts at boot (masked, from 2^32 - 1,
  * 68 s at QEMU's 62.5 MHz), and the first idle with a deadline reads how
- * far it got; only if boot was too quick for a 0.5% bound (the MMIO
- * read's bracket against the window) does it wait for the rest, and a
- * countdown found expired is measured anew over 2 ms.  Idle also wakes
- * once for the clock's own refinement (time.c).  The APIC also passes
- * the 8259's
- * interrupts through (LINT0 as ExtINT), so it is set up at boot.  The
- * halts and the last countdown armed are recorded, so kernel tests check
- * what was programmed rather than how late a wake-up came.
+ * far it got; only if that was under 1 ms, or too short for a 0.5% bound
+ * (the time of the start's MMIO write and of the reading's, against the
+ * window), does it wait for the rest, and a countdown found expired is
+ * measured anew over 2 ms.  Before, it busy-waited 2 ms at the first
+ * idle.  Idle also wakes once for the clock's own refinement (time.c).
+ * The APIC also passes the 8259's interrupts through (LINT0 as ExtINT),
+ * so it is set up at boot.  The halts and the last countdown armed are
+ * recorded, so kernel tests check what was programmed rather than how
+ * late a wake-up came.
  */
 #include <uk/arch/cpu.h>
 #include <uk/plat/idle.h>
@@ -41,6 +42,7 @@
 
 static volatile uint32_t *lapic;
 static uint64_t boot_tsc;   /* the TSC when the boot countdown started */
+static uint64_t boot_unc;   /* ... give or take this (the write's time) */
 static uint64_t apic_hz;
 static uint64_t apic_mult; /* APIC ticks per ns, 32.32 fixed point */
 static uint64_t timer_irqs;
@@ -59,6 +61,17 @@ static inline uint32_t lapic_read(unsigned int reg)
 	return lapic[reg / 4];
 }
 
+/* Starts the calibration's countdown (masked: it never interrupts). */
+static void countdown_start(void)
+{
+	uint64_t t0 = uk_arch_rdtsc();
+
+	lapic_write(APIC_TIMER_INIT, 0xffffffffu);
+	boot_tsc = uk_arch_rdtsc();
+	boot_unc = boot_tsc - t0;
+	boot_tsc = t0 + boot_unc / 2;
+}
+
 /* Enables the local APIC: PIC pass-through, timer masked until used. */
 void _uk_kvm_lapic_init(void)
 {
@@ -73,9 +86,7 @@ void _uk_kvm_lapic_init(void)
 	lapic_write(APIC_TIMER_DIV, DIV_16);
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED | UK_KVM_VEC_TIMER);
 	lapic_write(APIC_SVR, SVR_ENABLE | UK_KVM_VEC_SPURIOUS);
-	/* The calibration's countdown (masked: it never interrupts). */
-	lapic_write(APIC_TIMER_INIT, 0xffffffffu);
-	boot_tsc = uk_arch_rdtsc();
+	countdown_start();
 }
 
 /* Signals end of interrupt to the local APIC (harmless if none). */
@@ -135,14 +146,14 @@ static void lapic_calibrate(void)
 		c1 = lapic_sample(&t1, &unc);
 		if (!c1 || !boot_tsc) {
 			/* Expired (or never started): a fresh 2 ms. */
-			lapic_write(APIC_TIMER_INIT, 0xffffffffu);
-			boot_tsc = uk_arch_rdtsc();
+			countdown_start();
 			while (uk_arch_rdtsc() - boot_tsc < tsc_hz / 500)
 				;
 			continue;
 		}
 		dt = t1 - boot_tsc;
-		if (dt >= 200 * unc && dt >= tsc_hz / 10000)
+		/* Both ends' uncertainty under 0.5% of the window. */
+		if (dt >= 200 * (unc + boot_unc) && dt >= tsc_hz / 1000)
 			break;
 	}
 	lapic_write(APIC_TIMER_INIT, 0);
