@@ -8,8 +8,8 @@
  * far it got; only if that was under 1 ms, or too short for a 0.5% bound
  * (the time of the start's MMIO write and of the reading's, against the
  * window), does it wait for the rest, and a countdown found expired is
- * measured anew over 2 ms.  Before, it busy-waited 2 ms at the first
- * idle.  Idle also wakes once for the clock's own refinement (time.c).
+ * measured anew over 2 ms.  Idle also wakes once for the clock's own
+ * refinement (time.c).
  * The APIC also passes the 8259's interrupts through (LINT0 as ExtINT),
  * so it is set up at boot.  The halts and the last countdown armed are
  * recorded, so kernel tests check what was programmed rather than how
