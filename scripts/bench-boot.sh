@@ -3,8 +3,9 @@
 # to the moment the application's first line appears on the serial port
 # (helloworld's main prints it) and to QEMU's exit, as the median of
 # several runs, beside apps/floor (a PVH kernel that prints a line and
-# exits at once: what QEMU and its firmware cost by themselves).  Runs of
-# the two images alternate so host load affects both alike.  Also prints
+# exits at once: what QEMU and its firmware cost by themselves), on each
+# machine type (-M pc, -M microvm; BENCH_BOOT_MACHINES narrows it).  Runs
+# of the two images alternate so host load affects both alike.  Also prints
 # the image sizes (as built, and stripped of symbols and debug info), the
 # guest's own share (PVH entry to main, by the TSC, with kvm.boottime=1),
 # and checks helloworld boots with -m 16M.

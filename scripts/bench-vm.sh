@@ -4,10 +4,14 @@
 # with its reference in the same run:
 #   - boot to exporter ready: QEMU start until the first complete 200
 #     from /metrics through hostfwd, median of several runs, with a
-#     static address and with DHCP, beside the empty-kernel floor
-#     (build/kvm/floor.elf: QEMU start to exit, same QEMU command line);
-#     runs of the three alternate so host load hits them alike.
-#     Goals: static within 1.5x of the floor, DHCP under 0.6 s.
+#     static address and with DHCP, on each machine type (-M pc and -M
+#     microvm), each beside its own empty-kernel floor (build/kvm/
+#     floor.elf: QEMU start to exit, same QEMU command line); runs of
+#     the six alternate (the machines' order flipping each round) so host
+#     load hits them alike.  Goal: static within 1.2x of the floor of the
+#     same machine; DHCP adding one round trip.  Then the guest's own
+#     boot timeline, stage by stage, from the ukmon_boot_stage_seconds
+#     series of each run's first scrape (median over the runs).
 #   - scrape latency of the full metric set over keep-alive GETs
 #     (build/linuxu/scrape-lat), median and p99, text and OpenMetrics.
 #   - instance overhead: wrk requests/s on the file server while the
@@ -24,7 +28,10 @@
 #     is printed as unresolved, not as a miss).
 #   - image size as built and stripped (goal: stripped under 300 KB).
 # Prints a summary table last.  Environment: BENCH_VM_RUNS (boot runs,
-# 7), BENCH_VM_PAIRS (wrk run pairs, 6), BENCH_VM_WRK_S (seconds per wrk
+# 9), BENCH_VM_MACHINES (the boot runs' machines, "pc microvm"),
+# BENCH_VM_STEPS (which parts, "size boot scrape overhead idle"; the
+# others run on scripts/qemu.sh's default machine),
+# BENCH_VM_PAIRS (wrk run pairs, 6), BENCH_VM_WRK_S (seconds per wrk
 # run, 3), BENCH_VM_WRK (wrk's load options, "-t2 -c8"), BENCH_VM_IDLE_S
 # (idle window, 5).  Only 127.0.0.1 is
 # contacted; every QEMU started is stopped, by PID, on exit.

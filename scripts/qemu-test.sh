@@ -10,7 +10,8 @@
 # Exit status: the application's (0..127; a crash is 126), 124 on timeout,
 # 125 when QEMU failed or stopped without the guest reporting a status.
 # After a crash, the report's addresses are resolved with addr2line.
-# Environment: QEMU_MEM (guest RAM, default 64M), QEMU_TIMEOUT (seconds,
+# Environment: UKMON_MACHINE (pc or microvm: scripts/qemu.sh's --machine),
+# QEMU_MEM (guest RAM, default 64M), QEMU_TIMEOUT (seconds,
 # default 120), QEMU_FWD (HOST:GUEST, a loopback forward to the guest's
 # TCP port over a virtio-net NIC), QEMU_EXTRA (more QEMU arguments, split
 # on blanks),

@@ -42,6 +42,7 @@
 #include <uk/alloc.h>
 #include <uk/lwip.h>
 #include <uk/mon.h>
+#include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
 #include <uk/prom.h>
@@ -126,7 +127,8 @@ int main(int argc, char **argv)
 	if (uk_virtio_net_probe() < 1) {
 		uk_mon_component_started(net, -ENODEV);
 		uk_pr_err("demo: no virtio-net device (add -netdev user,id=n0 "
-			  "-device virtio-net-pci,netdev=n0)\n");
+			  "-device virtio-net-pci,netdev=n0, or "
+			  "virtio-net-device under microvm)\n");
 		return 2;
 	}
 	rc = uk_mon_component_started(net, uk_lwip_net_init(30000));
@@ -156,10 +158,12 @@ int main(int argc, char **argv)
 				  "ukprom.allow and ukprom.auth\n", rc);
 			return 4;
 		}
-		if (!rc)
+		if (!rc) {
+			uk_plat_boot_stage("exporter_listening");
 			uk_pr_info("ukprom: listening on "
 				   "http://%s:%u/metrics\n", ip,
 				   (unsigned int)uk_prom_server_port(srv));
+		}
 	}
 
 	/* A disk or share that fails to mount is reported; the rest is
@@ -171,9 +175,11 @@ int main(int argc, char **argv)
 	demo_log_enabled = !(en && !strcmp(en, "0"));
 	opt_size("demo.put_max", &demo_http_cfg.put_max);
 	fport = opt_port("demo.port", 8080);
-	if (!uk_mon_component_started(files, demo_fileserver_start(fport)))
+	if (!uk_mon_component_started(files, demo_fileserver_start(fport))) {
+		uk_plat_boot_stage("fileserver_listening");
 		uk_pr_info("demo: file server on http://%s:%u/\n", ip,
 			   (unsigned int)fport);
+	}
 
 	uk_alloc_failing_boot(&every);
 	for (;;)

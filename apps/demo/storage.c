@@ -6,7 +6,7 @@
  *     in order (lib/vfs);
  *   - then the defaults, each unless a vfs.mount names its mountpoint:
  *     the 9P share tagged "data" read-write on /data (QEMU's
- *     -fsdev ... -device virtio-9p-pci,...,mount_tag=data), the first
+ *     -fsdev ... -device virtio-9p-pci (or -device),...,mount_tag=data), the first
  *     virtio-blk disk that holds a tar archive read-only on /site, and
  *     the initrd, when it is a tar archive, on /initrd.
  *
@@ -33,8 +33,8 @@
 /* Finds and attaches the block and 9P devices. */
 static void probe_devices(void)
 {
-	uk_virtio_pci_probe(UK_VIRTIO_ID_BLOCK, uk_virtio_blk_attach);
-	uk_virtio_pci_probe(UK_VIRTIO_ID_9P, uk_virtio_9p_attach);
+	uk_virtio_probe(UK_VIRTIO_ID_BLOCK, uk_virtio_blk_attach);
+	uk_virtio_probe(UK_VIRTIO_ID_9P, uk_virtio_9p_attach);
 }
 
 /* Whether a vfs.mount= of the boot line names mountpoint target. */

@@ -2,8 +2,10 @@
  * The virtio-net driver.  Two queues: receive (0) and transmit (1), each
  * with a fixed pool of frame buffers, one descriptor per buffer (buffer i
  * is descriptor i), so the data path never allocates.  Frames are copied
- * in and out of those buffers, behind the 10-byte legacy virtio-net
- * header (no merged buffers, no offloads: lwIP computes checksums).
+ * in and out of those buffers, behind the virtio-net header: 10 bytes on
+ * a legacy device, 12 when the transport negotiated VIRTIO_F_VERSION_1
+ * (the num_buffers field is then always there); no merged buffers, no
+ * offloads: lwIP computes checksums.
  *
  * Receive is interrupt driven: the interrupt handler acknowledges the ISR
  * and calls uk_netdev_rx_notify(); the stack's receive thread drains with
@@ -26,6 +28,7 @@
 #define NET_S_LINK_UP 1
 
 #define NET_HDR_LEN 10   /* legacy header without merged rx buffers */
+#define NET_HDR_LEN_V1 12 /* virtio 1.x: num_buffers always present */
 #define BUF_SIZE 1536    /* header + 1514-byte frame, rounded */
 #define RXQ 0
 #define TXQ 1
@@ -40,6 +43,7 @@ struct vnet {
 	uint16_t nrx, ntx;
 	uint16_t tx_free[MAX_BUFS];
 	uint16_t ntx_free;
+	uint16_t hdr_len;
 	int has_status;
 };
 
@@ -64,7 +68,7 @@ static int vnet_tx(struct uk_netdev *nd, const void *frame, size_t len)
 	uint8_t *buf;
 	uint16_t id;
 
-	if (len > BUF_SIZE - NET_HDR_LEN)
+	if (len > (size_t)(BUF_SIZE - v->hdr_len))
 		return -EMSGSIZE;
 	if (!v->ntx_free)
 		tx_reclaim(v);
@@ -72,9 +76,9 @@ static int vnet_tx(struct uk_netdev *nd, const void *frame, size_t len)
 		return -EAGAIN;
 	id = v->tx_free[--v->ntx_free];
 	buf = v->txbuf + (size_t)id * BUF_SIZE;
-	memset(buf, 0, NET_HDR_LEN);
-	memcpy(buf + NET_HDR_LEN, frame, len);
-	uk_virtqueue_post(&v->txq, id, buf, (uint32_t)(NET_HDR_LEN + len), 0);
+	memset(buf, 0, v->hdr_len);
+	memcpy(buf + v->hdr_len, frame, len);
+	uk_virtqueue_post(&v->txq, id, buf, (uint32_t)(v->hdr_len + len), 0);
 	if (uk_virtqueue_needs_notify(&v->txq))
 		v->vdev->ops->notify(v->vdev, TXQ);
 	return 0;
@@ -99,14 +103,14 @@ static int vnet_rx(struct uk_netdev *nd, void *out, size_t size)
 		return 0;
 	if (id >= v->nrx)
 		return -EIO; /* a device bug: the id was never posted */
-	if (len <= NET_HDR_LEN || len > BUF_SIZE) {
+	if (len <= v->hdr_len || len > BUF_SIZE) {
 		rc = -EIO;
-	} else if (len - NET_HDR_LEN > size) {
+	} else if (len - v->hdr_len > size) {
 		rc = -EMSGSIZE;
 	} else {
-		memcpy(out, v->rxbuf + (size_t)id * BUF_SIZE + NET_HDR_LEN,
-		       len - NET_HDR_LEN);
-		rc = (int)(len - NET_HDR_LEN);
+		memcpy(out, v->rxbuf + (size_t)id * BUF_SIZE + v->hdr_len,
+		       len - v->hdr_len);
+		rc = (int)(len - v->hdr_len);
 	}
 	rx_repost(v, id);
 	return rc;
@@ -216,6 +220,7 @@ int uk_virtio_net_attach(struct uk_virtio_dev *vdev, int irq_line)
 	feat = ops->features_get(vdev) & (NET_F_MAC | NET_F_STATUS);
 	ops->features_set(vdev, feat);
 	v->has_status = !!(feat & NET_F_STATUS);
+	v->hdr_len = vdev->version_1 ? NET_HDR_LEN_V1 : NET_HDR_LEN;
 
 	rc = queue_create(v, a, &v->rxq, RXQ);
 	if (!rc)

@@ -151,17 +151,14 @@ static int probe_one(void *arg, const struct uk_pci_dev *d)
 	return 0;
 }
 
-/* Attaches every virtio function of type; returns how many. */
+/* Attaches every virtio function of type; returns how many (0 without
+ * PCI). */
 int uk_virtio_pci_probe(uint16_t type, uk_virtio_attach_fn attach)
 {
+	const struct uk_pci_cfg_ops *cfg = uk_pci_cfg_default();
 	struct probe p = { type, attach, 0 };
 
-	uk_pci_scan(uk_pci_cfg_default(), probe_one, &p);
+	if (cfg)
+		uk_pci_scan(cfg, probe_one, &p);
 	return p.count;
-}
-
-/* Attaches every virtio-net function; returns how many were attached. */
-int uk_virtio_net_probe(void)
-{
-	return uk_virtio_pci_probe(UK_VIRTIO_ID_NET, uk_virtio_net_attach);
 }

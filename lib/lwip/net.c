@@ -1,11 +1,14 @@
 /*
  * Starting the network: lwIP's tcpip thread and statistics once, then
  * the first device configured from the boot options (net.ip=a.b.c.d/n,
- * net.gw=..., net.dns=...; DHCP without net.ip).
+ * net.gw=..., net.dns=...; DHCP without net.ip), whose gateway is
+ * resolved at once.  lwip_start and net_up are stages of the boot
+ * timeline (uk/plat/bootstage.h).
  */
 #include <errno.h>
 #include <stdint.h>
 
+#include "lwip/etharp.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
@@ -15,6 +18,7 @@
 #include <uk/lock.h>
 #include <uk/lwip.h>
 #include <uk/netdev.h>
+#include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
 
@@ -44,6 +48,7 @@ int uk_lwip_init(void)
 		uk_semaphore_fini(&done);
 		uk_lwip_stats_init();
 		started = 1;
+		uk_plat_boot_stage("lwip_start");
 		uk_pr_info("lwip: lwIP %s started\n", LWIP_VERSION_STRING);
 	}
 	uk_mutex_unlock(&init_lock);
@@ -86,7 +91,14 @@ int uk_lwip_net_init(uint64_t timeout_ms)
 			  (unsigned long long)timeout_ms);
 		return rc;
 	}
+	uk_plat_boot_stage("net_up");
 	LOCK_TCPIP_CORE();
+	/* Resolve the gateway now rather than when the first connection
+	 * needs it: under QEMU's user network, hostfwd's connections come
+	 * from the gateway, and the first answer would otherwise wait for
+	 * an ARP round trip. */
+	if (!ip4_addr_isany_val(*netif_ip4_gw(n)))
+		etharp_request(n, netif_ip4_gw(n));
 	ip4addr_ntoa_r(netif_ip4_addr(n), buf, sizeof(buf));
 	UNLOCK_TCPIP_CORE();
 	uk_pr_info("lwip: %s up at %s\n", dev->name, buf);

@@ -37,6 +37,7 @@
 #include <uk/lock.h>
 #include <uk/lwip.h>
 #include <uk/netdev.h>
+#include <uk/plat/bootstage.h>
 #include <uk/plat/time.h>
 #include <uk/print.h>
 #include <uk/thread.h>
@@ -157,6 +158,9 @@ static void rx_drain(struct uk_lwip_if *nif)
 		}
 		pbuf_realloc(p, (u16_t)n);
 		LINK_STATS_INC(link.recv);
+		if (n >= 14 && ((uint8_t *)p->payload)[12] == 0x08 &&
+		    ((uint8_t *)p->payload)[13] == 0x06)
+			uk_plat_boot_stage("first_arp"); /* once: see there */
 		if (nif->netif.input(p, &nif->netif) != ERR_OK) {
 			pbuf_free(p);
 			LINK_STATS_INC(link.drop);

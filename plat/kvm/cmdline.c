@@ -4,7 +4,11 @@
  * options: words key=value whose key holds a dot (ukprom.port=9200) belong
  * to libraries and are read with uk_plat_option(); every other word is an
  * argument of the application, and "--" ends options so an application
- * can be given a dotted key=value word of its own.
+ * can be given a dotted key=value word of its own.  A key may repeat:
+ * uk_plat_option() reads the last value, uk_plat_option_nth() each in
+ * turn.  The words QEMU's microvm appends to describe its virtio-mmio
+ * devices (virtio_mmio.device=...) come after whatever the user wrote,
+ * a "--" included, so they are options wherever they appear.
  */
 #include <uk/plat/cmdline.h>
 
@@ -36,6 +40,18 @@ static char *option_eq(char *w)
 		if (*p == '.')
 			dot = 1;
 	return (*p == '=' && p != w && dot) ? p : NULL;
+}
+
+/* Whether w is a word the machine appends (an option even after --). */
+static int machine_word(const char *w)
+{
+	static const char key[] = "virtio_mmio.device=";
+	size_t i;
+
+	for (i = 0; i < sizeof(key) - 1; i++)
+		if (w[i] != key[i])
+			return 0;
+	return 1;
 }
 
 /* See kvm/plat.h; returns the number of words dropped for lack of room. */
@@ -73,7 +89,7 @@ int uk_kvm_cmdline_parse(char *line, const char *name,
 			args_only = 1;
 			continue;
 		}
-		eq = args_only ? NULL : option_eq(w);
+		eq = args_only && !machine_word(w) ? NULL : option_eq(w);
 		if (eq) {
 			if (cl->nopts == UK_KVM_OPT_MAX) {
 				dropped++;
@@ -108,7 +124,7 @@ const char *uk_kvm_cmdline_option(const struct uk_kvm_cmdline *cl,
 	return NULL;
 }
 
-/* The n-th value of key in cl, in line order, or NULL. */
+/* The n-th (from 0, in line order) value for key in cl, or NULL. */
 const char *uk_kvm_cmdline_option_nth(const struct uk_kvm_cmdline *cl,
 				      const char *key, unsigned int n)
 {
@@ -117,19 +133,19 @@ const char *uk_kvm_cmdline_option_nth(const struct uk_kvm_cmdline *cl,
 	if (!key)
 		return NULL;
 	for (i = 0; i < cl->nopts; i++)
-		if (streq(cl->opt_key[i], key) && n-- == 0)
+		if (streq(cl->opt_key[i], key) && !n--)
 			return cl->opt_val[i];
 	return NULL;
-}
-
-/* The boot line's n-th value for key, or NULL. */
-const char *uk_plat_option_nth(const char *key, unsigned int n)
-{
-	return uk_kvm_cmdline_option_nth(&_uk_kvm_cmdline, key, n);
 }
 
 /* The boot line's value for key, or NULL. */
 const char *uk_plat_option(const char *key)
 {
 	return uk_kvm_cmdline_option(&_uk_kvm_cmdline, key);
+}
+
+/* The boot line's n-th value for key, or NULL. */
+const char *uk_plat_option_nth(const char *key, unsigned int n)
+{
+	return uk_kvm_cmdline_option_nth(&_uk_kvm_cmdline, key, n);
 }

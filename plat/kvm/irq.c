@@ -6,7 +6,10 @@
  * triggered, so each handler checks its own device).  Handlers come from
  * a static pool, since drivers register them before or without a heap.
  * Spurious IRQ 7/15 (no bit in the PIC's in-service register) are counted
- * and not acknowledged, as the 8259 requires.
+ * and not acknowledged, as the 8259 requires.  Each line's trigger mode
+ * is its bit in the edge/level control registers (ELCR, ports 0x4d0 and
+ * 0x4d1): the firmware of -M pc sets the PCI lines level; under microvm
+ * nothing does, and the virtio-mmio transport sets its lines itself.
  */
 #include <errno.h>
 
@@ -20,6 +23,11 @@
 #define PIC2 0xa0
 #define PIC_EOI 0x20
 #define PIC_READ_ISR 0x0b
+#define ELCR1 0x4d0
+#define ELCR2 0x4d1
+/* Lines whose trigger is fixed: timer, keyboard, cascade, RTC, FPU. */
+#define ELCR_FIXED ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 8) | \
+		    (1u << 13))
 #define NLINES 16
 #define NHANDLERS 32
 
@@ -99,6 +107,22 @@ int uk_plat_irq_register(unsigned int irq, uk_plat_irq_fn fn, void *arg)
 	*pp = h;
 	mask &= (uint16_t)~(1u << irq);
 	mask_write();
+	uk_plat_irq_restore(f);
+	return 0;
+}
+
+/* Sets line irq level- or edge-triggered; 0 or -EINVAL (fixed line). */
+int uk_plat_irq_set_level(unsigned int irq, int level)
+{
+	uint16_t port = irq < 8 ? ELCR1 : ELCR2;
+	uint8_t bit = (uint8_t)(1u << (irq & 7)), v;
+	unsigned long f;
+
+	if (irq >= NLINES || (ELCR_FIXED & (1u << irq)))
+		return -EINVAL;
+	f = uk_plat_irq_save();
+	v = inb(port);
+	outb(port, (uint8_t)(level ? v | bit : v & ~bit));
 	uk_plat_irq_restore(f);
 	return 0;
 }

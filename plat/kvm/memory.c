@@ -11,6 +11,7 @@
 #include <uk/alloc.h>
 #include <uk/arch/io.h>
 #include <uk/assert.h>
+#include <uk/plat/bootstage.h>
 #include <uk/plat/initrd.h>
 
 #include <kvm/plat.h>
@@ -196,5 +197,6 @@ struct uk_alloc *_uk_alloc_platform_default(void)
 	if (!a)
 		uk_panic("kvm: cannot create the heap allocator");
 	heap_alloc = a;
+	uk_plat_boot_stage("heap");
 	return a;
 }

@@ -3,8 +3,12 @@
  * dword goes to port 0xCF8 and the data moves through port 0xCFC.  The two
  * port accesses must not be split by another access, which holds here
  * because threads are cooperative and no interrupt handler touches config
- * space.
+ * space.  A machine without PCI (QEMU's microvm) does not decode 0xCF8:
+ * the address written there does not read back, which the first call of
+ * uk_pci_cfg_default() checks once (as Linux's pci_check_type1 does).
  */
+#include <stddef.h>
+
 #include <uk/arch/io.h>
 #include <uk/pci.h>
 
@@ -35,8 +39,17 @@ static const struct uk_pci_cfg_ops port_cfg = {
 	.write32 = cfg_write32,
 };
 
-/* The port-I/O config-space accessors. */
+/* The port-I/O config-space accessors, or NULL on a machine without PCI. */
 const struct uk_pci_cfg_ops *uk_pci_cfg_default(void)
 {
-	return &port_cfg;
+	static int present = -1;
+
+	if (present < 0) {
+		uint32_t old = inl(PCI_CFG_ADDR);
+
+		outl(PCI_CFG_ADDR, 0x80000000u);
+		present = inl(PCI_CFG_ADDR) == 0x80000000u;
+		outl(PCI_CFG_ADDR, old);
+	}
+	return present ? &port_cfg : NULL;
 }

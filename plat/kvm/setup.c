@@ -8,14 +8,17 @@
  * stack so that overflowing it faults (a double fault, reported from its
  * own stack); then it runs constructors and hands argc/argv to
  * uk_boot_main (the scheduler's when linked, else main itself) and exits
- * with its result.  Nothing slow happens here: clocks calibrate on first
- * use and RAM is never zeroed.
+ * with its result.  Nothing slow happens here: the clocks' calibration
+ * starts counting at boot and is measured on first use, without waiting
+ * (time.c), and RAM is never zeroed.  Each step is a stage of the boot
+ * timeline (uk/plat/bootstage.h).
  *
  * Exit goes through QEMU's isa-debug-exit device, which ends QEMU with
  * status (value << 1) | 1.
  */
 #include <uk/arch/cpu.h>
 #include <uk/arch/io.h>
+#include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/plat/lifecycle.h>
 
@@ -53,8 +56,8 @@ static void cmdline_copy(const struct uk_kvm_pvh_start_info *si)
 
 /*
  * kvm.boottime=1: prints the guest's own share of the boot, from the
- * first instruction (boot.S's TSC) to here, in microseconds.  Measuring
- * the TSC rate takes 15 ms, so it happens after the reading.
+ * first instruction (boot.S's TSC) to here, in microseconds (the TSC
+ * rate is measured after the reading, which is taken first).
  */
 static void boottime_print(uint64_t now)
 {
@@ -100,6 +103,8 @@ void _uk_kvm_main(const struct uk_kvm_pvh_start_info *si)
 	_uk_kvm_traps_init();
 	_uk_kvm_irq_init();
 	_uk_kvm_lapic_init();
+	_uk_kvm_time_init();
+	uk_plat_boot_stage("irq_timer");
 	if (!si || si->magic != UK_KVM_PVH_MAGIC) {
 		_uk_kvm_puts("kvm: no PVH start info\n");
 		si = NULL;
@@ -108,14 +113,18 @@ void _uk_kvm_main(const struct uk_kvm_pvh_start_info *si)
 	_uk_kvm_memory_init(si);
 	unmap_page(0);
 	unmap_page((uintptr_t)_uk_kvm_boot_guard);
+	uk_plat_boot_stage("memory_map");
 	if (uk_kvm_cmdline_parse(cmdline, uk_kvm_image_name, &_uk_kvm_cmdline))
 		_uk_kvm_puts("kvm: too many words on the command line\n");
+	_uk_kvm_boot_stage_trace_init();
 	for (ctor = __init_array_start; ctor < __init_array_end; ctor++)
 		(*ctor)();
+	uk_plat_boot_stage("constructors");
 	if (uk_plat_option("kvm.boottime"))
 		boottime_print(uk_arch_rdtsc());
 	/* Lines stay masked until a driver registers a handler. */
 	uk_arch_irq_enable();
+	uk_plat_boot_stage("main");
 	rc = uk_boot_main(_uk_kvm_cmdline.argc, _uk_kvm_cmdline.argv);
 	uk_plat_exit(rc);
 }

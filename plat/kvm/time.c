@@ -1,18 +1,37 @@
 /*
  * Clocks.  Monotonic time is the TSC since the first instruction of boot
  * (boot.S records it), scaled to nanoseconds with a multiplier measured
- * once against the PIT (channel 2, free-running, 1.193182 MHz), as the
- * median of five short windows.  The measurement runs on the first clock
- * read rather than at boot, so an image that never reads the clock boots
- * without it.  Each PIT reading
- * is bracketed by two TSC reads and the tightest of a few is kept, which
- * bounds the error by the I/O exit time however busy the host is.
+ * against the PIT (channel 2, 1.193182 MHz), without waiting for it:
+ *
+ * - at boot, channel 2 starts counting down from 65536 in mode 0, whose
+ *   OUT pin goes high at the end of the count (55 ms) and stays high, and
+ *   one reading of it and of the TSC is kept as the anchor;
+ * - the first clock read measures the rate from the anchor to now.  Each
+ *   PIT reading is bracketed by two TSC reads (the tightest of four is
+ *   kept), so its error is known: the window must be long enough that
+ *   both brackets and the PIT's own tick stay under 1/200 of it (0.5%),
+ *   about 0.7 ms under TCG, which boot has usually spent already; only
+ *   the rest is waited for.  If OUT is high the anchor is over 55 ms old
+ *   and the wraps are unknown: a new anchor is taken and waited on;
+ * - the first clock read 200 ms or more after the anchor (idle wakes up
+ *   for it, see _uk_kvm_time_refine_ns()) measures again over that long
+ *   baseline, the wraps counted with the first rate (its 0.5% is far
+ *   below half a wrap within 2 s; later than that, the anchor is renewed
+ *   and the refinement waits another 200 ms): the error falls to a few
+ *   ppm.  Monotonic time stays the TSC since boot at the current rate,
+ *   so the refinement moves it by at most 0.5% of the time elapsed (about
+ *   1 ms; a step back is held flat until caught up).
+ *
+ * An image that never reads the clock pays only for the anchor (a dozen
+ * port accesses).  uk_kvm_pit_start() (the tests' free-running PIT)
+ * finishes any refinement first, then reprograms the channel.
  *
  * Wall time is the CMOS RTC (whole seconds, read on first use) plus
  * monotonic time since.
  */
 #include <uk/arch/cpu.h>
 #include <uk/arch/io.h>
+#include <uk/plat/bootstage.h>
 #include <uk/plat/irq.h>
 #include <uk/plat/time.h>
 
@@ -21,21 +40,34 @@
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PIT_GATE 0x61
-/* 3 ms windows (0.07% error from a 2 us bracket), 15 ms in all. */
-#define CALIB_TICKS 3580u
-#define CALIB_WINDOWS 5
+#define PIT_READBACK_CH2 0xc8 /* latch count and status of channel 2 */
+#define PIT_OUT 0x80           /* status: the OUT pin */
+/* The first rate's error bound: 1/ERR_DIV of the window. */
+#define ERR_DIV 200u
+#define REFINE_AFTER_NS (200 * UK_NSEC_PER_MSEC)
+#define REFINE_BEFORE_NS (2 * UK_NSEC_PER_SEC)
 
+struct pit_sample {
+	uint64_t tsc;     /* middle of the bracket */
+	uint64_t unc;     /* width of the bracket, TSC ticks */
+	uint16_t count;
+	int out;
+};
+
+static struct pit_sample anchor;
+static int anchor_valid;
 static uint64_t tsc_hz;
 static uint64_t mult; /* ns per TSC tick, 32.32 fixed point */
+static uint64_t refine_tsc; /* refine at the first read after (0: done) */
 static uint64_t last_ns;
 static uint64_t wall_base_ns;
 static int wall_known;
 
-/* Starts channel 2 counting down from 65536 in rate-generator mode. */
-void uk_kvm_pit_start(void)
+/* Starts channel 2 counting down from 65536 (mode_cmd: its mode). */
+static void pit_program(uint8_t mode_cmd)
 {
 	outb(PIT_GATE, (uint8_t)((inb(PIT_GATE) & ~0x02) | 0x01));
-	outb(PIT_CMD, 0xb4); /* channel 2, lobyte/hibyte, mode 2, binary */
+	outb(PIT_CMD, mode_cmd);
 	outb(PIT_CH2, 0);
 	outb(PIT_CH2, 0);
 }
@@ -51,63 +83,177 @@ uint16_t uk_kvm_pit_read(void)
 	return (uint16_t)(lo | (hi << 8));
 }
 
-/* A PIT count and the TSC at that moment, from the tightest of 4 tries. */
-static void pit_sample(uint16_t *count, uint64_t *tsc)
+/* Channel 2's count and OUT pin, with the TSC, the tightest of 4 tries. */
+static void pit_sample(struct pit_sample *s)
 {
 	uint64_t best = ~0ULL;
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		uint64_t t0 = uk_arch_rdtsc();
-		uint16_t c = uk_kvm_pit_read();
-		uint64_t t1 = uk_arch_rdtsc();
+		uint64_t t0 = uk_arch_rdtsc(), t1;
+		uint8_t st, lo, hi;
 
+		outb(PIT_CMD, PIT_READBACK_CH2);
+		st = inb(PIT_CH2);
+		lo = inb(PIT_CH2);
+		hi = inb(PIT_CH2);
+		t1 = uk_arch_rdtsc();
 		if (t1 - t0 < best) {
 			best = t1 - t0;
-			*count = c;
-			*tsc = t0 + (t1 - t0) / 2;
+			s->count = (uint16_t)(lo | (hi << 8));
+			s->out = !!(st & PIT_OUT);
+			s->tsc = t0 + (t1 - t0) / 2;
+			s->unc = t1 - t0;
 		}
 	}
 }
 
-/* TSC ticks per second over one window of CALIB_TICKS PIT ticks. */
-static uint64_t calib_window(void)
+/* Restarts channel 2 (mode 0) and takes the anchor reading. */
+static void anchor_take(void)
 {
-	uint16_t c0, c1;
-	uint64_t t0, t1;
+	pit_program(0xb0); /* channel 2, lobyte/hibyte, mode 0, binary */
+	pit_sample(&anchor);
+	anchor_valid = 1;
+}
 
-	pit_sample(&c0, &t0);
-	do {
-		pit_sample(&c1, &t1);
-	} while ((uint16_t)(c0 - c1) < CALIB_TICKS);
-	return (t1 - t0) * UK_KVM_PIT_HZ / (uint16_t)(c0 - c1);
+/* Called at boot (setup.c): the anchor the first clock read measures
+ * from. */
+void _uk_kvm_time_init(void)
+{
+	anchor_take();
+}
+
+/* TSC ticks in ns at the current rate. */
+static uint64_t tsc_of_ns(uint64_t ns)
+{
+	return (uint64_t)((unsigned __int128)tsc_hz * ns / UK_NSEC_PER_SEC);
+}
+
+static void rate_set(uint64_t hz)
+{
+	tsc_hz = hz;
+	mult = (UK_NSEC_PER_SEC << 32) / hz; /* 2^62 > 1e9 * 2^32 */
 }
 
 /*
- * Measures the TSC rate; later calls return at once.  The median of
- * CALIB_WINDOWS short windows: a window in which the host stalled the
- * guest past a PIT wrap (55 ms) would be far off, and the median ignores
- * it.
+ * The first measurement: waits until the window since the anchor is long
+ * enough for a 0.5% bound (see above), renewing an anchor that is too old
+ * or was lost to uk_kvm_pit_start().
  */
+static void calibrate_first(void)
+{
+	struct pit_sample s, best = { 0 };
+	uint64_t ticks, dt, err, best_ticks = 0;
+
+	if (!anchor_valid)
+		anchor_take();
+	for (;;) {
+		pit_sample(&s);
+		if (s.out) {
+			/* Over 55 ms since the anchor: the wraps are unknown.
+			 * A host too busy for any window to meet the bound
+			 * gets the longest one it managed. */
+			if (best_ticks >= 1000)
+				break;
+			anchor_take();
+			best_ticks = 0;
+			continue;
+		}
+		ticks = (uint16_t)(anchor.count - s.count);
+		dt = s.tsc - anchor.tsc;
+		if (!ticks || !dt)
+			continue;
+		/* The brackets in PIT ticks (rounded up), plus one tick of
+		 * quantisation at each end. */
+		err = 2 + ((anchor.unc + s.unc) / 2 * ticks + dt - 1) / dt;
+		best = s;
+		best_ticks = ticks;
+		if (ticks >= ERR_DIV * err)
+			break;
+	}
+	rate_set((best.tsc - anchor.tsc) * UK_KVM_PIT_HZ / best_ticks);
+	refine_tsc = anchor.tsc + tsc_of_ns(REFINE_AFTER_NS);
+}
+
+/*
+ * The refinement over >= 200 ms (see above); renews the anchor instead
+ * when it is over 2 s old or was lost.
+ */
+static void refine(void)
+{
+	struct pit_sample s;
+	uint64_t dt, est, low, wraps;
+
+	pit_sample(&s);
+	dt = s.tsc - anchor.tsc;
+	if (!anchor_valid || dt > tsc_of_ns(REFINE_BEFORE_NS)) {
+		anchor = s;
+		anchor_valid = 1;
+		refine_tsc = s.tsc + tsc_of_ns(REFINE_AFTER_NS);
+		return;
+	}
+	est = (uint64_t)((unsigned __int128)dt * UK_KVM_PIT_HZ / tsc_hz);
+	low = (uint16_t)(anchor.count - s.count);
+	wraps = est > low ? (est - low + 32768) / 65536 : 0;
+	rate_set((uint64_t)((unsigned __int128)dt * UK_KVM_PIT_HZ /
+			    (wraps * 65536 + low)));
+	refine_tsc = 0;
+}
+
+/* Measures the TSC rate; later calls return at once. */
 void _uk_kvm_time_calibrate(void)
 {
-	uint64_t hz[CALIB_WINDOWS];
 	unsigned long f;
-	int i, j;
 
 	if (mult)
 		return;
 	f = uk_plat_irq_save();
-	uk_kvm_pit_start();
-	for (i = 0; i < CALIB_WINDOWS; i++) {
-		uint64_t v = calib_window();
+	calibrate_first();
+	uk_plat_irq_restore(f);
+	uk_plat_boot_stage("tsc_calibrated");
+}
 
-		for (j = i; j > 0 && hz[j - 1] > v; j--)
-			hz[j] = hz[j - 1];
-		hz[j] = v;
+/* Whether the TSC rate is known yet (nothing is measured). */
+int _uk_kvm_tsc_hz_known(void)
+{
+	return mult != 0;
+}
+
+/* See kvm/plat.h: the mono time idle should wake at to refine, or 0. */
+uint64_t _uk_kvm_time_refine_ns(void)
+{
+	uint64_t t = refine_tsc;
+
+	if (!t || !mult)
+		return 0;
+	return (uint64_t)(((unsigned __int128)(t - _uk_kvm_boot_tsc) * mult)
+			  >> 32);
+}
+
+/* See kvm/plat.h: refines now if it is due (thread context only). */
+void _uk_kvm_time_refine_poll(void)
+{
+	unsigned long f;
+
+	if (!refine_tsc || uk_arch_rdtsc() < refine_tsc)
+		return;
+	f = uk_plat_irq_save();
+	if (refine_tsc && uk_arch_rdtsc() >= refine_tsc)
+		refine();
+	uk_plat_irq_restore(f);
+}
+
+/* Starts channel 2 free-running, after finishing any refinement. */
+void uk_kvm_pit_start(void)
+{
+	unsigned long f = uk_plat_irq_save();
+
+	if (mult && refine_tsc && anchor_valid) {
+		refine_tsc = uk_arch_rdtsc(); /* whatever the baseline */
+		refine();
 	}
-	tsc_hz = hz[CALIB_WINDOWS / 2];
-	mult = (UK_NSEC_PER_SEC << 32) / tsc_hz; /* 2^62 > 1e9 * 2^32 */
+	anchor_valid = 0;
+	pit_program(0xb4); /* channel 2, lobyte/hibyte, mode 2, binary */
 	uk_plat_irq_restore(f);
 }
 
@@ -121,11 +267,17 @@ uint64_t uk_kvm_tsc_hz(void)
 /* Nanoseconds since boot; never smaller than a previous result. */
 uint64_t uk_plat_time_mono_ns(void)
 {
-	uint64_t d, ns, prev;
+	uint64_t t, d, ns, prev;
 
 	if (__builtin_expect(!mult, 0))
 		_uk_kvm_time_calibrate();
-	d = uk_arch_rdtsc() - _uk_kvm_boot_tsc;
+	t = uk_arch_rdtsc();
+	/* Never from an interrupt handler (interrupts off): it could cut a
+	 * thread's PIT reading (uk_kvm_pit_read) in two. */
+	if (__builtin_expect(refine_tsc && t >= refine_tsc, 0) &&
+	    (uk_arch_read_rflags() & UK_ARCH_RFLAGS_IF))
+		_uk_kvm_time_refine_poll();
+	d = t - _uk_kvm_boot_tsc;
 	ns = (uint64_t)(((unsigned __int128)d * mult) >> 32);
 	prev = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
 	if (ns < prev)

@@ -51,3 +51,8 @@ int uk_plat_irq_register(unsigned int irq, uk_plat_irq_fn fn, void *arg)
 {
 	return -ENOSYS;
 }
+
+int uk_plat_irq_set_level(unsigned int irq, int level)
+{
+	return -ENOSYS;
+}

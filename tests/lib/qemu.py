@@ -15,14 +15,17 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
 
 
 def qemu_cmd(img, append=None, fwd=(), mem=None, serial="stdio",
-             exit_device=True, extra=(), disks=(), shares=()):
+             exit_device=True, extra=(), disks=(), shares=(), machine=None):
     """The argv that boots img: fwd is a list of (host, guest) TCP ports
     forwarded from 127.0.0.1 (a virtio-net NIC on QEMU's user network);
     append is the kernel command line; disks are files given as
     virtio-blk disks (vda, vdb...), shares (dir, tag) pairs given as
-    virtio-9p shares."""
+    virtio-9p shares; machine is pc or microvm (None: qemu.sh's default,
+    $UKMON_MACHINE or microvm)."""
     args = ["bash", os.path.join(TOP, "scripts", "qemu.sh"), "--print",
             "--serial", serial]
+    if machine:
+        args += ["--machine", machine]
     if mem:
         args += ["-m", mem]
     for h, g in fwd:

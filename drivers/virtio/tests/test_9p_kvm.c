@@ -43,7 +43,7 @@ static struct uk_9p_fid *root(void)
 		return r;
 	tried = 1;
 	uk_test_log("virtio-9p devices attached: %d",
-		    uk_virtio_pci_probe(UK_VIRTIO_ID_9P, uk_virtio_9p_attach));
+		    uk_virtio_probe(UK_VIRTIO_ID_9P, uk_virtio_9p_attach));
 	t = uk_9p_trans_find(tag ? tag : "");
 	if (!t) {
 		uk_test_log("no transport with tag %s", tag ? tag : "(none)");

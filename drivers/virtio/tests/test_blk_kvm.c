@@ -26,6 +26,16 @@
 
 static uint8_t buf[WRITE_N * 512];
 
+/* The driver's attach, noting the virtio version the transport set. */
+static int attach(struct uk_virtio_dev *vdev, int irq_line)
+{
+	int rc = uk_virtio_blk_attach(vdev, irq_line);
+
+	uk_test_log("virtio-blk on line %d, virtio 1.x: %s", irq_line,
+		    vdev->version_1 ? "yes" : "no");
+	return rc;
+}
+
 static struct uk_blkdev *vda(void)
 {
 	static int probed;
@@ -33,8 +43,7 @@ static struct uk_blkdev *vda(void)
 	if (!probed) {
 		probed = 1;
 		uk_test_log("virtio-blk devices attached: %d",
-			    uk_virtio_pci_probe(UK_VIRTIO_ID_BLOCK,
-						uk_virtio_blk_attach));
+			    uk_virtio_probe(UK_VIRTIO_ID_BLOCK, attach));
 	}
 	return uk_blkdev_find("vda");
 }

@@ -6,12 +6,15 @@
 #ifndef UK_PLAT_CMDLINE_H
 #define UK_PLAT_CMDLINE_H
 
-/* The value of key=value on the command line, or NULL (the last one
- * when the key is given several times). */
+/* The value of key=value on the command line (the last, if key repeats),
+ * or NULL. */
 const char *uk_plat_option(const char *key);
-/* The n-th value (0: the first) of a key given several times, in the
- * order of the command line (vfs.mount=... vfs.mount=...), or NULL past
- * the last. */
+
+/*
+ * The n-th value (from 0, in command-line order) of a key that may repeat
+ * (QEMU's microvm gives one virtio_mmio.device=... per device), or NULL
+ * past the last one.
+ */
 const char *uk_plat_option_nth(const char *key, unsigned int n);
 
 #endif

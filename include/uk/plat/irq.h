@@ -15,6 +15,16 @@ typedef int (*uk_plat_irq_fn)(void *arg);
  */
 int uk_plat_irq_register(unsigned int irq, uk_plat_irq_fn fn, void *arg);
 
+/*
+ * Makes line `irq` level-triggered (level != 0) or edge-triggered.  The
+ * firmware sets the lines of the devices it knows (PCI); a transport
+ * whose interrupts are level and that no firmware described (virtio-mmio
+ * on QEMU's microvm) sets its own before registering.  Returns 0,
+ * -EINVAL (a line whose trigger is fixed: 0, 1, 2, 8, 13 on the 8259s),
+ * or -ENOSYS (no interrupts: linuxu).
+ */
+int uk_plat_irq_set_level(unsigned int irq, int level);
+
 unsigned long uk_plat_irq_save(void);
 void uk_plat_irq_restore(unsigned long flags);
 

@@ -52,7 +52,10 @@ typedef int (*uk_pci_scan_fn)(void *arg, const struct uk_pci_dev *d);
 int uk_pci_scan(const struct uk_pci_cfg_ops *ops, uk_pci_scan_fn fn,
 		void *arg);
 
-/** The platform's config-space accessors (kvm: ports 0xCF8/0xCFC). */
+/**
+ * The platform's config-space accessors (kvm: ports 0xCF8/0xCFC), or NULL
+ * when the machine has no PCI (QEMU's microvm).
+ */
 const struct uk_pci_cfg_ops *uk_pci_cfg_default(void);
 
 /** Enables I/O space, memory space and bus mastering for d. */

@@ -2,8 +2,9 @@
  * uk/virtio.h: virtio devices — the transport interface, split
  * virtqueues, and the drivers' entry points (net, blk, 9p).
  *
- * A transport (the legacy virtio-PCI interface over I/O ports on kvm, or
- * a simulated device in tests) implements struct uk_virtio_ops; the
+ * A transport (the legacy virtio-PCI interface over I/O ports on kvm,
+ * virtio-mmio as QEMU's microvm machine offers it, or a simulated device
+ * in tests) implements struct uk_virtio_ops; the
  * virtqueue code and the drivers only use those ops and shared memory,
  * so every driver runs on linuxu against a device model.  Guest
  * addresses are identity-mapped (virtual == physical) on kvm, and the
@@ -14,9 +15,9 @@
  * give each request slot a fixed group of descriptors for its chain, so
  * posting and reclaiming are index operations with no allocation.
  *
- * Each driver is its own library: virtio (virtqueues, the PCI transport
- * and virtio-net), virtio_blk and virtio_9p; a program links the ones
- * whose entry points it calls.
+ * Each driver is its own library: virtio (virtqueues, the PCI and MMIO
+ * transports, transport-neutral probing and virtio-net), virtio_blk and
+ * virtio_9p; a program links the ones whose entry points it calls.
  *
  * Errors: 0 or a negative errno.
  */
@@ -147,6 +148,12 @@ struct uk_virtio_ops {
 struct uk_virtio_dev {
 	const struct uk_virtio_ops *ops;
 	void *priv;
+	/**
+	 * Set by the transport's features_set() when it negotiated
+	 * VIRTIO_F_VERSION_1 (a modern virtio-mmio device): the virtio 1.x
+	 * rules apply, e.g. virtio-net's header is 12 bytes, not 10.
+	 */
+	int version_1;
 };
 
 /** Virtio device types (the PCI subsystem ID of transitional devices). */
@@ -162,12 +169,80 @@ struct uk_virtio_dev {
 typedef int (*uk_virtio_attach_fn)(struct uk_virtio_dev *vdev, int irq_line);
 
 /**
- * Finds every virtio PCI function of the given type (legacy/transitional
- * interface, I/O BAR 0) and attaches it with attach.  kvm only.  Returns
- * the number of devices attached (a failed attach is logged and
- * skipped).
+ * Finds every device of the given type on every transport the machine has
+ * (PCI when config space answers, virtio-mmio from the command line) and
+ * attaches it with attach, PCI first.  kvm only.  Returns the number of
+ * devices attached (a failed attach is logged and skipped).
+ */
+int uk_virtio_probe(uint16_t type, uk_virtio_attach_fn attach);
+
+/**
+ * The PCI transport's own probe: every virtio PCI function of the type
+ * (legacy/transitional interface, I/O BAR 0).  A machine without PCI
+ * (microvm) costs one port write and read.  kvm only.  Returns the number
+ * of devices attached.
  */
 int uk_virtio_pci_probe(uint16_t type, uk_virtio_attach_fn attach);
+
+/* ---- virtio-mmio ------------------------------------------------------ */
+
+/** One virtio-mmio device, as a virtio_mmio.device= word describes it. */
+struct uk_virtio_mmio_desc {
+	uint64_t base;   /**< physical address of the register block */
+	uint64_t size;   /**< its length, at least 0x100 */
+	int irq;         /**< legacy interrupt line (0..15) */
+};
+
+/**
+ * Parses the value of a virtio_mmio.device= word, Linux's syntax
+ * <size>@<base>:<irq>[:<id>] (numbers in C notation, decimal or 0x-hex;
+ * size may end in K, M or G; the platform id is ignored), as QEMU's
+ * microvm writes it: 512@0xfeb00e00:12.  The block must lie below 4 GiB
+ * (what the kvm platform maps), be 4-byte aligned and at least 0x100
+ * long; the line must be 0..15.  Returns 0 and fills *d, or -EINVAL.
+ */
+int uk_virtio_mmio_parse(const char *val, struct uk_virtio_mmio_desc *d);
+
+/**
+ * Register access to a virtio-mmio block (addr is base + offset), so the
+ * transport runs against a device model in tests.  The default one
+ * (uk_virtio_mmio_io_default()) is plain volatile loads and stores, the
+ * low 4 GiB being identity mapped.
+ */
+struct uk_virtio_mmio_io {
+	uint32_t (*read32)(void *ctx, uint64_t addr);
+	void (*write32)(void *ctx, uint64_t addr, uint32_t val);
+	uint8_t (*read8)(void *ctx, uint64_t addr);
+};
+
+const struct uk_virtio_mmio_io *uk_virtio_mmio_io_default(void);
+
+/** Where the values of the virtio_mmio.device words come from. */
+typedef const char *(*uk_virtio_mmio_words_fn)(const char *key,
+						unsigned int n);
+
+/**
+ * Attaches every virtio-mmio device of the type that words (called with
+ * "virtio_mmio.device" and n = 0, 1, ... until NULL) describe, through
+ * io/ctx.  A word that does not parse, and a block that is no virtio-mmio
+ * device (bad magic, unknown version), are skipped with a console line,
+ * each word reported once; an empty transport (device ID 0) is skipped
+ * quietly.  Supports the legacy register layout (version 1, QEMU's
+ * default) and the modern one (version 2, -global
+ * virtio-mmio.force-legacy=false), which negotiates VIRTIO_F_VERSION_1.
+ * Each line is made level-triggered (uk_plat_irq_set_level()) before
+ * attach gets it.  Returns the number of devices attached.
+ */
+int uk_virtio_mmio_probe_words(uk_virtio_mmio_words_fn words,
+			       const struct uk_virtio_mmio_io *io, void *ctx,
+			       uint16_t type, uk_virtio_attach_fn attach);
+
+/**
+ * The MMIO transport's probe over the boot command line
+ * (uk_plat_option_nth) with the default register access.  Returns the
+ * number of devices attached (0 without virtio_mmio.device words).
+ */
+int uk_virtio_mmio_probe(uint16_t type, uk_virtio_attach_fn attach);
 
 /**
  * Attaches the virtio-net driver to a device: negotiates features, sets
@@ -181,8 +256,8 @@ int uk_virtio_net_attach(struct uk_virtio_dev *vdev, int irq_line);
 int uk_virtio_net_irq(void *netdev);
 
 /**
- * Finds every virtio-net PCI function (legacy/transitional interface) and
- * attaches the driver to it.  Returns the number of devices attached.
+ * Finds every virtio-net device (uk_virtio_probe()) and attaches the
+ * driver to it.  kvm only.  Returns the number of devices attached.
  */
 int uk_virtio_net_probe(void);
 

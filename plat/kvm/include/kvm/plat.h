@@ -76,15 +76,16 @@ struct uk_kvm_cmdline {
  * Splits line in place into cl: argv[0] = name; words are separated by
  * blanks, double quotes group blanks into a word; a word key=value whose
  * key holds a '.' (ukprom.port=9200) is an option; "--" makes every later
- * word an argument.  Words beyond the table sizes are dropped.  Returns
+ * word an argument, but for virtio_mmio.device=... (QEMU's microvm appends
+ * those after the user's words).  Words beyond the table sizes are dropped.  Returns
  * the number of words dropped (0 normally).
  */
 int uk_kvm_cmdline_parse(char *line, const char *name,
 			 struct uk_kvm_cmdline *cl);
-/* The value of key in cl, or NULL. */
+/* The value of key in cl (the last one if it repeats), or NULL. */
 const char *uk_kvm_cmdline_option(const struct uk_kvm_cmdline *cl,
 				  const char *key);
-/* The n-th value (in line order) of key in cl, or NULL. */
+/* The n-th value of key in cl (from 0, in line order), or NULL. */
 const char *uk_kvm_cmdline_option_nth(const struct uk_kvm_cmdline *cl,
 				      const char *key, unsigned int n);
 /* The boot command line as parsed at boot. */
@@ -146,12 +147,28 @@ uint64_t uk_kvm_irq_count(unsigned int irq);
 
 #define UK_KVM_PIT_HZ 1193182ULL
 
-/* Measures the TSC and APIC timer rates once; later calls return. */
+/* Takes the calibration's anchor (PIT channel 2 and the TSC) at boot. */
+void _uk_kvm_time_init(void);
+/* Measures the TSC rate once; later calls return. */
 void _uk_kvm_time_calibrate(void);
+/* The TSC rate, measuring it on first use. */
 uint64_t uk_kvm_tsc_hz(void);
+/* Whether the TSC rate is measured yet (nothing is measured here). */
+int _uk_kvm_tsc_hz_known(void);
+/*
+ * The monotonic time at which the clock wants to be read again to refine
+ * its rate over a long baseline (idle wakes for it), or 0 when none is
+ * due.
+ */
+uint64_t _uk_kvm_time_refine_ns(void);
+/* Refines the rate now if that is due; from thread context only (idle). */
+void _uk_kvm_time_refine_poll(void);
 /* Reads the free-running PIT channel 2 (counting down, wraps at 2^16). */
 uint16_t uk_kvm_pit_read(void);
-/* Starts PIT channel 2 free-running (used for calibration and tests). */
+/*
+ * Starts PIT channel 2 free-running (mode 2) for the tests, after
+ * finishing the clock's refinement if one is in progress.
+ */
 void uk_kvm_pit_start(void);
 
 /*
@@ -182,6 +199,11 @@ uint64_t uk_kvm_idle_halts(void);
  */
 uint64_t uk_kvm_lapic_last_arm(uint64_t *at, uint32_t *count);
 void _uk_kvm_timer_isr(void);
+
+/* ---- boot timeline (bootstage.c) ------------------------------------- */
+
+/* Reads uk.boot_trace once the command line is parsed. */
+void _uk_kvm_boot_stage_trace_init(void);
 
 /* ---- exit (setup.c) ------------------------------------------------- */
 
