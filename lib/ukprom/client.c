@@ -277,21 +277,65 @@ static int sock_error(int fd)
 }
 
 /*
- * Sends b[0..n).  Returns 0 when all is sent, 1 when a response started
- * to arrive first (the rest is not sent), or a negative errno.
+ * One exchange: the request, its connection, and what the server sent
+ * while the request was still going out (pre), which the response's
+ * reading starts from.
  */
-static int send_all(const struct _uk_prom_post *q, int fd, const char *b,
-		    size_t n)
+struct xfer {
+	const struct _uk_prom_post *q;
+	int fd;
+	size_t pre_len;
+	char pre[512];
+};
+
+/*
+ * The server sent something while the request is going out: reads it
+ * into x->pre and drops interim (1xx) responses, which a server may
+ * send unasked.  Returns 0 to go on sending, 1 when a final response (or
+ * the end of the stream, or something malformed) has begun, for
+ * read_response to take over, or a negative errno.
+ */
+static int early_input(struct xfer *x)
+{
+	struct _uk_prom_resp_head h;
+	long r;
+	int rc;
+
+	r = _uk_prom_sock_recv(x->fd, x->pre + x->pre_len,
+			       sizeof(x->pre) - x->pre_len);
+	if (r == -EAGAIN)
+		return 0;
+	if (r < 0)
+		return r == -EPIPE ? -ECONNRESET : (int)r;
+	if (!r)
+		return 1;
+	x->pre_len += (size_t)r;
+	for (;;) {
+		rc = _uk_prom_resp_head_parse(x->pre, x->pre_len, &h);
+		if (rc == -EAGAIN)
+			return x->pre_len == sizeof(x->pre);
+		if (rc || h.status >= 200 || h.status == 101)
+			return 1;
+		memmove(x->pre, x->pre + h.head_len, x->pre_len - h.head_len);
+		x->pre_len -= h.head_len;
+	}
+}
+
+/*
+ * Sends b[0..n).  Returns 0 when all is sent, 1 when a final response
+ * started to arrive first (the rest is not sent), or a negative errno.
+ */
+static int send_all(struct xfer *x, const char *b, size_t n)
 {
 	long r;
-	int ev;
+	int ev, rc;
 
 	/* A server that answered already (refusing early) is heard first. */
-	ev = _uk_prom_sock_wait(fd, _UKP_EV_IN, 0);
-	if (ev > 0)
-		return 1;
+	ev = _uk_prom_sock_wait(x->fd, _UKP_EV_IN, 0);
+	if (ev > 0 && (rc = early_input(x)))
+		return rc;
 	while (n) {
-		r = _uk_prom_sock_send(fd, b, n);
+		r = _uk_prom_sock_send(x->fd, b, n);
 		if (r > 0) {
 			b += r;
 			n -= (size_t)r;
@@ -299,13 +343,15 @@ static int send_all(const struct _uk_prom_post *q, int fd, const char *b,
 		}
 		if (r != -EAGAIN && r != 0)
 			return r == -EPIPE ? -ECONNRESET : (int)r;
-		ev = wait_io(q, fd, _UKP_EV_OUT | _UKP_EV_IN, q->deadline_ns);
+		ev = wait_io(x->q, x->fd, _UKP_EV_OUT | _UKP_EV_IN,
+			     x->q->deadline_ns);
 		if (ev < 0)
 			return ev;
-		if (ev & _UKP_EV_IN)
-			return 1;
-		if ((ev & (_UKP_EV_ERR | _UKP_EV_HUP)) && !(ev & _UKP_EV_OUT))
-			return sock_error(fd);
+		if ((ev & _UKP_EV_IN) && (rc = early_input(x)))
+			return rc;
+		if ((ev & (_UKP_EV_ERR | _UKP_EV_HUP)) &&
+		    !(ev & (_UKP_EV_OUT | _UKP_EV_IN)))
+			return sock_error(x->fd);
 	}
 	return 0;
 }
@@ -372,9 +418,9 @@ static size_t put_hex(char *end, size_t v)
  * line written just before its data so that a chunk is one send.
  * Returns 0, 1 (a response came early), or a negative errno.
  */
-static int send_request(const struct _uk_prom_post *q, int fd,
-			struct _uk_prom_post_result *res)
+static int send_request(struct xfer *x, struct _uk_prom_post_result *res)
 {
+	const struct _uk_prom_post *q = x->q;
 	size_t n, at, room = q->size - CHUNK_HDR - 2;
 	int rc;
 
@@ -383,11 +429,11 @@ static int send_request(const struct _uk_prom_post *q, int fd,
 		set_msg(res, "request target too long for the buffer");
 		return rc;
 	}
-	rc = send_all(q, fd, q->buf, (size_t)rc);
+	rc = send_all(x, q->buf, (size_t)rc);
 	while (!rc) {
 		n = q->body(q->cookie, q->buf + CHUNK_HDR, room);
 		if (!n)
-			return send_all(q, fd, "0\r\n\r\n", 5);
+			return send_all(x, "0\r\n\r\n", 5);
 		UK_ASSERT(n <= room);
 		at = CHUNK_HDR - 2;
 		q->buf[at] = '\r';
@@ -395,7 +441,7 @@ static int send_request(const struct _uk_prom_post *q, int fd,
 		at -= put_hex(q->buf + at, n);
 		q->buf[CHUNK_HDR + n] = '\r';
 		q->buf[CHUNK_HDR + n + 1] = '\n';
-		rc = send_all(q, fd, q->buf + at, CHUNK_HDR + n + 2 - at);
+		rc = send_all(x, q->buf + at, CHUNK_HDR + n + 2 - at);
 		if (rc >= 0)
 			res->body_bytes += n;
 	}
@@ -450,16 +496,20 @@ static void read_error_body(const struct _uk_prom_post *q, int fd,
 }
 
 /*
- * Reads the final response head into q->buf.  Returns its status, or a
- * negative errno (with res->msg saying what was wrong).
+ * Reads the final response head into q->buf, after what came early
+ * (x->pre).  Returns its status, or a negative errno (with res->msg
+ * saying what was wrong).
  */
-static int read_response(const struct _uk_prom_post *q, int fd,
-			 struct _uk_prom_post_result *res)
+static int read_response(struct xfer *x, struct _uk_prom_post_result *res)
 {
+	const struct _uk_prom_post *q = x->q;
 	struct _uk_prom_resp_head h;
-	size_t len = 0;
+	size_t len = x->pre_len;
+	int fd = x->fd;
 	long r;
 	int rc;
+
+	memcpy(q->buf, x->pre, len);
 
 	for (;;) {
 		rc = _uk_prom_resp_head_parse(q->buf, len, &h);
@@ -512,19 +562,24 @@ static int read_response(const struct _uk_prom_post *q, int fd,
 int _uk_prom_post(const struct _uk_prom_post *q,
 		  struct _uk_prom_post_result *res)
 {
-	int fd = -1, rc, ev;
+	struct xfer x;
+	int rc, ev;
+	long r;
 
 	memset(res, 0, sizeof(*res));
+	x.q = q;
+	x.fd = -1;
+	x.pre_len = 0;
 	res->phase = _UKP_PHASE_CONNECT;
 	if (!q->buf || q->size < _UKP_CLIENT_BUF_MIN || !q->body ||
 	    !q->target || !q->addr) {
 		set_msg(res, "bad request parameters");
 		return -EINVAL;
 	}
-	rc = _uk_prom_sock_connect(q->addr, q->port, &fd);
+	rc = _uk_prom_sock_connect(q->addr, q->port, &x.fd);
 	if (rc == -EINPROGRESS) {
-		ev = wait_io(q, fd, _UKP_EV_OUT, q->deadline_ns);
-		rc = ev < 0 ? ev : _uk_prom_sock_connect_result(fd);
+		ev = wait_io(q, x.fd, _UKP_EV_OUT, q->deadline_ns);
+		rc = ev < 0 ? ev : _uk_prom_sock_connect_result(x.fd);
 	}
 	/* A reset answering our SYN is a refusal (lwIP reports it so). */
 	if (rc == -ECONNRESET)
@@ -535,25 +590,29 @@ int _uk_prom_post(const struct _uk_prom_post *q,
 		goto out;
 	}
 	res->phase = _UKP_PHASE_SEND;
-	rc = send_request(q, fd, res);
+	rc = send_request(&x, res);
 	/* A server that stopped reading may still have answered. */
 	if (rc < 0 && rc != -ECONNRESET)
 		goto out;
 	res->phase = _UKP_PHASE_RESPONSE;
-	if (rc == -ECONNRESET) {
-		if (_uk_prom_sock_wait(fd, _UKP_EV_IN, 0) <= 0)
+	if (rc == -ECONNRESET && !x.pre_len) {
+		/* An answer read before the reset still counts. */
+		r = _uk_prom_sock_recv(x.fd, x.pre, sizeof(x.pre));
+		if (r <= 0) {
+			res->phase = _UKP_PHASE_SEND;
 			goto out;
-		res->msg[0] = '\0';
+		}
+		x.pre_len = (size_t)r;
 	}
-	rc = read_response(q, fd, res);
+	rc = read_response(&x, res);
 	if (rc > 0)
 		res->phase = _UKP_PHASE_DONE;
 out:
-	if (fd >= 0) {
+	if (x.fd >= 0) {
 		if (rc >= 200 && rc < 300)
-			_uk_prom_sock_close(fd);
+			_uk_prom_sock_close(x.fd);
 		else
-			_uk_prom_sock_reset(fd);
+			_uk_prom_sock_reset(x.fd);
 	}
 	return rc;
 }

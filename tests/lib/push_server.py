@@ -2,16 +2,18 @@
 """HTTP servers that misbehave on purpose, for ukprom's push client.
 
 One threaded server on 127.0.0.1; what it does with a request depends on
-the first segment of the request's path, so one process serves every
-case of a test run:
+the first segment of the request's path, or, for a Pushgateway path
+(/metrics/job/<job>/...), on the job's name ("/metrics/job/hang",
+"/metrics/job/status-400"), so one process serves every case of a test
+run, unit tests and images alike:
 
   /ok/...          reads the whole chunked body, checks the request head
                    (POST, HTTP/1.1, Transfer-Encoding: chunked, the
                    text format's Content-Type) and answers 200 with the
                    body's length in the reason phrase ("200 got N
                    bytes"); a bad head or body gets 400 saying why
-  /status/NNN/...  reads the body, answers NNN with a one-line text body
-                   ("push refused by the test server")
+  /status/NNN/...  reads the body, answers NNN with a short text body
+  (/status-NNN)    ("push refused by the test server")
   /reset/...       reads the head, then resets the connection
   /hang/...        reads the body and never answers (until the client
                    goes away)
@@ -136,7 +138,13 @@ def handle(conn):
         head, rest = read_head(conn, b"")
         target = head.split(b"\r\n")[0].split(b" ")[1:2]
         seg = target[0].split(b"/") if target else [b""]
-        mode = seg[1] if len(seg) > 1 else b""
+        seg += [b""] * 4
+        word = seg[1]
+        if seg[1] == b"metrics" and seg[2] == b"job":
+            word = seg[3]
+        mode, _, arg = word.partition(b"-")
+        if not arg and seg[2].isdigit():
+            arg = seg[2]
         if mode == b"reset":
             reset(conn)
             return
@@ -158,7 +166,7 @@ def handle(conn):
         if mode in (b"ok", b"continue"):
             answer(conn, 200, b"got %d bytes" % len(body))
         elif mode == b"status":
-            code = int(seg[2]) if len(seg) > 2 and seg[2].isdigit() else 500
+            code = int(arg) if arg.isdigit() else 500
             answer(conn, code, b"Test Status",
                    b"push refused by the test server\nsecond line\n")
         elif mode == b"hang":
