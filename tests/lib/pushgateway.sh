@@ -44,8 +44,10 @@ pg_stop() {
 }
 
 pg_value() {
+  # awk reads to the end: a reader that leaves early makes the
+  # Pushgateway log a broken pipe as an error.
   curl -s --max-time 5 "$PG_URL/metrics" |
-    awk -v s="$1" '$1 == s { print $2; exit }'
+    awk -v s="$1" '$1 == s && !done { print $2; done = 1 }'
 }
 
 pg_wait() {
