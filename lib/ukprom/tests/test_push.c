@@ -23,6 +23,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <uk/alloc.h>
 #include <uk/assert.h>
 #include <uk/plat/time.h>
 #include <uk/prom.h>
@@ -607,4 +608,31 @@ UK_TEST(push_final_cancels_periodic)
 	capture_stop(&c);
 	UK_TEST_EQ(store_u64("ukprom/cancelled/push_errors"), cancelled + 1);
 	UK_TEST_EQ(c.requests, 2);
+}
+
+/* A push allocates nothing: every allocation fails meanwhile. */
+UK_TEST(push_no_alloc)
+{
+	struct uk_prom_push_cfg cfg = { 0 };
+	static struct capture c;
+	struct uk_alloc_failing fa;
+	struct uk_prom_push *p;
+	struct uk_alloc *old;
+	int rc;
+
+	fixture();
+	capture_start(&c, CAP_OK);
+	cfg.url = url_of(&c, "/metrics/job/batch");
+	cfg.instance = "batch-1";
+	cfg.libs = fx_libs;
+	UK_TEST_ASSERT(!uk_prom_push_start(&cfg, &p));
+	uk_alloc_failing_init(&fa, uk_alloc_get_default(), 1, 1);
+	old = uk_alloc_set_default(&fa.a);
+	rc = uk_prom_push_now(p);
+	uk_alloc_set_default(old);
+	uk_prom_push_stop(p);
+	capture_stop(&c);
+	UK_TEST_EQ(rc, 0);
+	UK_TEST_EQ(fa.calls, 0);
+	UK_TEST_STREQ(c.body, fx_body);
 }
