@@ -92,7 +92,7 @@ static int get_duration(void *cookie, double *out)
 }
 
 UK_STORE_STATIC_ENTRY(ukprom, push_duration_seconds, dbl, gauge, seconds,
-		      "How long the last completed push to the Pushgateway "
+		      "How long the last successful push to the Pushgateway "
 		      "took.", get_duration, NULL, NULL);
 UK_STORE_STATIC_ENTRY(ukprom, pushes, u64, counter, none,
 		      "Pushes to the Pushgateway begun, each counted before "

@@ -32,7 +32,7 @@
  * counts itself; ukprom_push_errors_total{reason=...} counts failed ones
  * (refused, timeout, reset, http, protocol, cancelled, other), as the
  * next push or a scrape sees them; ukprom_push_duration_seconds is the
- * last completed push's duration.
+ * last successful push's duration.
  *
  * Errors are 0 or a negative errno.
  */
