@@ -22,6 +22,7 @@
  * kvm, lwIP's connection pool is fixed).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <uk/assert.h>
@@ -359,41 +360,22 @@ static int send_all(struct xfer *x, const char *b, size_t n)
 /* Writes the request head into q->buf; returns its length or -EINVAL. */
 static int render_head(const struct _uk_prom_post *q)
 {
-	static const char *const parts[] = {
-		"POST ", NULL, " HTTP/1.1\r\nHost: ", NULL, ":", NULL,
-		"\r\nUser-Agent: ukmon-ukprom\r\n", NULL, NULL, NULL,
+	const char *ct = q->content_type;
+	char port[8];
+	const char *const parts[] = {
+		"POST ", q->target, " HTTP/1.1\r\nHost: ", q->addr, ":", port,
+		"\r\nUser-Agent: ukmon-ukprom\r\n",
+		ct ? "Content-Type: " : "", ct ? ct : "", ct ? "\r\n" : "",
 		"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
 	};
-	char port[6];
-	const char *s;
 	size_t at = 0, n, i;
-	unsigned int p = q->port;
 
-	n = 0;
-	do
-		port[n++] = (char)('0' + p % 10);
-	while ((p /= 10));
-	for (i = 0; i < n / 2; i++) {
-		char t = port[i];
-
-		port[i] = port[n - 1 - i];
-		port[n - 1 - i] = t;
-	}
-	port[n] = '\0';
+	snprintf(port, sizeof(port), "%u", (unsigned int)q->port);
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		switch (i) {
-		case 1: s = q->target; break;
-		case 3: s = q->addr; break;
-		case 5: s = port; break;
-		case 7: s = q->content_type ? "Content-Type: " : ""; break;
-		case 8: s = q->content_type ? q->content_type : ""; break;
-		case 9: s = q->content_type ? "\r\n" : ""; break;
-		default: s = parts[i];
-		}
-		n = strlen(s);
+		n = strlen(parts[i]);
 		if (at + n >= q->size)
 			return -EINVAL;
-		memcpy(q->buf + at, s, n);
+		memcpy(q->buf + at, parts[i], n);
 		at += n;
 	}
 	return (int)at;
