@@ -13,8 +13,16 @@
  *                        SHA-256, e.g. from "printf %s PW | sha256sum")
  *   --set PATH=VALUE     writes a store entry through its setter before
  *                        the workload starts (repeatable)
+ *   --push HOST:PORT/PATH  pushes the store to a Prometheus Pushgateway
+ *                        when it stops (PATH: /metrics/job/<job>...;
+ *                        the instance label is --hostname's)
+ *   --push-interval S    and every S seconds meanwhile
+ *   --push-timeout-ms N  the bound on one push (default 2000)
+ *   --hostname NAME      the instance's name (default: uk_mon_hostname())
  * When serving it prints "ukprom: listening on http://ADDR:PORT/metrics"
- * on stdout; SIGTERM or SIGINT stops it cleanly with status 0.
+ * on stdout; SIGTERM or SIGINT stops it cleanly with status 0, after the
+ * final push if there is one (the push's outcome is on stderr, and does
+ * not change the status).
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,7 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/mon.h>
 #include <uk/prom.h>
+#include <uk/prom_push.h>
 #include <uk/store.h>
 
 #include "demo.h"
@@ -32,7 +42,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: linuxu-demo [--listen ADDR:PORT] [--max-conns N]"
 		" [--head-timeout-ms N] [--idle-timeout-ms N]"
 		" [--send-timeout-ms N] [--allow CIDR[,CIDR...]]"
-		" [--auth USER:SHA256HEX] [--set PATH=VALUE]...\n");
+		" [--auth USER:SHA256HEX] [--set PATH=VALUE]..."
+		" [--push HOST:PORT/PATH] [--push-interval S]"
+		" [--push-timeout-ms N] [--hostname NAME]\n");
 }
 
 /* Parses a decimal in [lo, hi]; returns 0 or -EINVAL. */
@@ -85,6 +97,8 @@ static int apply_set(const char *arg)
 int main(int argc, char **argv)
 {
 	struct uk_prom_server_cfg cfg = { 0 };
+	struct uk_prom_push_cfg pcfg = { 0 };
+	struct uk_prom_push *push = NULL;
 	struct uk_prom_server *srv;
 	char addr[64] = "127.0.0.1";
 	unsigned long port = 9100, v;
@@ -123,6 +137,18 @@ int main(int argc, char **argv)
 			rc = 0;
 		} else if (!strcmp(opt, "--auth")) {
 			cfg.auth = val;
+			rc = 0;
+		} else if (!strcmp(opt, "--push")) {
+			pcfg.url = val;
+			rc = 0;
+		} else if (!strcmp(opt, "--push-interval")) {
+			rc = parse_num(val, 1, 86400, &v);
+			pcfg.interval_ms = (uint32_t)v * 1000;
+		} else if (!strcmp(opt, "--push-timeout-ms")) {
+			rc = parse_num(val, 1, 60000, &v);
+			pcfg.timeout_ms = (uint32_t)v;
+		} else if (!strcmp(opt, "--hostname")) {
+			pcfg.instance = val;
 			rc = 0;
 		} else if (!strcmp(opt, "--set")) {
 			rc = apply_set(val);
@@ -168,6 +194,17 @@ int main(int argc, char **argv)
 		demo_stop();
 		return rc == -EINVAL ? 2 : 1;
 	}
+	if (pcfg.url) {
+		if (!pcfg.instance)
+			pcfg.instance = uk_mon_hostname();
+		rc = uk_prom_push_start(&pcfg, &push);
+		if (rc) {
+			/* push.c said what is wrong with the URL. */
+			uk_prom_server_stop(srv);
+			demo_stop();
+			return 2;
+		}
+	}
 	printf("ukprom: listening on http://%s:%u/metrics\n", addr,
 	       (unsigned int)uk_prom_server_port(srv));
 	fflush(stdout);
@@ -177,5 +214,7 @@ int main(int argc, char **argv)
 	} while (rc == EINTR);
 	uk_prom_server_stop(srv);
 	demo_stop();
+	/* The last push sees the workload's final counts. */
+	uk_prom_push_final(push);
 	return 0;
 }

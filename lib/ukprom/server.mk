@@ -8,7 +8,8 @@
 # link ukprom's encoder alone.
 UKPROM_SERVER_SRCS := lib/ukprom/sock.c lib/ukprom/server.c \
 	lib/ukprom/server_conn.c lib/ukprom/server_resp.c \
-	lib/ukprom/server_stats.c lib/ukprom/access.c lib/ukprom/sha256.c
+	lib/ukprom/server_stats.c lib/ukprom/access.c lib/ukprom/sha256.c \
+	$(UKPROM_PUSH_SRCS)
 ukprom_SRCS += lib/ukprom/http.c
 ukprom_SRCS-host += $(UKPROM_SERVER_SRCS)
 LIBS += ukprom_server

@@ -62,6 +62,10 @@ void _uk_prom_sock_shutdown_wr(int fd);
 void _uk_prom_sock_close(int fd);
 void _uk_prom_sock_reset(int fd);
 void _uk_prom_sock_poke(const char *addr, uint16_t port);
+/* The push client's calls (client.c). */
+int _uk_prom_sock_connect(const char *addr, uint16_t port, int *fd);
+int _uk_prom_sock_connect_result(int fd);
+int _uk_prom_sock_wait(int fd, unsigned int events, int timeout_ms);
 struct _uk_prom_pollset *_uk_prom_pollset_create(struct uk_alloc *a,
 						 unsigned int n);
 void _uk_prom_pollset_destroy(struct uk_alloc *a,

@@ -1,9 +1,10 @@
 /*
  * The exporter's only contact with the network stack: every BSD socket
  * and poll() call of the server lives in this file, limited to what
- * lwIP 2.1's socket API also offers (socket, setsockopt, bind, listen,
- * accept, fcntl O_NONBLOCK, recv, send, shutdown, poll, close,
- * inet_pton, htons), so that porting the exporter to the kernel means
+ * lwIP 2.1's socket API also offers (socket, setsockopt, getsockopt,
+ * bind, listen, accept, connect, fcntl O_NONBLOCK, recv, send, shutdown,
+ * poll, close, inet_pton, htons), so that porting the exporter to the
+ * kernel means
  * compiling this file against lwIP's POSIX headers.  Errors come back as
  * negative errno values; poll sets are opaque to the rest of the server.
  * A reset is the BSD one, SO_LINGER {1, 0} then close: the connection is
@@ -205,6 +206,86 @@ void _uk_prom_sock_poke(const char *addr, uint16_t port)
 	if (!set_nonblock(s))
 		connect(s, (struct sockaddr *)&sa, sizeof(sa));
 	close(s);
+}
+
+/*
+ * Starts a non-blocking TCP connection to addr:port (IPv4 text) for the
+ * push client, without Nagle delays.  Returns 0 and sets *fd when the
+ * connection is already made, -EINPROGRESS with *fd set while it is
+ * being made (wait for _UKP_EV_OUT, then _uk_prom_sock_connect_result),
+ * -EINVAL for a bad address, or another negative errno (no descriptor is
+ * left open then).
+ */
+int _uk_prom_sock_connect(const char *addr, uint16_t port, int *fd)
+{
+	struct sockaddr_in sa;
+	int s, one = 1, rc;
+
+	rc = make_addr(addr, port, &sa);
+	if (rc)
+		return rc;
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0)
+		return neg_errno();
+	rc = set_nonblock(s);
+	if (rc) {
+		close(s);
+		return rc;
+	}
+	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (errno != EINPROGRESS && errno != EINTR) {
+			rc = neg_errno();
+			close(s);
+			return rc;
+		}
+		*fd = s;
+		return -EINPROGRESS;
+	}
+	*fd = s;
+	return 0;
+}
+
+/*
+ * How a connection started by _uk_prom_sock_connect() went, once fd is
+ * writable (or reported an error).  Returns 0 when it is made, or the
+ * negative errno it failed with (-ECONNREFUSED, -ETIMEDOUT...).
+ */
+int _uk_prom_sock_connect_result(int fd)
+{
+	socklen_t sl;
+	int err = 0;
+
+	sl = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &sl) < 0)
+		return neg_errno();
+	return err ? -err : 0;
+}
+
+/*
+ * Waits up to timeout_ms for events (_UKP_EV_IN / _UKP_EV_OUT) on one
+ * descriptor, with a poll set on the stack (nothing is allocated).
+ * Returns the _UKP_EV_* bits that happened (0 on timeout or
+ * interruption), or a negative errno.
+ */
+int _uk_prom_sock_wait(int fd, unsigned int events, int timeout_ms)
+{
+	struct pollfd p;
+	int r;
+
+	p.fd = fd;
+	p.events = (short)(((events & _UKP_EV_IN) ? POLLIN : 0) |
+			   ((events & _UKP_EV_OUT) ? POLLOUT : 0));
+	p.revents = 0;
+	r = poll(&p, 1, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : neg_errno();
+	if (!r)
+		return 0;
+	return ((p.revents & POLLIN) ? _UKP_EV_IN : 0) |
+	       ((p.revents & POLLOUT) ? _UKP_EV_OUT : 0) |
+	       ((p.revents & (POLLERR | POLLNVAL)) ? _UKP_EV_ERR : 0) |
+	       ((p.revents & POLLHUP) ? _UKP_EV_HUP : 0);
 }
 
 /* A poll set of n slots from a, all unused.  Returns it or NULL. */

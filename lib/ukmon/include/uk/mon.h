@@ -56,6 +56,21 @@ void uk_mon_component_set_up(struct uk_mon_component *c, int up);
 /** Whether c is up now. */
 int uk_mon_component_is_up(const struct uk_mon_component *c);
 
+/** Longest host name, in bytes. */
+#define UK_MON_HOSTNAME_MAX 63
+/** The host name of an instance that was given none. */
+#define UK_MON_HOSTNAME_DEFAULT "ukmon"
+
+/**
+ * The instance's host name: the boot option uk.hostname= when it is
+ * 1..UK_MON_HOSTNAME_MAX letters, digits, '-', '.' or '_', else
+ * UK_MON_HOSTNAME_DEFAULT (a bad value is warned about once).  Names
+ * the instance wherever one is needed (the push's instance label); a
+ * later source (DHCP's host name) will come in behind this call.  The
+ * string lives as long as the instance.
+ */
+const char *uk_mon_hostname(void);
+
 #ifdef __cplusplus
 }
 #endif
