@@ -7,7 +7,8 @@
  * The job (job.c) compresses batch.in (default /initrd/input: QEMU's
  * -initrd, a tar archive mounted read-only by tarfs at /initrd) into
  * batch.out (default /data/out.lz; its folders are created: /data is the
- * root ramfs, or whatever is mounted there) with our own LZSS.
+ * root ramfs, or whatever the boot line mounts there, such as a host
+ * folder over 9P: vfs.mount=data:/data:9p) with our own LZSS.
  *
  * Boot options:
  *   batch.in=PATH, batch.out=PATH   the job's files
@@ -19,6 +20,7 @@
  *                                   10.0.2.2 to the host's loopback)
  *   ukprom.push_interval=S          and every S seconds meanwhile
  *   ukprom.push_timeout_ms=N        bound on a push (default 2000)
+ *   vfs.mount=SOURCE:TARGET:FSTYPE  mounts (repeatable; lib/vfs/boot.c)
  *   net.ip=, net.gw=, net.dns=      the address (DHCP without net.ip,
  *                                   given BATCH_DHCP_MS)
  *   batch.hold_ms=N                 stays N ms after the job (to watch
@@ -73,6 +75,18 @@ static void mount_initrd(void)
 }
 
 /*
+ * Attaches the block and 9P devices and mounts what the boot line asks
+ * for (vfs.mount=...); a mount that fails is said on the console by
+ * uk_vfs_mount_boot(), and the job then meets a missing /data itself.
+ */
+static void mount_boot(void)
+{
+	uk_virtio_probe(UK_VIRTIO_ID_BLOCK, uk_virtio_blk_attach);
+	uk_virtio_probe(UK_VIRTIO_ID_9P, uk_virtio_9p_attach);
+	(void)uk_vfs_mount_boot();
+}
+
+/*
  * Brings the network up and starts the push, when ukprom.push is set.
  * Returns the push, or NULL (none asked for, or it cannot be: said on
  * the console).
@@ -115,6 +129,7 @@ int main(int argc, char **argv)
 	cfg.out = opt("batch.out", "/data/out.lz");
 	uk_pr_info("batch: %s starting: %s -> %s\n", host, cfg.in, cfg.out);
 	mount_initrd();
+	mount_boot();
 	push = push_setup(host);
 
 	status = batch_run(&cfg);

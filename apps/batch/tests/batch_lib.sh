@@ -10,7 +10,9 @@
 #                        boot options (a static address is added),
 #                        console in LOG; sets BATCH_STATUS (the guest's
 #                        exit status; 124 on timeout, 125 without one)
-#                        and BATCH_MS (QEMU's wall time, ms)
+#                        and BATCH_MS (QEMU's wall time, ms); with
+#                        BATCH_SHARE=DIR set, DIR is shared over 9P
+#                        (tag data) and mounted on /data
 #   batch_push_ms LOG    the in-VM duration of the final push, from
 #                        "batch: final push ... after N ms"
 BATCH_IMG=${BATCH_IMG:-build/kvm/batch.elf}
@@ -27,12 +29,14 @@ batch_initrd() {
 }
 
 batch_run() {
-  local log=$1 t0 t1 rc
+  local log=$1 t0 t1 rc share=()
   shift
+  [ -n "${BATCH_SHARE:-}" ] && share=(--share "$BATCH_SHARE:data")
   t0=$(date +%s%N)
   timeout -k 5 120 bash scripts/qemu.sh --net --initrd "$BATCH_INITRD" \
+    "${share[@]}" \
     --serial "file:$log" "$BATCH_IMG" net.ip=10.0.2.15/24 net.gw=10.0.2.2 \
-    "$@" </dev/null >"$log.qemu" 2>&1
+    ${share:+vfs.mount=data:/data:9p} "$@" </dev/null >"$log.qemu" 2>&1
   rc=$?
   t1=$(date +%s%N)
   BATCH_MS=$(( (t1 - t0) / 1000000 ))

@@ -4,7 +4,9 @@
 # and a real Prometheus scraping the Pushgateway with honor_labels: true
 # shows them under the instance's own labels (job="batch",
 # instance="batch-1", from uk.hostname).
-#   1. batch-1: the job succeeds, exits 0; the Pushgateway holds its
+#   1. batch-1: the job succeeds, exits 0, its output (LZSS header:
+#      magic, the input's length) in the host folder shared as /data
+#      over 9P; the Pushgateway holds its
 #      bytes (equal to the input's size), ratio, status, the push
 #      counter (1: the body counts itself) and no push failure; Prometheus
 #      answers the same under job="batch", instance="batch-1".
@@ -42,8 +44,18 @@ expect_pg() {
   fi
 }
 
-# --- 1. one short job, one push at exit
-batch_run "$work/b1.log" uk.hostname=batch-1 "$push"
+# --- 1. one short job, one push at exit; /data is a host folder over 9P
+mkdir -p "$work/data"
+BATCH_SHARE=$work/data batch_run "$work/b1.log" uk.hostname=batch-1 "$push"
+out=$work/data/out.lz
+if [ -f "$out" ] &&
+   [ "$(head -c 4 "$out")" = ULZ1 ] &&
+   [ "$(od -An -tu4 -j4 -N4 "$out" | tr -d ' ')" = "$BATCH_INPUT_SIZE" ] &&
+   [ "$(stat -c %s "$out")" -lt "$BATCH_INPUT_SIZE" ]; then
+  pass "batch-1 wrote /data/out.lz to the host's folder over 9P ($(stat -c %s "$out") bytes from $BATCH_INPUT_SIZE)"
+else
+  fail "batch-1 wrote /data/out.lz to the host's folder over 9P" "$(ls -l "$work/data" 2>&1)"
+fi
 if [ "$BATCH_STATUS" = 0 ]; then
   pass "batch-1 exits 0 after $BATCH_MS ms (QEMU's whole life)"
 else
