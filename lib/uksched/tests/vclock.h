@@ -20,5 +20,11 @@ void vclock_stop(void);
 uint64_t vclock_now(void);
 /* Moves virtual time forward by ns. */
 void vclock_advance(uint64_t ns);
+/*
+ * Moves virtual time forward by ns spent in an interrupt handler (the
+ * clock's irq_ns grows by as much), as if one interrupted the running
+ * thread.
+ */
+void vclock_irq(uint64_t ns);
 
 #endif
