@@ -11,7 +11,7 @@
 
 #include "vclock.h"
 
-static uint64_t vnow, virq;
+static uint64_t vnow, virq, virq_idle;
 
 /* See vclock.h. */
 uint64_t vclock_now(void)
@@ -33,6 +33,12 @@ void vclock_irq(uint64_t ns)
 	vclock_advance(ns);
 }
 
+/* See vclock.h. */
+void vclock_irq_in_idle(uint64_t ns)
+{
+	virq_idle = ns;
+}
+
 static uint64_t vclock_irq_ns(void)
 {
 	return __atomic_load_n(&virq, __ATOMIC_RELAXED);
@@ -43,6 +49,11 @@ static void vclock_idle_until(uint64_t deadline_ns)
 	if (!deadline_ns) {
 		uk_plat_idle_until(0);
 		return;
+	}
+	if (virq_idle) {
+		/* An interrupt during the halt, at its very start. */
+		vclock_irq(virq_idle);
+		virq_idle = 0;
 	}
 	if (deadline_ns > vclock_now())
 		__atomic_store_n(&vnow, deadline_ns, __ATOMIC_RELAXED);

@@ -26,5 +26,10 @@ void vclock_advance(uint64_t ns);
  * thread.
  */
 void vclock_irq(uint64_t ns);
+/*
+ * Makes the next idle halt (with a deadline) start with an interrupt
+ * that takes ns, as vclock_irq() would while the idle thread runs.
+ */
+void vclock_irq_in_idle(uint64_t ns);
 
 #endif
