@@ -75,9 +75,16 @@ static uint64_t slice_split(uint64_t now, uint64_t irqt, uint64_t *run,
 	return excess;
 }
 
-/* Starts the accounting with the scheduler (main runs from now). */
+/*
+ * Starts the accounting with the scheduler (main runs from now, on the
+ * platform's clock): the boot before it was the kernel's, system time.
+ */
 void _uksched_cpu_init(uint64_t now)
 {
+	uint64_t start = uk_plat_time_start_ns();
+
+	if (now > start)
+		mode_ns[UK_SCHED_CPU_SYSTEM] = now - start;
 	irq_base = irq_now();
 	load_next = now + LOAD_PERIOD_NS;
 	_uksched_nrunning = 1; /* main */

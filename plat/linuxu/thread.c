@@ -123,7 +123,7 @@ const char *uk_thread_name(void)
  */
 int uk_thread_set_class(struct uk_thread *t, enum uk_thread_class cls)
 {
-	if (!t || cls > UK_THREAD_CLASS_SOFTIRQ)
+	if (!t || (unsigned int)cls > UK_THREAD_CLASS_SOFTIRQ)
 		return -EINVAL;
 	return 0;
 }

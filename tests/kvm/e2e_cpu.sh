@@ -91,8 +91,7 @@ if [ -n "$(get "$work/s0" idle)" ] && [ -n "$(get "$work/s0" uptime)" ]; then
 else
   fail "the five modes and the uptime are exported" "$(tr '\n' ' ' <"$work/s0")"
 fi
-within "the modes add up to the time since boot" \
-  "$(sum "$work/s0")" "$(get "$work/s0" uptime)" 1
+echo "     at $(get "$work/s0" uptime) s of uptime the modes add up to $(sum "$work/s0") s"
 
 # Idle: only the scrapes themselves run.
 sleep "$IDLE_SECONDS"
@@ -108,6 +107,11 @@ if awk -v s="$share" 'BEGIN { exit !(s > 0.90) }'; then
 else
   fail "idle takes over 90% of an idle interval" "$share"
 fi
+# Absolute sums after a few seconds: the uptime is read a few ms before
+# the modes in a scrape (library kvm comes first), and the boot before
+# the scheduler starts is counted nowhere; both are well under 1% here.
+within "the modes add up to the time since boot" \
+  "$(sum "$work/s1")" "$(get "$work/s1" uptime)" 1
 
 # Load: wrk against the file server.
 wrk -t2 -c8 -d"${WRK_SECONDS}s" "http://127.0.0.1:$VMT_FPORT/1k.bin" \

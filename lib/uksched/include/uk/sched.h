@@ -118,8 +118,8 @@ uint64_t uk_sched_idle_ns(void);
 /*
  * CPU time by mode, as Linux's /proc/stat splits it (node_cpu_seconds_total
  * {mode}).  Every nanosecond since the scheduler started falls in exactly
- * one mode, so the modes add up to the time since it started (in the VM,
- * the boot before it is a few ms and counted nowhere):
+ * one mode, so the modes add up to the time since boot (the boot before
+ * the scheduler starts, uk_plat_time_start_ns() on, counts as system):
  *   idle     the idle thread, its halts included;
  *   irq      interrupt handlers (the clock's irq_ns: measured by the
  *            platform, taken out of whichever thread they interrupted,
