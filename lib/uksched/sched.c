@@ -11,8 +11,9 @@
  * Time comes from the scheduler's clock (_uksched_clock): the platform's,
  * or one a test injected (uk_sched_clock_set()).  What a slice counts
  * as (CPU mode, interrupt time) and the load average are cpu.c's: the
- * switch and every change of the run-queue count call into it.  Statistics publication
- * is uksched_stats' business, reached through weak hooks (sched_impl.h).
+ * switch and every change of the run-queue count call into it.
+ * Statistics publication is uksched_stats' business, reached through
+ * weak hooks (sched_impl.h).
  *
  * When the code runs under AddressSanitizer (linuxu tests), each switch is
  * announced with the sanitizer's fiber hooks, so that ASan knows which
@@ -154,15 +155,16 @@ static void check_stack(const struct uk_thread *t)
 /* CPU time of t including its running slice. */
 uint64_t _uksched_thread_cpu_ns(const struct uk_thread *t)
 {
-	uint64_t ns = uk_counter_read(&t->cpu_ns);
+	uint64_t ns;
 	unsigned long f;
 
-	if (t == _uksched_cur) {
-		f = uk_plat_irq_save();
-		ns = uk_counter_read(&t->cpu_ns) +
-		     _uksched_cpu_slice_ns(_uksched_now());
-		uk_plat_irq_restore(f);
-	}
+	if (t != _uksched_cur)
+		return uk_counter_read(&t->cpu_ns);
+	/* Masked: a switch must not charge the slice while it is added. */
+	f = uk_plat_irq_save();
+	ns = uk_counter_read(&t->cpu_ns) +
+	     _uksched_cpu_slice_ns(_uksched_now());
+	uk_plat_irq_restore(f);
 	return ns;
 }
 
