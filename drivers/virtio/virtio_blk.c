@@ -348,6 +348,8 @@ int uk_virtio_blk_attach(struct uk_virtio_dev *vdev, int irq_line)
 			      0);
 	if (rc)
 		goto fail;
+	/* A driver's thread: system CPU time. */
+	uk_thread_set_class(v->thread, UK_THREAD_CLASS_SYSTEM);
 	ops->status_set(vdev, UK_VIRTIO_S_ACK | UK_VIRTIO_S_DRIVER |
 			      UK_VIRTIO_S_DRIVER_OK);
 

@@ -30,4 +30,19 @@ void uk_thread_sleep_ns(uint64_t ns);
 /* The calling thread's name ("main" for the first thread). */
 const char *uk_thread_name(void);
 
+/* What a thread's CPU time counts as (see uk/sched.h's CPU modes). */
+enum uk_thread_class {
+	UK_THREAD_CLASS_USER = 0, /* the application (the default) */
+	UK_THREAD_CLASS_SYSTEM,   /* a kernel thread: stack, driver, exporter */
+	UK_THREAD_CLASS_SOFTIRQ,  /* deferred interrupt work only (net rx) */
+};
+
+/*
+ * Sets t's class, right after creating it (before it first runs).
+ * Libraries mark their own threads this way.  Where threads are not
+ * accounted by class (pthreads on linuxu) it does nothing.  Returns 0 or
+ * -EINVAL (NULL t, an unknown class).
+ */
+int uk_thread_set_class(struct uk_thread *t, enum uk_thread_class cls);
+
 #endif

@@ -103,6 +103,9 @@ int _p9fs_statfs_start(struct p9fs *fs, struct uk_9p_fid *root)
 		uk_9p_clunk(fs->sv_fid);
 		fs->sv_fid = NULL;
 		fs->sv_thread = NULL;
+	} else {
+		/* A file system's own thread: system CPU time. */
+		uk_thread_set_class(fs->sv_thread, UK_THREAD_CLASS_SYSTEM);
 	}
 	return rc;
 }

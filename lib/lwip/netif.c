@@ -314,6 +314,9 @@ struct netif *uk_lwip_netif_add(struct uk_netdev *dev,
 			  rc);
 		return uk_err_ptr(rc);
 	}
+	/* It runs the stack's input path for frames an interrupt
+	 * announced, and nothing else: Linux's NET_RX softirq. */
+	uk_thread_set_class(nif->rx_thread, UK_THREAD_CLASS_SOFTIRQ);
 	uk_pr_info("lwip: %s (%c%c%u) %s\n", dev->name, nif->netif.name[0],
 		   nif->netif.name[1], nif->netif.num,
 		   cfg->dhcp ? "asking DHCP" : "static address");

@@ -301,5 +301,7 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn thread,
 
 	if (rc)
 		uk_panic("lwIP: cannot create thread %s: %d", name, rc);
+	/* lwIP's threads (tcpip) are the kernel's: system CPU time. */
+	uk_thread_set_class(t, UK_THREAD_CLASS_SYSTEM);
 	return t;
 }

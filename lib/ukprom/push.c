@@ -537,6 +537,7 @@ int uk_prom_push_start(const struct uk_prom_push_cfg *cfg,
 			uk_free(a, p);
 			return rc;
 		}
+		uk_thread_set_class(p->thread, UK_THREAD_CLASS_SYSTEM);
 	}
 	*out = p;
 	return 0;

@@ -250,6 +250,8 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 		server_free(s);
 		return rc;
 	}
+	/* The exporter is the instance's, not the application's. */
+	uk_thread_set_class(s->thread, UK_THREAD_CLASS_SYSTEM);
 	*out = s;
 	return 0;
 }

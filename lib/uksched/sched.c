@@ -9,8 +9,11 @@
  * with them masked; each thread unmasks them again as it resumes.
  *
  * Time comes from the scheduler's clock (_uksched_clock): the platform's,
- * or one a test injected (uk_sched_clock_set()).  Statistics publication
- * is uksched_stats' business, reached through weak hooks (sched_impl.h).
+ * or one a test injected (uk_sched_clock_set()).  What a slice counts
+ * as (CPU mode, interrupt time) and the load average are cpu.c's: the
+ * switch and every change of the run-queue count call into it.
+ * Statistics publication is uksched_stats' business, reached through
+ * weak hooks (sched_impl.h).
  *
  * When the code runs under AddressSanitizer (linuxu tests), each switch is
  * announced with the sanitizer's fiber hooks, so that ASan knows which
@@ -50,7 +53,7 @@ extern void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 #define STACK_CANARY 0x5ca1ab1ec0ffee00ULL
 
 static const struct uk_sched_clock plat_clock = {
-	uk_plat_time_mono_ns, uk_plat_idle_until,
+	uk_plat_time_mono_ns, uk_plat_idle_until, uk_plat_irq_time_ns,
 };
 
 struct uk_thread *_uksched_cur;
@@ -65,7 +68,6 @@ static struct uk_thread *switch_from; /* the thread that switched last */
 static uint64_t next_id = 1;
 static uint64_t nalive;
 static uint64_t nswitches;
-static uint64_t sched_start_ns;
 static uint64_t nforks;
 static unsigned long irq_on_flags; /* irq state threads start with */
 static int boot_errno;
@@ -73,7 +75,12 @@ static int boot_errno;
 /* Makes t runnable at the tail of the run queue (irqs masked). */
 void _uksched_make_ready(struct uk_thread *t)
 {
-	UK_ASSERT(!t->is_idle && t->state != UK_SCHED_EXITED);
+	UK_ASSERT(!t->is_idle && t->state != UK_SCHED_EXITED &&
+		  t->state != UK_SCHED_READY);
+	if (t->state != UK_SCHED_RUNNING) { /* a yield changes no count */
+		_uksched_load_account(_uksched_now());
+		_uksched_nrunning++;
+	}
 	t->state = UK_SCHED_READY;
 	t->rq_next = NULL;
 	if (rq_tail)
@@ -148,10 +155,16 @@ static void check_stack(const struct uk_thread *t)
 /* CPU time of t including its running slice. */
 uint64_t _uksched_thread_cpu_ns(const struct uk_thread *t)
 {
-	uint64_t ns = uk_counter_read(&t->cpu_ns);
+	uint64_t ns;
+	unsigned long f;
 
-	if (t == _uksched_cur)
-		ns += _uksched_now() - t->run_start;
+	if (t != _uksched_cur)
+		return uk_counter_read(&t->cpu_ns);
+	/* Masked: a switch must not charge the slice while it is added. */
+	f = uk_plat_irq_save();
+	ns = uk_counter_read(&t->cpu_ns) +
+	     _uksched_cpu_slice_ns(_uksched_now());
+	uk_plat_irq_restore(f);
 	return ns;
 }
 
@@ -166,6 +179,12 @@ void _uksched_schedule(void)
 	struct uk_thread *prev = _uksched_cur, *next;
 	uint64_t now = _uksched_now();
 
+	if (!prev->is_idle && (prev->state == UK_SCHED_BLOCKED ||
+			       prev->state == UK_SCHED_EXITED)) {
+		/* It leaves the run-queue count (sleepers return below). */
+		_uksched_load_account(now);
+		_uksched_nrunning--;
+	}
 	_uksched_wake_expired(now);
 	next = rq_pop();
 	if (!next) {
@@ -180,7 +199,7 @@ void _uksched_schedule(void)
 	if (prev->state == UK_SCHED_RUNNING) /* idle, never queued */
 		prev->state = UK_SCHED_READY;
 	check_stack(prev);
-	uk_counter_add(&prev->cpu_ns, now - prev->run_start);
+	_uksched_cpu_charge(now);
 	next->run_start = now;
 	uk_counter_add(&next->switches, 1);
 	uk_counter_add(&nswitches, 1);
@@ -282,12 +301,15 @@ static int thread_new(struct uk_thread **out, const char *name,
 	t->asan_stack_lo = stack;
 	t->asan_stack_size = stack_size;
 	t->refs = 1;
+	/* A system (or softirq) thread's children are system. */
+	t->cls = _uksched_cur->cls == UK_SCHED_CPU_USER ? UK_SCHED_CPU_USER
+						       : UK_SCHED_CPU_SYSTEM;
 	*(uint64_t *)stack = STACK_CANARY;
 	uk_arch_ctx_init(&t->ctx, stack, stack_size, thread_entry, t);
 	t->state = UK_SCHED_BLOCKED;
 	all_add(t);
 	nalive++;
-	nforks++;
+	uk_counter_add(&nforks, 1);
 	*out = t;
 	return 0;
 }
@@ -309,10 +331,12 @@ void uk_sched_init(void)
 	main_thread.state = UK_SCHED_RUNNING;
 	main_thread.refs = 1;
 	main_thread.run_start = _uksched_now();
-	sched_start_ns = main_thread.run_start;
+	main_thread.cls = UK_SCHED_CPU_USER;
 	all_add(&main_thread);
 	nalive++;
+	uk_counter_add(&nforks, 1);
 	_uksched_cur = &main_thread;
+	_uksched_cpu_init(main_thread.run_start);
 	/* New threads start with interrupts as the booting code has them. */
 	f = uk_plat_irq_save();
 	uk_plat_irq_restore(f);
@@ -487,6 +511,7 @@ const struct uk_sched_clock *
 uk_sched_clock_set(const struct uk_sched_clock *c)
 {
 	const struct uk_sched_clock *old;
+	uint64_t old_now;
 	unsigned long f;
 
 	uk_sched_init();
@@ -494,10 +519,11 @@ uk_sched_clock_set(const struct uk_sched_clock *c)
 	UK_ASSERT(_uksched_next_deadline() == 0);
 	old = _uksched_clock;
 	/* The running slice so far is counted on the old clock. */
-	uk_counter_add(&_uksched_cur->cpu_ns,
-		       _uksched_now() - _uksched_cur->run_start);
+	old_now = _uksched_now();
+	_uksched_cpu_charge(old_now);
 	_uksched_clock = c ? c : &plat_clock;
 	_uksched_cur->run_start = _uksched_now();
+	_uksched_cpu_clock_changed(old_now, _uksched_cur->run_start);
 	uk_plat_irq_restore(f);
 	return old == &plat_clock ? NULL : old;
 }
@@ -542,63 +568,24 @@ int uk_boot_main(int argc, char **argv)
 	return main(argc, argv);
 }
 
-/*
- * Provisional CPU accounting by mode: idle is the idle thread, every
- * other nanosecond is counted as user.  (To be replaced by per-class
- * accounting with interrupt time taken out.)
- */
-/* See uk/sched.h. */
-void uk_sched_cpu_times(struct uk_sched_cpu_times *out)
-{
-	uint64_t now = _uksched_now(), idle_ns = uk_sched_idle_ns();
-	uint64_t all = started ? now - sched_start_ns : 0;
-
-	for (int i = 0; i < UK_SCHED_CPU_MODES; i++)
-		out->ns[i] = 0;
-	out->ns[UK_SCHED_CPU_IDLE] = idle_ns;
-	out->ns[UK_SCHED_CPU_USER] = all > idle_ns ? all - idle_ns : 0;
-}
-
-/* See uk/sched.h. */
-int uk_sched_thread_set_class(struct uk_thread *t, enum uk_sched_cpu_mode cls)
-{
-	if (!t || (cls != UK_SCHED_CPU_USER && cls != UK_SCHED_CPU_SYSTEM))
-		return -EINVAL;
-	return 0;
-}
-
-/* See uk/sched.h. */
+/* See uk/sched.h: every thread given an id (main and idle too). */
 uint64_t uk_sched_fork_count(void)
 {
-	return nforks;
+	return uk_counter_read(&nforks);
 }
 
-static unsigned int count_state(enum uk_sched_state st)
+/* See uk/sched.h: threads in uk_wait_on() with no deadline. */
+unsigned int uk_sched_blocked_count(void)
 {
-	unsigned long f = uk_plat_irq_save();
 	unsigned int n = 0;
+	unsigned long f;
 
+	uk_sched_init();
+	f = uk_plat_irq_save();
 	for (struct uk_thread *t = all_head; t; t = t->all_next)
-		if (!t->is_idle && t->state == st)
+		if (t->state == UK_SCHED_BLOCKED && t->wait_addr &&
+		    !t->deadline)
 			n++;
 	uk_plat_irq_restore(f);
 	return n;
-}
-
-/* See uk/sched.h. */
-unsigned int uk_sched_running_count(void)
-{
-	return count_state(UK_SCHED_READY) + count_state(UK_SCHED_RUNNING);
-}
-
-/* See uk/sched.h. */
-unsigned int uk_sched_blocked_count(void)
-{
-	return 0;
-}
-
-/* See uk/sched.h. */
-void uk_sched_loadavg(uint32_t avg[3])
-{
-	avg[0] = avg[1] = avg[2] = 0;
 }

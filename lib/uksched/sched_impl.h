@@ -51,8 +51,9 @@ struct uk_thread {
 	int err;           /* errno of this thread */
 	uint32_t refs;     /* the joiner's, and uksched_stats' */
 
-	uint64_t cpu_ns;   /* finished slices */
+	uint64_t cpu_ns;   /* finished slices, interrupt time left out */
 	uint64_t run_start;
+	enum uk_sched_cpu_mode cls; /* user, system or softirq (cpu.c) */
 	uint64_t switches;
 
 	void *stats;       /* uksched_stats' handle (its store folder) */
@@ -86,6 +87,20 @@ void _uksched_schedule(void);
 uint64_t _uksched_thread_cpu_ns(const struct uk_thread *t);
 /* Drops a reference on t; the last one frees it. */
 void _uksched_thread_put(struct uk_thread *t);
+
+/* cpu.c (irqs masked): modes, counts and load; see there. */
+/* Running and ready threads, idle excluded. */
+extern unsigned int _uksched_nrunning;
+/* Starts the accounting: main runs from now. */
+void _uksched_cpu_init(uint64_t now);
+/* Charges the running slice up to now to its mode; a new one starts. */
+void _uksched_cpu_charge(uint64_t now);
+/* The running thread's own time (no interrupts) in its slice so far. */
+uint64_t _uksched_cpu_slice_ns(uint64_t now);
+/* Applies the load samples due by now; call before the count changes. */
+void _uksched_load_account(uint64_t now);
+/* The clock changed, its now from old_now to new_now. */
+void _uksched_cpu_clock_changed(uint64_t old_now, uint64_t new_now);
 
 /* wait.c (irqs masked) */
 /* Adds t to the sleeper list, woken at deadline (non-zero). */

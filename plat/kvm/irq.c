@@ -160,3 +160,9 @@ uint64_t uk_kvm_irq_count(unsigned int irq)
 {
 	return irq < NLINES ? counts[irq] : 0;
 }
+
+/* Returns the spurious IRQ 7/15 taken since boot (not acknowledged). */
+uint64_t uk_kvm_irq_spurious_count(void)
+{
+	return spurious;
+}

@@ -5,6 +5,7 @@
  * static (laid down by the linker, no boot code), and the getters only
  * read counters the platform keeps anyway.
  */
+#include <uk/plat/time.h>
 #include <uk/store_publish.h>
 
 #include <kvm/plat.h>
@@ -48,6 +49,12 @@ static int get_timer(void *cookie, uint64_t *out)
 	return 0;
 }
 
+static int get_uptime(void *cookie, double *out)
+{
+	*out = (double)uk_plat_time_mono_ns() / 1e9;
+	return 0;
+}
+
 static int get_unexpected(void *cookie, uint64_t *out)
 {
 	*out = uk_kvm_unexpected_count();
@@ -67,6 +74,9 @@ UK_STORE_STATIC_ENTRY(kvm, irqs, u64, counter, none,
 UK_STORE_STATIC_ENTRY(kvm, timer_interrupts, u64, counter, none,
 		      "Local APIC timer interrupts (idle wakeups).", get_timer,
 		      NULL, NULL);
+UK_STORE_STATIC_ENTRY(kvm, uptime_seconds, dbl, gauge, seconds,
+		      "Time since boot (PVH entry), on the monotonic clock.",
+		      get_uptime, NULL, NULL);
 UK_STORE_STATIC_ENTRY(kvm, unexpected_interrupts, u64, counter, none,
 		      "Interrupts on vectors nobody handles.", get_unexpected,
 		      NULL, NULL);

@@ -47,6 +47,17 @@ void uk_plat_irq_restore(unsigned long flags)
 {
 }
 
+/* No interrupts in a process: no time in handlers, none counted. */
+uint64_t uk_plat_irq_time_ns(void)
+{
+	return 0;
+}
+
+uint64_t uk_plat_irq_count(void)
+{
+	return 0;
+}
+
 int uk_plat_irq_register(unsigned int irq, uk_plat_irq_fn fn, void *arg)
 {
 	return -ENOSYS;

@@ -117,6 +117,17 @@ const char *uk_thread_name(void)
 	return self ? self->name : "main";
 }
 
+/*
+ * Accepts a class and ignores it: pthreads' CPU time is Linux's to
+ * account.  Returns 0, or -EINVAL for a NULL t or an unknown class.
+ */
+int uk_thread_set_class(struct uk_thread *t, enum uk_thread_class cls)
+{
+	if (!t || (unsigned int)cls > UK_THREAD_CLASS_SOFTIRQ)
+		return -EINVAL;
+	return 0;
+}
+
 /* Blocks on a Linux futex; see uk/wait.h.  Returns 0 or -ETIMEDOUT. */
 int uk_wait_on(const uint32_t *addr, uint32_t expected, uint64_t deadline_ns)
 {

@@ -7,6 +7,8 @@
 #ifndef UK_PLAT_IRQ_H
 #define UK_PLAT_IRQ_H
 
+#include <stdint.h>
+
 typedef int (*uk_plat_irq_fn)(void *arg);
 
 /*
@@ -27,5 +29,18 @@ int uk_plat_irq_set_level(unsigned int irq, int level);
 
 unsigned long uk_plat_irq_save(void);
 void uk_plat_irq_restore(unsigned long flags);
+
+/*
+ * Interrupt accounting, for the scheduler's CPU time by mode (irq) and
+ * node_intr_total.  uk_plat_irq_time_ns(): the time spent in interrupt
+ * handlers since boot, in ns on the scale of uk_plat_time_mono_ns(),
+ * stamped at entry to and exit from the platform's dispatch (on kvm two
+ * TSC reads per interrupt; the entry stub's register save and iretq are
+ * left out).  uk_plat_irq_count(): the interrupts taken since boot, every
+ * vector (device lines, timer, spurious and unexpected ones).  Both are
+ * 0 on linuxu, which has no interrupts.  Never block; any context.
+ */
+uint64_t uk_plat_irq_time_ns(void);
+uint64_t uk_plat_irq_count(void);
 
 #endif

@@ -14,5 +14,11 @@
 
 uint64_t uk_plat_time_mono_ns(void);
 uint64_t uk_plat_time_wall_ns(void);
+/*
+ * The monotonic time at which the instance started: 0 on kvm (PVH
+ * entry); on linuxu, which has no boot, the time of the first call.  The
+ * scheduler counts the time from there to its own start as system.
+ */
+uint64_t uk_plat_time_start_ns(void);
 
 #endif

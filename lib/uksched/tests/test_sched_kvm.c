@@ -3,7 +3,8 @@
  * sleeps on the real timer with the tickless idle (HLT until the next
  * deadline) never end early, several sleepers sharing the timer wake in
  * deadline order, an idle period costs only the two switches around it,
- * and errno is per thread through nolibc's errno macro.  How late a
+ * errno is per thread through nolibc's errno macro, and the CPU modes
+ * add up on the real clock with the timer's interrupt counted as irq.  How late a
  * sleep ends depends on the host's load: it is printed, never bounded
  * (the exact timing is checked on the virtual clock in test_sched.c).
  * The generic cases of test_sched.c and test_sched_locks.c are linked
@@ -12,6 +13,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <uk/arch/cpu.h>
+#include <uk/plat/irq.h>
 #include <uk/plat/time.h>
 #include <uk/sched.h>
 #include <uk/test.h>
@@ -114,4 +117,66 @@ UK_TEST(kvm_errno_per_thread)
 	UK_TEST_EQ(errno, ENOENT);
 	UK_TEST_EQ(uk_thread_join(t), 0);
 	UK_TEST_EQ(seen, EINVAL);
+}
+
+/*
+ * On the platform's clock the modes add up to the elapsed time (within
+ * 1%: the reads around them are the only slack), a sleep is idle less
+ * the timer interrupt that ends it, which counts as irq, and computing
+ * is user.  The mean time per interrupt and the cost of the two TSC
+ * reads that time it are figures.
+ */
+UK_TEST(kvm_cpu_modes_add_up)
+{
+	struct uk_sched_cpu_times a, b;
+	uint64_t t0, t1, n0, n1, sum = 0, d[UK_SCHED_CPU_MODES], spin_end;
+	uint64_t c0, c1, acc = 0;
+	int m, i;
+
+	n0 = uk_plat_irq_count();
+	t0 = uk_plat_time_mono_ns();
+	uk_sched_cpu_times(&a);
+	uk_thread_sleep_ns(100 * UK_NSEC_PER_MSEC);
+	spin_end = uk_plat_time_mono_ns() + 20 * UK_NSEC_PER_MSEC;
+	while (uk_plat_time_mono_ns() < spin_end)
+		;
+	uk_sched_cpu_times(&b);
+	t1 = uk_plat_time_mono_ns();
+	n1 = uk_plat_irq_count();
+	for (m = 0; m < UK_SCHED_CPU_MODES; m++) {
+		d[m] = b.ns[m] - a.ns[m];
+		sum += d[m];
+	}
+	uk_test_log("120 ms: user %llu us, system %llu, irq %llu, softirq "
+		    "%llu, idle %llu; sum %llu of %llu us; %llu interrupts",
+		    (unsigned long long)(d[UK_SCHED_CPU_USER] / 1000),
+		    (unsigned long long)(d[UK_SCHED_CPU_SYSTEM] / 1000),
+		    (unsigned long long)(d[UK_SCHED_CPU_IRQ] / 1000),
+		    (unsigned long long)(d[UK_SCHED_CPU_SOFTIRQ] / 1000),
+		    (unsigned long long)(d[UK_SCHED_CPU_IDLE] / 1000),
+		    (unsigned long long)(sum / 1000),
+		    (unsigned long long)((t1 - t0) / 1000),
+		    (unsigned long long)(n1 - n0));
+	UK_TEST_EXPECT(sum <= t1 - t0);
+	UK_TEST_EXPECT(sum >= (t1 - t0) - (t1 - t0) / 100);
+	UK_TEST_EXPECT(n1 > n0); /* at least the timer that ended the sleep */
+	UK_TEST_EXPECT(d[UK_SCHED_CPU_IRQ] > 0);
+	UK_TEST_EXPECT(d[UK_SCHED_CPU_IDLE] >= 80 * UK_NSEC_PER_MSEC);
+	UK_TEST_EXPECT(d[UK_SCHED_CPU_USER] >= 20 * UK_NSEC_PER_MSEC);
+	if (n1 > n0)
+		uk_test_log("mean time in an interrupt: %llu ns",
+			    (unsigned long long)(d[UK_SCHED_CPU_IRQ] /
+						 (n1 - n0)));
+	/* What the accounting adds to each interrupt: two TSC reads and an
+	 * add (a figure; under TCG a TSC read is an emulator helper). */
+	c0 = uk_plat_time_mono_ns();
+	for (i = 0; i < 100000; i++) {
+		uint64_t s = uk_arch_rdtsc();
+
+		acc += uk_arch_rdtsc() - s;
+		__asm__ __volatile__("" : "+r"(acc));
+	}
+	c1 = uk_plat_time_mono_ns();
+	uk_test_log("interrupt timing: %llu ns per interrupt (2 TSC reads)",
+		    (unsigned long long)((c1 - c0) / 100000));
 }

@@ -20,5 +20,16 @@ void vclock_stop(void);
 uint64_t vclock_now(void);
 /* Moves virtual time forward by ns. */
 void vclock_advance(uint64_t ns);
+/*
+ * Moves virtual time forward by ns spent in an interrupt handler (the
+ * clock's irq_ns grows by as much), as if one interrupted the running
+ * thread.
+ */
+void vclock_irq(uint64_t ns);
+/*
+ * Makes the next idle halt (with a deadline) start with an interrupt
+ * that takes ns, as vclock_irq() would while the idle thread runs.
+ */
+void vclock_irq_in_idle(uint64_t ns);
 
 #endif

@@ -397,7 +397,7 @@ UK_TEST(store_sections_several_libs)
 	UK_TEST_ASSERT(a && b && k);
 	UK_TEST_EQ(a->stop - a->start, 2);
 	UK_TEST_EQ(b->stop - b->start, 3);
-	UK_TEST_EQ(k->stop - k->start, 6);
+	UK_TEST_EQ(k->stop - k->start, 7);
 	UK_TEST_ASSERT(a->state && b->state && a->state != b->state);
 	e = entry_find(a, "answer");
 	UK_TEST_ASSERT(e && e->type == UK_STORE_U64);
@@ -415,4 +415,7 @@ UK_TEST(store_sections_several_libs)
 	UK_TEST_ASSERT(e != NULL);
 	UK_TEST_EQ(e->get.u64(e->cookie, &v), 0);
 	UK_TEST_EQ(v, uk_kvm_tsc_hz());
+	e = entry_find(k, "uptime_seconds");
+	UK_TEST_ASSERT(e && e->type == UK_STORE_DOUBLE &&
+		       e->unit == UK_STORE_UNIT_SECONDS);
 }

@@ -90,6 +90,12 @@ struct uk_sched_clock {
 	 * return early: the idle thread checks again.
 	 */
 	void (*idle_until)(uint64_t deadline_ns);
+	/**
+	 * Time spent in interrupt handlers so far, in ns on now_ns's scale
+	 * (non-decreasing), or NULL: none.  The platform's clock has
+	 * uk_plat_irq_time_ns(); a test clock may inject interrupt time.
+	 */
+	uint64_t (*irq_ns)(void);
 };
 
 /**
@@ -112,18 +118,29 @@ uint64_t uk_sched_idle_ns(void);
 /*
  * CPU time by mode, as Linux's /proc/stat splits it (node_cpu_seconds_total
  * {mode}).  Every nanosecond since the scheduler started falls in exactly
- * one mode, so the modes add up to the time since boot:
- *   idle     the idle thread;
- *   irq      interrupt handlers (measured by the platform, taken out of
- *            whichever thread they interrupted);
- *   softirq  deferred network processing (the network stack's thread
- *            while it handles received frames, when it says so);
- *   system   kernel threads: lwIP, drivers, the exporter;
- *   user     the application's threads.
- * A thread's class (user or system) is fixed when it is created: threads
- * are "user" unless created with uk_sched_thread_set_class() before they
- * first run, or by a creator whose class is system (a system thread's
- * children are system too).  main is user.
+ * one mode, so the modes add up to the time since boot (the boot before
+ * the scheduler starts, uk_plat_time_start_ns() on, counts as system):
+ *   idle     the idle thread, its halts included;
+ *   irq      interrupt handlers (the clock's irq_ns: measured by the
+ *            platform, taken out of whichever thread they interrupted,
+ *            idle included);
+ *   softirq  deferred interrupt work: threads of class softirq, which do
+ *            nothing else (the network receive thread, which runs lwIP's
+ *            input path for the frames a device interrupt announced);
+ *   system   kernel threads: lwIP's tcpip thread, drivers' and file
+ *            systems' threads, the exporter's (server and push);
+ *   user     the application's threads, main among them.
+ * A thread's class (user, system or softirq) is given when it is created:
+ * a thread inherits its creator's class (a system or softirq thread's
+ * children are system), and main is user; a library that starts a kernel
+ * thread sets its class with uk_sched_thread_set_class() (or the shared
+ * uk_thread_set_class() of uk/thread.h) right after creating it, before
+ * it first runs (threads are cooperative: it has not run yet).  A thread
+ * of one library's making keeps user as its default.  The time a thread
+ * runs is charged to its class at each switch and on every read; so a
+ * class changed later applies from that moment on.
+ * Per-thread CPU time (uk_sched_thread_info's cpu_ns) leaves interrupt
+ * time out as well.
  */
 enum uk_sched_cpu_mode {
 	UK_SCHED_CPU_USER = 0,
@@ -141,30 +158,56 @@ struct uk_sched_cpu_times {
 
 /**
  * Fills *out with the CPU time by mode, the running slice included.
- * Never blocks and allocates nothing (safe from a scrape).
+ * Never blocks and allocates nothing (safe from a scrape).  Each mode is
+ * non-decreasing from one call to the next.
  */
 void uk_sched_cpu_times(struct uk_sched_cpu_times *out);
 
 /**
- * Sets thread t's class: UK_SCHED_CPU_USER or UK_SCHED_CPU_SYSTEM.
- * Returns 0, or -EINVAL for a NULL t or another mode.
+ * Sets thread t's class: UK_SCHED_CPU_USER, UK_SCHED_CPU_SYSTEM or
+ * UK_SCHED_CPU_SOFTIRQ (see above); the running slice so far stays with
+ * the old class.  Returns 0, or -EINVAL for a NULL t, the idle thread,
+ * an exited thread, or another mode.
  */
 int uk_sched_thread_set_class(struct uk_thread *t, enum uk_sched_cpu_mode cls);
+/** Thread t's class (UK_SCHED_CPU_IDLE for the idle thread). */
+enum uk_sched_cpu_mode uk_sched_thread_class(struct uk_thread *t);
 
-/** Threads created since the scheduler started (node_forks_total). */
+/** Threads created since the scheduler started, main and idle included
+ *  (node_forks_total). */
 uint64_t uk_sched_fork_count(void);
-/** Threads ready to run or running, idle excluded (procs_running). */
+/**
+ * Threads ready to run or running, idle excluded (procs_running): the
+ * load average's count.  A reader counts itself, as on Linux.
+ */
 unsigned int uk_sched_running_count(void);
-/** Threads blocked, sleepers excluded (procs_blocked: waiting on I/O). */
+/**
+ * Threads blocked in uk_wait_on() with no deadline (procs_blocked): on a
+ * lock, a semaphore, a queue, a join, an I/O completion.  Sleepers and
+ * timed waits are not counted (Linux's interruptible sleeps); unlike
+ * Linux's uninterruptible count, a thread parked waiting for work (a
+ * server's worker on its queue) counts too: uk_wait_on() cannot tell the
+ * two apart.
+ */
 unsigned int uk_sched_blocked_count(void);
 
 /** Fixed-point shift of the load averages (Linux's FSHIFT). */
 #define UK_SCHED_LOAD_SHIFT 11
+/** Seconds between load samples (Linux's LOAD_FREQ). */
+#define UK_SCHED_LOAD_PERIOD_S 5
 /**
  * The 1, 5 and 15 minute load averages, as Linux computes them: the
- * number of running threads, sampled every 5 s and damped by
- * exp(-5/60), exp(-5/300) and exp(-5/900), in fixed point with
- * UK_SCHED_LOAD_SHIFT fractional bits.
+ * number of running and ready threads (uk_sched_running_count(); Linux
+ * also counts uninterruptible sleepers, here they are not), sampled every
+ * 5 s from the scheduler's start and damped by exp(-5/60), exp(-5/300)
+ * and exp(-5/900), in fixed point with UK_SCHED_LOAD_SHIFT fractional
+ * bits (Linux's calc_load: EXP_1 1884, EXP_5 2014, EXP_15 2037, rounded
+ * up when rising).  No timer samples: the count only changes at
+ * scheduler events, so each event (and each read) first applies the
+ * 5 s periods that ended since the last one with the count that held
+ * during them, one by one as Linux's tick would, until the averages
+ * reach that count exactly (after a long idle, a bounded loop).  An idle
+ * instance stays asleep.
  */
 void uk_sched_loadavg(uint32_t avg[3]);
 

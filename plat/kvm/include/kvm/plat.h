@@ -142,6 +142,8 @@ void _uk_kvm_irq_init(void);
 void _uk_kvm_irq_dispatch(unsigned int irq);
 /* Number of interrupts taken on line irq since boot. */
 uint64_t uk_kvm_irq_count(unsigned int irq);
+/* Spurious 8259 interrupts (IRQ 7 or 15 with no line in service). */
+uint64_t uk_kvm_irq_spurious_count(void);
 
 /* ---- time (time.c) and local APIC timer (idle.c) -------------------- */
 
@@ -163,6 +165,11 @@ int _uk_kvm_tsc_hz_known(void);
 uint64_t _uk_kvm_time_refine_ns(void);
 /* Refines the rate now if that is due; from thread context only (idle). */
 void _uk_kvm_time_refine_poll(void);
+/*
+ * A TSC interval (ticks) in ns at the measured rate, measuring it first
+ * if needed; the scale of uk_plat_time_mono_ns().
+ */
+uint64_t _uk_kvm_tsc_to_ns(uint64_t ticks);
 /* Reads the free-running PIT channel 2 (counting down, wraps at 2^16). */
 uint16_t uk_kvm_pit_read(void);
 /*
