@@ -199,14 +199,15 @@ UK_TEST(server_send_stall_reset)
 	UK_TEST_EXPECT(r.status == 200);
 	tc_resp_free(&r);
 	UK_TEST_EXPECT(ts_conns_settle(1));
-	/* The timer runs from the last progress: wait until the socket
-	 * buffers are full and no byte has left for a while. */
-	UK_TEST_EXPECT(ts_sent_settle());
+	/* The timer runs from the last progress: wait until no byte can
+	 * leave any more and the server has seen so. */
+	UK_TEST_EXPECT(ts_stuck(s, &t));
 	ts_clock_advance_ms(9000);
-	ts_sleep_ms(150);
-	UK_TEST_EQ(ts_sval("ukprom/connections"), 1);
+	UK_TEST_EXPECT(ts_sync(s));
+	UK_TEST_EQ(ts_conns(), 1);
 	ts_clock_advance_ms(2000);
-	UK_TEST_EXPECT(ts_conns_settle(0));
+	UK_TEST_EXPECT(ts_sync(s));
+	UK_TEST_EQ(ts_conns(), 0);
 	tc_close(&t);
 	uk_prom_server_stop(s);
 }
@@ -306,6 +307,11 @@ UK_TEST(server_answering_never_evicted_503)
 	UK_TEST_EQ(stuck_sender(&c, port), 0);
 	UK_TEST_EXPECT(was_reset(&b));
 	UK_TEST_EXPECT(established(&a));
+	/* A and C are answering, and stay so: their requests are all in
+	 * and their responses cannot leave (else one of them could be
+	 * between two requests, waiting for the next, when D comes). */
+	UK_TEST_ASSERT(ts_stuck(s, &a));
+	UK_TEST_ASSERT(ts_stuck(s, &c));
 
 	big = malloc(70000);
 	n = (size_t)sprintf(big, "GET /metrics HTTP/1.1\r\nHost: t\r\nX: ");
@@ -611,7 +617,7 @@ UK_TEST(server_two_servers_parallel_clients)
 	UK_TEST_EXPECT(total == 80);
 	uk_prom_server_stop(s1);
 	uk_prom_server_stop(s2);
-	UK_TEST_EXPECT(ts_sval("ukprom/connections") == 0);
+	UK_TEST_EXPECT(ts_conns() == 0);
 }
 
 /* Random fragments of requests, garbage, and abrupt closes, on several

@@ -18,13 +18,19 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
 
+#include <uk/assert.h>
 #include <uk/plat/time.h>
 #include <uk/prom.h>
 #include <uk/store.h>
 #include <uk/thread.h>
 
+#include "../server_impl.h"
 #include "test_server_util.h"
 
 /*
@@ -352,6 +358,13 @@ void ts_store_setup(void)
 	}
 }
 
+/*
+ * The open-connection gauge is shared by every server of the process; a
+ * test counts from its value when its server started, so that one that
+ * failed half-way (and left connections open) does not fail the next.
+ */
+static uint64_t conns_base;
+
 /* A server with cfg, on 127.0.0.1 at an ephemeral port; or NULL. */
 struct uk_prom_server *ts_start_cfg(struct uk_prom_server_cfg *cfg)
 {
@@ -360,6 +373,7 @@ struct uk_prom_server *ts_start_cfg(struct uk_prom_server_cfg *cfg)
 	ts_store_setup();
 	cfg->addr = "127.0.0.1";
 	cfg->any_port = 1;
+	conns_base = ts_sval("ukprom/connections");
 	if (uk_prom_server_start(cfg, &s))
 		return NULL;
 	return s;
@@ -406,37 +420,128 @@ void ts_sleep_ms(unsigned int ms)
 	uk_thread_sleep_ns(ms * UK_NSEC_PER_MSEC);
 }
 
-/* Waits until the open-connection gauge reads n (5 s at most). */
+/* The open connections counted since the last ts_start. */
+uint64_t ts_conns(void)
+{
+	return ts_sval("ukprom/connections") - conns_base;
+}
+
+/*
+ * Liveness bound of the waits below, in 1 ms steps: they wait for a state
+ * that must come, and only turn a broken server into a failure instead of
+ * a hang.  No outcome depends on it.
+ */
+#define TS_LIVENESS 60000
+
+/*
+ * Waits until the open-connection gauge reads n more than when the test's
+ * server started.  For changes that must come (an accept, a close that
+ * the peer or a timer already caused).
+ */
 int ts_conns_settle(uint64_t n)
 {
 	int i;
 
-	for (i = 0; i < 500; i++) {
-		if (ts_sval("ukprom/connections") == n)
+	for (i = 0; i < TS_LIVENESS; i++) {
+		if (ts_conns() == n)
 			return 1;
-		ts_sleep_ms(10);
+		ts_sleep_ms(1);
 	}
 	return 0;
 }
 
 /*
- * Waits until the exporter's sent-bytes counter has not moved for 200 ms
- * (5 s at most): its connections are blocked on full sockets.
+ * Waits until s's loop has begun a whole pass after this call: it has
+ * read the clock as the test set it, acted on due timers and on what the
+ * sockets held by then.  Returns 1, or 0 past the liveness bound.
  */
-int ts_sent_settle(void)
+int ts_sync(struct uk_prom_server *s)
 {
-	uint64_t last = ts_sval("ukprom/sent_bytes"), now;
-	int i, still = 0;
+	uint32_t p = _uk_prom_server_passes(s);
+	int i;
 
-	for (i = 0; i < 500; i++) {
-		ts_sleep_ms(10);
-		now = ts_sval("ukprom/sent_bytes");
-		still = now == last ? still + 1 : 0;
-		last = now;
-		if (still == 20)
+	for (i = 0; i < TS_LIVENESS; i++) {
+		if (_uk_prom_server_passes(s) - p >= 2)
 			return 1;
+		ts_sleep_ms(1);
 	}
 	return 0;
+}
+
+/* The server's end of t's connection (it runs in this process), or -1. */
+static int server_end(const struct tc *t)
+{
+	struct sockaddr_in me, peer, a, b;
+	socklen_t n;
+	long max = sysconf(_SC_OPEN_MAX);
+	int fd;
+
+	n = sizeof(me);
+	if (getsockname(t->fd, (struct sockaddr *)&me, &n))
+		return -1;
+	n = sizeof(peer);
+	if (getpeername(t->fd, (struct sockaddr *)&peer, &n))
+		return -1;
+	for (fd = 0; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
+		if (fd == t->fd)
+			continue;
+		n = sizeof(a);
+		if (getsockname(fd, (struct sockaddr *)&a, &n) ||
+		    a.sin_family != AF_INET)
+			continue;
+		n = sizeof(b);
+		if (getpeername(fd, (struct sockaddr *)&b, &n))
+			continue;
+		if (a.sin_port == peer.sin_port &&
+		    a.sin_addr.s_addr == peer.sin_addr.s_addr &&
+		    b.sin_port == me.sin_port &&
+		    b.sin_addr.s_addr == me.sin_addr.s_addr)
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * Whether nothing can move on t's connection any more while t reads
+ * nothing: every byte t sent is acknowledged (so it is in the server's
+ * socket), the window t advertises is shut, and every byte the server's
+ * socket sent is acknowledged (so no acknowledgement still in flight can
+ * make room in it).  From then on the server's socket never takes
+ * another byte.
+ */
+static int frozen(const struct tc *t)
+{
+	struct tcp_info ti;
+	socklen_t n = sizeof(ti);
+	int q, fd;
+
+	if (ioctl(t->fd, SIOCOUTQ, &q) || q)
+		return 0;
+	fd = server_end(t);
+	if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &n))
+		return 0;
+	UK_ASSERT(n >= offsetof(struct tcp_info, tcpi_snd_wnd) +
+		  sizeof(ti.tcpi_snd_wnd));
+	return ti.tcpi_snd_wnd == 0 && ti.tcpi_unacked == 0;
+}
+
+/*
+ * Waits until t's connection is frozen (see frozen()) and s has then
+ * begun a whole pass: s has sent what its socket still took, its requests
+ * from t are all in its socket, and it is answering one that it cannot
+ * finish.  From then on, s makes no progress on t until t reads.
+ * Returns 1, or 0 past the liveness bound.
+ */
+int ts_stuck(struct uk_prom_server *s, const struct tc *t)
+{
+	int i;
+
+	for (i = 0; !frozen(t); i++) {
+		if (i == TS_LIVENESS)
+			return 0;
+		ts_sleep_ms(1);
+	}
+	return ts_sync(s);
 }
 
 /* The lines of library tsrv's families, in order. */
