@@ -43,8 +43,8 @@ test-ukprom-server_SRCS := lib/ukprom/tests/test_server.c \
 	lib/ukprom/tests/test_server_conns.c \
 	lib/ukprom/tests/test_server_access.c \
 	lib/ukprom/tests/test_server_util.c
-test-ukprom-server_LIBS := ukprom ukstore uklock ukalloc ukdebug uktest \
-	linuxu linuxu_threads
+test-ukprom-server_LIBS := ukprom ukstore uklock uklock_stats ukalloc \
+	ukdebug uktest linuxu linuxu_threads
 # The same under ThreadSanitizer: the exporter thread, client threads,
 # two servers sharing their self-metrics, folders changing meanwhile.
 PROGS-tsan += test-ukprom-server

@@ -465,6 +465,39 @@ UK_TEST(server_getter_errors_counted)
 	uk_prom_server_stop(s);
 }
 
+/* A scrape takes no counted lock: the exporter's own locks are bare
+ * fmutexes, so the lock totals it reports are not its own doing.  The
+ * sync makes sure the server has finished with each scrape (its duration
+ * is recorded after the last byte left). */
+UK_TEST(server_scrape_counts_no_lock)
+{
+	struct uk_prom_server *s = ts_start(0, 0, 0, 0);
+	uint64_t before;
+	struct tc_resp r;
+	uint16_t port;
+
+	UK_TEST_ASSERT(s);
+	port = uk_prom_server_port(s);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	tc_resp_free(&r);
+	UK_TEST_ASSERT(ts_sync(s));
+	before = ts_sval("uklock/all_acquisitions");
+	UK_TEST_ASSERT(before != (uint64_t)-1);
+	UK_TEST_EQ(tc_get(port, TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EQ(r.status, 200);
+	UK_TEST_EXPECT(strstr(r.body, "\nuklock_all_acquisitions_total ") !=
+		       NULL);
+	tc_resp_free(&r);
+	UK_TEST_EQ(tc_get(port, "GET /metrics HTTP/1.1\r\nHost: t\r\n"
+			    "Accept: application/openmetrics-text\r\n\r\n",
+			    &r, 0), 0);
+	UK_TEST_EQ(r.status, 200);
+	tc_resp_free(&r);
+	UK_TEST_ASSERT(ts_sync(s));
+	UK_TEST_EQ(ts_sval("uklock/all_acquisitions"), before);
+	uk_prom_server_stop(s);
+}
+
 UK_TEST(server_scrape_allocates_nothing)
 {
 	struct uk_prom_server *s = ts_start(0, 0, 0, 0);
