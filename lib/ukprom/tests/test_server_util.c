@@ -1,13 +1,15 @@
 /*
  * The exporter server tests' fixture and client.  The fixture is a test
  * library "tsrv" (two static entries, thousands of folders so that
- * bodies and listings span several windows) and helpers to start a server
- * and read the store.  The client is a minimal raw-socket HTTP client: it
+ * bodies and listings span several windows) and helpers to start a server,
+ * read the store, and wait for the server's state rather than for a time
+ * (ts_sync: a whole loop pass; ts_stuck: a connection that can no longer
+ * move).  The client is a minimal raw-socket HTTP client: it
  * connects to 127.0.0.1, sends bytes exactly as given, and reads back one
  * response at a time from a buffered stream (so pipelined responses are
  * split correctly), decoding Content-Length, chunked and close-delimited
- * bodies.  Every read has a timeout so a broken server fails a test
- * instead of hanging it.  Test code: it uses libc directly.
+ * bodies.  Every read has a liveness bound (TS_LIVE_MS) so a broken
+ * server fails a test instead of hanging it.  Test code: it uses libc directly.
  */
 #include <errno.h>
 #include <poll.h>
@@ -296,7 +298,7 @@ int tc_get(uint16_t port, const char *req, struct tc_resp *r, int head)
 
 	if (tc_open(&t, port, 0))
 		return -1;
-	rc = tc_sends(&t, req) ? -1 : tc_read(&t, r, head, 5000);
+	rc = tc_sends(&t, req) ? -1 : tc_read(&t, r, head, TS_LIVE_MS);
 	tc_close(&t);
 	return rc;
 }
@@ -426,12 +428,9 @@ uint64_t ts_conns(void)
 	return ts_sval("ukprom/connections") - conns_base;
 }
 
-/*
- * Liveness bound of the waits below, in 1 ms steps: they wait for a state
- * that must come, and only turn a broken server into a failure instead of
- * a hang.  No outcome depends on it.
- */
-#define TS_LIVENESS 60000
+/* The waits below poll their state every millisecond, TS_LIVE_MS times
+ * at most (at least as long: a liveness bound, see TS_LIVE_MS). */
+#define TS_LIVENESS TS_LIVE_MS
 
 /*
  * Waits until the open-connection gauge reads n more than when the test's
@@ -596,7 +595,7 @@ int ts_open_idle(struct tc *t, int n, uint16_t port)
 		if (tc_open(&t[i], port, 0) ||
 		    tc_sends(&t[i], "GET /store/tsrv/answer HTTP/1.1\r\n"
 			     "Host: t\r\n\r\n") ||
-		    tc_read(&t[i], &r, 0, 5000) || r.status != 200)
+		    tc_read(&t[i], &r, 0, TS_LIVE_MS) || r.status != 200)
 			return 0;
 		tc_resp_free(&r);
 	}

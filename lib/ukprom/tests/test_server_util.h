@@ -28,6 +28,14 @@ struct tc_resp {
 	size_t body_len;
 };
 
+/*
+ * How long the client waits for what must come (a response, a close, an
+ * accept) before it fails instead of hanging: a liveness bound only, that
+ * no outcome depends on, generous because a loaded host (or TSan) can
+ * take seconds over what an idle one does at once.
+ */
+#define TS_LIVE_MS 60000
+
 int tc_open(struct tc *t, uint16_t port, int rcvbuf);
 int tc_open_from(struct tc *t, uint16_t port, const char *src);
 void tc_close(struct tc *t);
