@@ -373,12 +373,16 @@ UK_TEST(server_keepalive_pipelining)
 
 UK_TEST(server_self_metrics_move)
 {
-	struct uk_prom_server *s = ts_start(0, 0, 0, 0);
+	struct uk_prom_server_cfg cfg = { 0 };
+	struct uk_prom_server *s;
 	uint64_t text, om, e404, sent, cnt;
 	double sum;
 	struct tc_resp r;
 	uint16_t port;
 
+	/* The platform's clock: scrape durations are measured. */
+	cfg.clock_ns = uk_plat_time_mono_ns;
+	s = ts_start_cfg(&cfg);
 	UK_TEST_ASSERT(s);
 	port = uk_prom_server_port(s);
 	text = ts_sval("ukprom/text/scrapes");

@@ -367,12 +367,19 @@ void ts_store_setup(void)
  */
 static uint64_t conns_base;
 
-/* A server with cfg, on 127.0.0.1 at an ephemeral port; or NULL. */
+/*
+ * A server with cfg, on 127.0.0.1 at an ephemeral port; or NULL.  Unless
+ * cfg names a clock, the server runs on the injected one (below), which
+ * stands still until a test moves it: no deadline passes because the
+ * host is slow.
+ */
 struct uk_prom_server *ts_start_cfg(struct uk_prom_server_cfg *cfg)
 {
 	struct uk_prom_server *s = NULL;
 
 	ts_store_setup();
+	if (!cfg->clock_ns)
+		cfg->clock_ns = ts_clock_ns;
 	cfg->addr = "127.0.0.1";
 	cfg->any_port = 1;
 	conns_base = ts_sval("ukprom/connections");
@@ -381,7 +388,8 @@ struct uk_prom_server *ts_start_cfg(struct uk_prom_server_cfg *cfg)
 	return s;
 }
 
-/* A server on 127.0.0.1, an ephemeral port; 0 picks a default. */
+/* A server on 127.0.0.1, an ephemeral port, on the injected clock; 0
+ * picks a default. */
 struct uk_prom_server *ts_start(uint16_t max, uint32_t idle_ms,
 				uint32_t head_ms, uint32_t send_ms)
 {
