@@ -5,7 +5,6 @@
 ukprom_SRCS += lib/ukprom/enc.c lib/ukprom/enc_render.c lib/ukprom/negotiate.c
 
 # Goldens, chunking, failures, allocation and negotiation.
-PROGS-asan += test-ukprom-enc
 TESTS-asan += test-ukprom-enc
 test-ukprom-enc_SRCS := lib/ukprom/tests/test_enc.c \
 	lib/ukprom/tests/test_enc_fixture.c
@@ -27,14 +26,12 @@ fuzz-enc_LIBS := ukprom linuxu linuxu_threads
 CHECK_SCRIPTS += lib/ukprom/tests/fuzz_enc.sh
 
 # Encoding while other threads add and remove folders (ThreadSanitizer).
-PROGS-tsan += test-ukprom-enc-stress
 TESTS-tsan += test-ukprom-enc-stress
 test-ukprom-enc-stress_SRCS := lib/ukprom/tests/test_enc_stress.c
 test-ukprom-enc-stress_LIBS := ukprom uktest linuxu linuxu_threads
 
 # The golden tests again in a kernel image: the freestanding build of the
 # encoder and formatter (kernel flags, nolibc), booted by qemu-test.sh.
-PROGS-kvm += ukprom-enc-test
 TESTS-kvm += ukprom-enc-test
 ukprom-enc-test_SRCS := lib/ukprom/tests/test_enc.c \
 	lib/ukprom/tests/test_enc_fixture.c

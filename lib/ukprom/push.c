@@ -24,8 +24,9 @@
 #include <string.h>
 
 #include <uk/alloc.h>
+#include <uk/assert.h>
 #include <uk/counter.h>
-#include <uk/lock.h>
+#include <uk/fmutex.h>
 #include <uk/plat/cmdline.h>
 #include <uk/plat/time.h>
 #include <uk/print.h>
@@ -51,7 +52,7 @@ struct uk_prom_push {
 	uint64_t interval_ns;
 	uint64_t (*clock_ns)(void);
 	const char *const *libs;
-	struct uk_mutex lock;    /* one push at a time */
+	struct uk_fmutex lock;   /* one push at a time (uncounted) */
 	uint32_t stop;           /* the thread's futex word: 1 to end */
 	uint32_t cancel;         /* a push in flight gives up when set */
 	int last_rc;             /* the previous push's result */
@@ -76,7 +77,9 @@ static const char *const reasons[] = {
 static uint64_t pushes;
 static uint64_t push_errors[NREASONS];
 static uint64_t last_duration_ns;
-static struct uk_mutex stats_lock = UK_MUTEX_INITIALIZER;
+/* Bare fmutexes, like the server's: a push encodes the lock metrics, and
+ * its own locks must not count in them. */
+static struct uk_fmutex stats_lock = UK_FMUTEX_INITIALIZER;
 static int stats_ready;
 
 static int get_u64(void *cookie, uint64_t *out)
@@ -112,7 +115,7 @@ static int stats_init(void)
 	unsigned int i;
 	int rc = 0;
 
-	uk_mutex_lock(&stats_lock);
+	uk_fmutex_lock(&stats_lock);
 	for (i = 0; i < NREASONS && !stats_ready; i++) {
 		rc = uk_store_folder_add(&uk_store_lib_ukprom, "reason",
 					 reasons[i], error_tmpl, 1,
@@ -124,7 +127,7 @@ static int stats_init(void)
 	}
 	if (!rc)
 		stats_ready = 1;
-	uk_mutex_unlock(&stats_lock);
+	UK_ASSERT(uk_fmutex_unlock(&stats_lock));
 	return rc;
 }
 
@@ -447,9 +450,9 @@ int uk_prom_push_now(struct uk_prom_push *p)
 {
 	int rc;
 
-	uk_mutex_lock(&p->lock);
+	uk_fmutex_lock(&p->lock);
 	rc = push_locked(p, p->clock_ns() + p->timeout_ns, 0);
-	uk_mutex_unlock(&p->lock);
+	UK_ASSERT(uk_fmutex_unlock(&p->lock));
 	return rc;
 }
 
@@ -525,7 +528,7 @@ int uk_prom_push_start(const struct uk_prom_push_cfg *cfg,
 	p->interval_ns = (uint64_t)cfg->interval_ms * MS;
 	p->clock_ns = cfg->clock_ns ? cfg->clock_ns : uk_plat_time_mono_ns;
 	p->libs = cfg->libs;
-	uk_mutex_init(&p->lock, NULL);
+	p->lock = (struct uk_fmutex)UK_FMUTEX_INITIALIZER;
 	rc = stats_init();
 	if (rc)
 		uk_pr_warn("ukprom: push error counters unavailable (%d)\n",
@@ -549,7 +552,6 @@ void uk_prom_push_stop(struct uk_prom_push *p)
 	if (!p)
 		return;
 	thread_end(p);
-	uk_mutex_fini(&p->lock);
 	uk_free(p->a, p);
 }
 
@@ -567,9 +569,9 @@ int uk_prom_push_final(struct uk_prom_push *p)
 		return 0;
 	deadline = p->clock_ns() + p->timeout_ns;
 	thread_end(p);
-	uk_mutex_lock(&p->lock);
+	uk_fmutex_lock(&p->lock);
 	rc = push_locked(p, deadline, 1);
-	uk_mutex_unlock(&p->lock);
+	UK_ASSERT(uk_fmutex_unlock(&p->lock));
 	uk_prom_push_stop(p);
 	return rc;
 }

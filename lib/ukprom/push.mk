@@ -8,9 +8,7 @@ UKPROM_PUSH_SRCS := lib/ukprom/client.c lib/ukprom/push.c
 # The push: URL and grouping-key goldens, the request and its body (the
 # encoder's text), self-metrics, the periodic thread and the final push,
 # against a capture server on a thread of the test (ASan and TSan).
-PROGS-asan += test-ukprom-push
 TESTS-asan += test-ukprom-push
-PROGS-tsan += test-ukprom-push
 TESTS-tsan += test-ukprom-push
 test-ukprom-push_SRCS := lib/ukprom/tests/test_push.c
 test-ukprom-push_LIBS := ukprom ukstore uklock ukalloc ukdebug uktest \

@@ -59,6 +59,9 @@ static void accept_all(struct uk_prom_server *s, uint64_t now)
 			_uk_prom_sock_reset(fd);
 			continue;
 		}
+		/* A newcomer may have arrived after the wakeup: its
+		 * timers start now, not at the wakeup. */
+		now = s->clock_ns();
 		c = free_slot(s);
 		if (!c) {
 			c = _uk_prom_conn_victim(s);
@@ -101,6 +104,8 @@ static void loop(void *arg)
 	int timeout, listen_on;
 
 	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
+		/* Only this thread writes the count. */
+		__atomic_store_n(&s->passes, s->passes + 1, __ATOMIC_RELEASE);
 		now = s->clock_ns();
 		next = timers(s, now);
 		listen_on = now >= s->accept_pause_until;
@@ -254,6 +259,12 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 	uk_thread_set_class(s->thread, UK_THREAD_CLASS_SYSTEM);
 	*out = s;
 	return 0;
+}
+
+/* See server_impl.h.  Returns the count (wrapping). */
+uint32_t _uk_prom_server_passes(const struct uk_prom_server *s)
+{
+	return __atomic_load_n(&s->passes, __ATOMIC_ACQUIRE);
 }
 
 /* See uk/prom.h. */

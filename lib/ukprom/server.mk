@@ -18,14 +18,12 @@ ukprom_server_DEPS-kvm := lwip
 ukprom_server_SRCS-kvm := $(UKPROM_SERVER_SRCS)
 
 # The parser on its own.
-PROGS-asan += test-ukprom-http
 TESTS-asan += test-ukprom-http
 test-ukprom-http_SRCS := lib/ukprom/tests/test_http.c lib/ukprom/http.c
 test-ukprom-http_LIBS := uktest linuxu
 
 # Access control: SHA-256, base64, allow-lists, basic auth (pure code),
 # and against coreutils (sha256sum, base64) through access-tool.
-PROGS-asan += test-ukprom-access
 TESTS-asan += test-ukprom-access
 test-ukprom-access_SRCS := lib/ukprom/tests/test_access.c \
 	lib/ukprom/access.c lib/ukprom/sha256.c
@@ -37,17 +35,15 @@ access-tool_LIBS :=
 CHECK_SCRIPTS += lib/ukprom/tests/access_coreutils.sh
 
 # A real server on loopback.
-PROGS-asan += test-ukprom-server
 TESTS-asan += test-ukprom-server
 test-ukprom-server_SRCS := lib/ukprom/tests/test_server.c \
 	lib/ukprom/tests/test_server_conns.c \
 	lib/ukprom/tests/test_server_access.c \
 	lib/ukprom/tests/test_server_util.c
-test-ukprom-server_LIBS := ukprom ukstore uklock ukalloc ukdebug uktest \
-	linuxu linuxu_threads
+test-ukprom-server_LIBS := ukprom ukstore uklock uklock_stats ukalloc \
+	ukdebug uktest linuxu linuxu_threads
 # The same under ThreadSanitizer: the exporter thread, client threads,
 # two servers sharing their self-metrics, folders changing meanwhile.
-PROGS-tsan += test-ukprom-server
 TESTS-tsan += test-ukprom-server
 
 # libFuzzer on the parser and the access checks, run for about 20 s by

@@ -357,6 +357,10 @@ static void service(struct uk_prom_server *s, struct _uk_prom_conn *c,
 			conn_reset(s, c);
 			return;
 		}
+		/* These bytes may have come after the wakeup that "now"
+		 * dates from (a pipelining client, or one that answers at
+		 * once): what they start dates from their arrival. */
+		now = s->clock_ns();
 		if (c->state == _UKP_IDLE) {
 			c->state = _UKP_HEAD;
 			c->req_ns = now;

@@ -134,6 +134,9 @@ struct uk_prom_server {
 	struct _uk_prom_auth auth;
 	int lfd;
 	uint32_t stop;
+	/* Passes of the loop begun (atomic; tests wait on it, see
+	 * _uk_prom_server_passes). */
+	uint32_t passes;
 	uint32_t nconns;        /* connections in slots */
 	uint64_t accept_pause_until;
 	struct uk_thread *thread;
@@ -147,6 +150,14 @@ struct uk_prom_server {
 	char msg503[160];       /* the answer to a newcomer without a slot */
 	uint16_t msg503_len;
 };
+
+/*
+ * How many passes the server's loop has begun.  Each pass reads the
+ * clock, acts on due timers, then on whatever poll() reports, so once the
+ * count has moved by two since a test did something, a whole pass began
+ * after it: tests wait on this instead of guessing a time.
+ */
+uint32_t _uk_prom_server_passes(const struct uk_prom_server *s);
 
 /* Starts connection c (a free slot) on the accepted descriptor fd. */
 void _uk_prom_conn_open(struct uk_prom_server *s, struct _uk_prom_conn *c,

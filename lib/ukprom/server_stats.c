@@ -13,8 +13,9 @@
  */
 #include <errno.h>
 
+#include <uk/assert.h>
 #include <uk/counter.h>
-#include <uk/lock.h>
+#include <uk/fmutex.h>
 #include <uk/plat/time.h>
 #include <uk/store_publish.h>
 
@@ -45,10 +46,15 @@ static const double scrape_le[] = {
 static struct uk_store_hist scrape_hist = {
 	sizeof(scrape_le) / sizeof(scrape_le[0]), scrape_le, {0}, 0, 0,
 };
-/* Serialises observations of servers running on parallel threads. */
-static struct uk_mutex hist_lock = UK_MUTEX_INITIALIZER;
+/*
+ * Serialises observations of servers running on parallel threads.  This
+ * lock and init_lock are bare fmutexes, not uklock mutexes: a scrape
+ * takes hist_lock, and must not count itself in the lock metrics it
+ * reports.
+ */
+static struct uk_fmutex hist_lock = UK_FMUTEX_INITIALIZER;
 
-static struct uk_mutex init_lock = UK_MUTEX_INITIALIZER;
+static struct uk_fmutex init_lock = UK_FMUTEX_INITIALIZER;
 static int initialised;
 
 static int get_u64(void *cookie, uint64_t *out)
@@ -129,7 +135,7 @@ int _uk_prom_stats_init(void)
 	unsigned int i;
 	int rc = 0;
 
-	uk_mutex_lock(&init_lock);
+	uk_fmutex_lock(&init_lock);
 	if (initialised)
 		goto out;
 	for (i = 0; i < 2 && !rc; i++)
@@ -142,7 +148,7 @@ int _uk_prom_stats_init(void)
 	if (!rc)
 		initialised = 1;
 out:
-	uk_mutex_unlock(&init_lock);
+	UK_ASSERT(uk_fmutex_unlock(&init_lock));
 	return rc;
 }
 
@@ -155,9 +161,9 @@ void _uk_prom_stats_scrape(unsigned int fmt)
 /* Records how long a scrape took, in ns, in the duration histogram. */
 void _uk_prom_stats_scrape_done(uint64_t ns)
 {
-	uk_mutex_lock(&hist_lock);
+	uk_fmutex_lock(&hist_lock);
 	uk_store_hist_observe(&scrape_hist, (double)ns / UK_NSEC_PER_SEC);
-	uk_mutex_unlock(&hist_lock);
+	UK_ASSERT(uk_fmutex_unlock(&hist_lock));
 }
 
 /* Adds the n getter failures an encoding met. */

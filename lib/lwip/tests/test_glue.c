@@ -154,8 +154,10 @@ UK_TEST(mbox_many_producers_one_consumer)
 	while (got < PRODUCERS * PER_PRODUCER) {
 		void *m;
 		uintptr_t v, id, seq;
+		/* A liveness bound: a loaded host may stall a producer for
+		 * seconds, which is no timeout of the mailbox's. */
 		int rc = uk_lwip_mbox_fetch(&mb, &m, uk_plat_time_mono_ns() +
-					    5000 * MS);
+					    60000 * MS);
 
 		if (rc) {
 			timeouts++;

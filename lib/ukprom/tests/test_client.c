@@ -136,6 +136,13 @@ static size_t pattern_body(void *cookie, char *buf, size_t size)
 static char buf[4096];
 
 /*
+ * The deadline of a post that must succeed or fail on its own (not by
+ * timing out): a liveness bound only, generous because a loaded host (or
+ * TSan) can take seconds over a 2 MiB body.
+ */
+#define LIVE_MS 60000
+
+/*
  * POSTs `len` bytes to the test server at target within timeout_ms.
  * Returns the client's result.
  */
@@ -166,7 +173,7 @@ UK_TEST(client_ok)
 
 	UK_TEST_ASSERT(servers());
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-		UK_TEST_EQ(post("/ok/x", lens[i], 5000, port, &res), 200);
+		UK_TEST_EQ(post("/ok/x", lens[i], LIVE_MS, port, &res), 200);
 		snprintf(want, sizeof(want), "got %zu bytes", lens[i]);
 		UK_TEST_STREQ(res.msg, want);
 		UK_TEST_EQ(res.body_bytes, lens[i]);
@@ -181,7 +188,7 @@ UK_TEST(client_interim_100)
 	/* 2 MiB: the 100 arrives while the body is going out, and must
 	 * not stop it. */
 	UK_TEST_ASSERT(servers());
-	UK_TEST_EQ(post("/continue/x", 2 << 20, 5000, port, &res), 200);
+	UK_TEST_EQ(post("/continue/x", 2 << 20, LIVE_MS, port, &res), 200);
 	UK_TEST_STREQ(res.msg, "got 2097152 bytes");
 }
 
@@ -190,9 +197,9 @@ UK_TEST(client_4xx_5xx)
 	struct _uk_prom_post_result res;
 
 	UK_TEST_ASSERT(servers());
-	UK_TEST_EQ(post("/status/400/x", 300, 5000, port, &res), 400);
+	UK_TEST_EQ(post("/status/400/x", 300, LIVE_MS, port, &res), 400);
 	UK_TEST_STREQ(res.msg, "Test Status: push refused by the test server");
-	UK_TEST_EQ(post("/status/503/x", 300, 5000, port, &res), 503);
+	UK_TEST_EQ(post("/status/503/x", 300, LIVE_MS, port, &res), 503);
 	UK_TEST_EQ(res.status, 503);
 	UK_TEST_STREQ(res.msg, "Test Status: push refused by the test server");
 }
@@ -203,7 +210,7 @@ UK_TEST(client_early_answer)
 
 	/* 8 MiB: far more than the socket buffers take before the 413. */
 	UK_TEST_ASSERT(servers());
-	UK_TEST_EQ(post("/early/x", 8 << 20, 5000, port, &res), 413);
+	UK_TEST_EQ(post("/early/x", 8 << 20, LIVE_MS, port, &res), 413);
 	UK_TEST_STREQ(res.msg, "Payload Too Large: too big");
 	UK_TEST_EXPECT(res.body_bytes < (8u << 20));
 }
@@ -214,7 +221,7 @@ UK_TEST(client_reset)
 	int rc;
 
 	UK_TEST_ASSERT(servers());
-	rc = post("/reset/x", 100000, 5000, port, &res);
+	rc = post("/reset/x", 100000, LIVE_MS, port, &res);
 	UK_TEST_EQ(rc, -ECONNRESET);
 }
 
@@ -224,7 +231,7 @@ UK_TEST(client_refused)
 
 	UK_TEST_ASSERT(servers());
 	/* Port 1 on loopback: nothing listens there. */
-	UK_TEST_EQ(post("/ok/x", 10, 5000, 1, &res), -ECONNREFUSED);
+	UK_TEST_EQ(post("/ok/x", 10, LIVE_MS, 1, &res), -ECONNREFUSED);
 	UK_TEST_EQ(res.phase, _UKP_PHASE_CONNECT);
 }
 
@@ -263,14 +270,14 @@ UK_TEST(client_bad_answers)
 	struct _uk_prom_post_result res;
 
 	UK_TEST_ASSERT(servers());
-	UK_TEST_EQ(post("/partial/x", 10, 5000, port, &res), -EPROTO);
+	UK_TEST_EQ(post("/partial/x", 10, LIVE_MS, port, &res), -EPROTO);
 	UK_TEST_STREQ(res.msg, "connection closed in the middle of the "
 		      "response head: HTTP/1.1 20");
-	UK_TEST_EQ(post("/garbage/x", 10, 5000, port, &res), -EPROTO);
+	UK_TEST_EQ(post("/garbage/x", 10, LIVE_MS, port, &res), -EPROTO);
 	UK_TEST_STREQ(res.msg, "malformed response head: SSH-2.0-OpenSSH_9.2");
-	UK_TEST_EQ(post("/close/x", 10, 5000, port, &res), -EPROTO);
+	UK_TEST_EQ(post("/close/x", 10, LIVE_MS, port, &res), -EPROTO);
 	UK_TEST_STREQ(res.msg, "connection closed without a response");
-	UK_TEST_EQ(post("/longhead/x", 10, 5000, port, &res), -EPROTO);
+	UK_TEST_EQ(post("/longhead/x", 10, LIVE_MS, port, &res), -EPROTO);
 	UK_TEST_STREQ(res.msg, "response head too long");
 }
 

@@ -36,7 +36,7 @@ UK_TEST(server_allow_list)
 	port = uk_prom_server_port(s);
 	/* Not on the list: reset, never answered. */
 	UK_TEST_EQ(tc_open_from(&t, port, "127.0.0.2"), 0);
-	UK_TEST_EXPECT(tc_wait_closed(&t, 5000));
+	UK_TEST_EXPECT(tc_wait_closed(&t, TS_LIVE_MS));
 	UK_TEST_EXPECT(t.reset);
 	UK_TEST_EQ(t.len, 0);
 	tc_close(&t);
@@ -44,14 +44,14 @@ UK_TEST(server_allow_list)
 	 * reported by the send). */
 	UK_TEST_EQ(tc_open_from(&t, port, "127.0.0.2"), 0);
 	if (!tc_sends(&t, TS_GET_METRICS))
-		UK_TEST_EXPECT(tc_wait_closed(&t, 5000));
+		UK_TEST_EXPECT(tc_wait_closed(&t, TS_LIVE_MS));
 	UK_TEST_EQ(t.len, 0);
 	tc_close(&t);
 	UK_TEST_EQ(ts_sval("ukprom/denied_connections"), denied + 2);
 	/* On the list. */
 	UK_TEST_EQ(tc_open_from(&t, port, "127.0.0.1"), 0);
 	UK_TEST_EQ(tc_sends(&t, TS_GET_METRICS), 0);
-	UK_TEST_EQ(tc_read(&t, &r, 0, 5000), 0);
+	UK_TEST_EQ(tc_read(&t, &r, 0, TS_LIVE_MS), 0);
 	UK_TEST_EQ(r.status, 200);
 	tc_resp_free(&r);
 	tc_close(&t);
@@ -63,7 +63,7 @@ UK_TEST(server_allow_list)
 	UK_TEST_ASSERT(s);
 	UK_TEST_EQ(tc_open_from(&t, uk_prom_server_port(s), "127.0.0.2"), 0);
 	UK_TEST_EQ(tc_sends(&t, TS_GET_METRICS), 0);
-	UK_TEST_EQ(tc_read(&t, &r, 0, 5000), 0);
+	UK_TEST_EQ(tc_read(&t, &r, 0, TS_LIVE_MS), 0);
 	UK_TEST_EQ(r.status, 200);
 	tc_resp_free(&r);
 	tc_close(&t);
@@ -74,7 +74,7 @@ UK_TEST(server_allow_list)
 /* Sends req on t and returns the status (-1 on failure); *r keeps it. */
 static int ask(struct tc *t, const char *req, struct tc_resp *r, int head)
 {
-	if (tc_sends(t, req) || tc_read(t, r, head, 5000))
+	if (tc_sends(t, req) || tc_read(t, r, head, TS_LIVE_MS))
 		return -1;
 	return r->status;
 }
@@ -135,7 +135,7 @@ UK_TEST(server_basic_auth)
 	/* Whose credentials would count is ambiguous: 400, closed. */
 	UK_TEST_EQ(ask(&t, REQ("/metrics", GOOD GOOD), &r, 0), 400);
 	tc_resp_free(&r);
-	UK_TEST_EXPECT(tc_wait_closed(&t, 5000));
+	UK_TEST_EXPECT(tc_wait_closed(&t, TS_LIVE_MS));
 	tc_close(&t);
 	UK_TEST_EQ(ts_sval("ukprom/401/http_errors"), e401 + 10);
 	uk_prom_server_stop(s);

@@ -1,13 +1,15 @@
 /*
  * The exporter server tests' fixture and client.  The fixture is a test
  * library "tsrv" (two static entries, thousands of folders so that
- * bodies and listings span several windows) and helpers to start a server
- * and read the store.  The client is a minimal raw-socket HTTP client: it
+ * bodies and listings span several windows) and helpers to start a server,
+ * read the store, and wait for the server's state rather than for a time
+ * (ts_sync: a whole loop pass; ts_stuck: a connection that can no longer
+ * move).  The client is a minimal raw-socket HTTP client: it
  * connects to 127.0.0.1, sends bytes exactly as given, and reads back one
  * response at a time from a buffered stream (so pipelined responses are
  * split correctly), decoding Content-Length, chunked and close-delimited
- * bodies.  Every read has a timeout so a broken server fails a test
- * instead of hanging it.  Test code: it uses libc directly.
+ * bodies.  Every read has a liveness bound (TS_LIVE_MS) so a broken
+ * server fails a test instead of hanging it.  Test code: it uses libc directly.
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,13 +20,19 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
 
+#include <uk/assert.h>
 #include <uk/plat/time.h>
 #include <uk/prom.h>
 #include <uk/store.h>
 #include <uk/thread.h>
 
+#include "../server_impl.h"
 #include "test_server_util.h"
 
 /*
@@ -290,7 +298,7 @@ int tc_get(uint16_t port, const char *req, struct tc_resp *r, int head)
 
 	if (tc_open(&t, port, 0))
 		return -1;
-	rc = tc_sends(&t, req) ? -1 : tc_read(&t, r, head, 5000);
+	rc = tc_sends(&t, req) ? -1 : tc_read(&t, r, head, TS_LIVE_MS);
 	tc_close(&t);
 	return rc;
 }
@@ -352,20 +360,36 @@ void ts_store_setup(void)
 	}
 }
 
-/* A server with cfg, on 127.0.0.1 at an ephemeral port; or NULL. */
+/*
+ * The open-connection gauge is shared by every server of the process; a
+ * test counts from its value when its server started, so that one that
+ * failed half-way (and left connections open) does not fail the next.
+ */
+static uint64_t conns_base;
+
+/*
+ * A server with cfg, on 127.0.0.1 at an ephemeral port; or NULL.  Unless
+ * cfg names a clock, the server runs on the injected one (below), which
+ * stands still until a test moves it: no deadline passes because the
+ * host is slow.
+ */
 struct uk_prom_server *ts_start_cfg(struct uk_prom_server_cfg *cfg)
 {
 	struct uk_prom_server *s = NULL;
 
 	ts_store_setup();
+	if (!cfg->clock_ns)
+		cfg->clock_ns = ts_clock_ns;
 	cfg->addr = "127.0.0.1";
 	cfg->any_port = 1;
+	conns_base = ts_sval("ukprom/connections");
 	if (uk_prom_server_start(cfg, &s))
 		return NULL;
 	return s;
 }
 
-/* A server on 127.0.0.1, an ephemeral port; 0 picks a default. */
+/* A server on 127.0.0.1, an ephemeral port, on the injected clock; 0
+ * picks a default. */
 struct uk_prom_server *ts_start(uint16_t max, uint32_t idle_ms,
 				uint32_t head_ms, uint32_t send_ms)
 {
@@ -406,37 +430,125 @@ void ts_sleep_ms(unsigned int ms)
 	uk_thread_sleep_ns(ms * UK_NSEC_PER_MSEC);
 }
 
-/* Waits until the open-connection gauge reads n (5 s at most). */
+/* The open connections counted since the last ts_start. */
+uint64_t ts_conns(void)
+{
+	return ts_sval("ukprom/connections") - conns_base;
+}
+
+/* The waits below poll their state every millisecond, TS_LIVE_MS times
+ * at most (at least as long: a liveness bound, see TS_LIVE_MS). */
+#define TS_LIVENESS TS_LIVE_MS
+
+/*
+ * Waits until the open-connection gauge reads n more than when the test's
+ * server started.  For changes that must come (an accept, a close that
+ * the peer or a timer already caused).
+ */
 int ts_conns_settle(uint64_t n)
 {
 	int i;
 
-	for (i = 0; i < 500; i++) {
-		if (ts_sval("ukprom/connections") == n)
+	for (i = 0; i < TS_LIVENESS; i++) {
+		if (ts_conns() == n)
 			return 1;
-		ts_sleep_ms(10);
+		ts_sleep_ms(1);
 	}
 	return 0;
 }
 
 /*
- * Waits until the exporter's sent-bytes counter has not moved for 200 ms
- * (5 s at most): its connections are blocked on full sockets.
+ * Waits until s's loop has begun a whole pass after this call: it has
+ * read the clock as the test set it, acted on due timers and on what the
+ * sockets held by then.  Returns 1, or 0 past the liveness bound.
  */
-int ts_sent_settle(void)
+int ts_sync(struct uk_prom_server *s)
 {
-	uint64_t last = ts_sval("ukprom/sent_bytes"), now;
-	int i, still = 0;
+	uint32_t p = _uk_prom_server_passes(s);
+	int i;
 
-	for (i = 0; i < 500; i++) {
-		ts_sleep_ms(10);
-		now = ts_sval("ukprom/sent_bytes");
-		still = now == last ? still + 1 : 0;
-		last = now;
-		if (still == 20)
+	for (i = 0; i < TS_LIVENESS; i++) {
+		if (_uk_prom_server_passes(s) - p >= 2)
 			return 1;
+		ts_sleep_ms(1);
 	}
 	return 0;
+}
+
+/* The server's end of t's connection (it runs in this process), or -1. */
+static int server_end(const struct tc *t)
+{
+	struct sockaddr_in me, peer, a, b;
+	socklen_t n;
+	long max = sysconf(_SC_OPEN_MAX);
+	int fd;
+
+	n = sizeof(me);
+	if (getsockname(t->fd, (struct sockaddr *)&me, &n))
+		return -1;
+	n = sizeof(peer);
+	if (getpeername(t->fd, (struct sockaddr *)&peer, &n))
+		return -1;
+	for (fd = 0; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
+		if (fd == t->fd)
+			continue;
+		n = sizeof(a);
+		if (getsockname(fd, (struct sockaddr *)&a, &n) ||
+		    a.sin_family != AF_INET)
+			continue;
+		n = sizeof(b);
+		if (getpeername(fd, (struct sockaddr *)&b, &n))
+			continue;
+		if (a.sin_port == peer.sin_port &&
+		    a.sin_addr.s_addr == peer.sin_addr.s_addr &&
+		    b.sin_port == me.sin_port &&
+		    b.sin_addr.s_addr == me.sin_addr.s_addr)
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * Whether nothing can move on t's connection any more while t reads
+ * nothing: every byte t sent is acknowledged (so it is in the server's
+ * socket), the window t advertises is shut, and every byte the server's
+ * socket sent is acknowledged (so no acknowledgement still in flight can
+ * make room in it).  From then on the server's socket never takes
+ * another byte.
+ */
+static int frozen(const struct tc *t)
+{
+	struct tcp_info ti;
+	socklen_t n = sizeof(ti);
+	int q, fd;
+
+	if (ioctl(t->fd, SIOCOUTQ, &q) || q)
+		return 0;
+	fd = server_end(t);
+	if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &n))
+		return 0;
+	UK_ASSERT(n >= offsetof(struct tcp_info, tcpi_snd_wnd) +
+		  sizeof(ti.tcpi_snd_wnd));
+	return ti.tcpi_snd_wnd == 0 && ti.tcpi_unacked == 0;
+}
+
+/*
+ * Waits until t's connection is frozen (see frozen()) and s has then
+ * begun a whole pass: s has sent what its socket still took, its requests
+ * from t are all in its socket, and it is answering one that it cannot
+ * finish.  From then on, s makes no progress on t until t reads.
+ * Returns 1, or 0 past the liveness bound.
+ */
+int ts_stuck(struct uk_prom_server *s, const struct tc *t)
+{
+	int i;
+
+	for (i = 0; !frozen(t); i++) {
+		if (i == TS_LIVENESS)
+			return 0;
+		ts_sleep_ms(1);
+	}
+	return ts_sync(s);
 }
 
 /* The lines of library tsrv's families, in order. */
@@ -491,7 +603,7 @@ int ts_open_idle(struct tc *t, int n, uint16_t port)
 		if (tc_open(&t[i], port, 0) ||
 		    tc_sends(&t[i], "GET /store/tsrv/answer HTTP/1.1\r\n"
 			     "Host: t\r\n\r\n") ||
-		    tc_read(&t[i], &r, 0, 5000) || r.status != 200)
+		    tc_read(&t[i], &r, 0, TS_LIVE_MS) || r.status != 200)
 			return 0;
 		tc_resp_free(&r);
 	}

@@ -28,6 +28,14 @@ struct tc_resp {
 	size_t body_len;
 };
 
+/*
+ * How long the client waits for what must come (a response, a close, an
+ * accept) before it fails instead of hanging: a liveness bound only, that
+ * no outcome depends on, generous because a loaded host (or TSan) can
+ * take seconds over what an idle one does at once.
+ */
+#define TS_LIVE_MS 60000
+
 int tc_open(struct tc *t, uint16_t port, int rcvbuf);
 int tc_open_from(struct tc *t, uint16_t port, const char *src);
 void tc_close(struct tc *t);
@@ -56,8 +64,10 @@ uint64_t ts_clock_ns(void);
 void ts_clock_advance_ms(uint64_t ms);
 uint64_t ts_sval(const char *path);
 void ts_sleep_ms(unsigned int ms);
+uint64_t ts_conns(void);
 int ts_conns_settle(uint64_t n);
-int ts_sent_settle(void);
+int ts_sync(struct uk_prom_server *s);
+int ts_stuck(struct uk_prom_server *s, const struct tc *t);
 char *ts_tsrv_lines(const char *body);
 char *ts_direct(enum uk_prom_format fmt);
 int ts_open_idle(struct tc *t, int n, uint16_t port);
