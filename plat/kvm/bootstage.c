@@ -3,7 +3,10 @@
  * the TSC when it was recorded; stage 0, pvh_entry, is the TSC boot.S
  * read at the first instruction.  Stamps are raw TSC values, so stages
  * recorded before the TSC rate is measured (the memory map, the heap...)
- * cost no calibration and are converted when read.
+ * cost no calibration and are converted when first printed or read.
+ * That conversion is kept: the TSC rate is refined for a while after
+ * boot, and a stage's time must not drift between the console's line
+ * and later scrapes (the rate known then is within its 0.5% bound).
  *
  * With uk.boot_trace=1, each stage is printed once both the command line
  * has been read and the TSC rate is known; until then stages wait, and
@@ -29,10 +32,12 @@
 struct stage {
 	char name[UK_PLAT_BOOT_STAGE_NAME_MAX + 1];
 	uint64_t tsc;
+	uint64_t ns;    /* since PVH entry, once converted */
+	int converted;
 };
 
 static struct stage stages[UK_PLAT_BOOT_STAGES_MAX] = {
-	{ "pvh_entry", 0 },
+	{ "pvh_entry", 0, 0, 0 },
 };
 static unsigned int nstages = 1;
 static unsigned int nprinted, nnotified;
@@ -55,10 +60,18 @@ static uint64_t tsc_of(unsigned int i)
 	return i ? stages[i].tsc : _uk_kvm_boot_tsc;
 }
 
-static uint64_t us_of(uint64_t ticks)
+/* Stage i's time since PVH entry, converted once (see above). */
+static uint64_t ns_of(unsigned int i)
 {
-	return (uint64_t)((unsigned __int128)ticks * 1000000 /
-			  uk_kvm_tsc_hz());
+	struct stage *s = &stages[i];
+
+	if (!s->converted) {
+		s->ns = (uint64_t)((unsigned __int128)(tsc_of(i) -
+						       _uk_kvm_boot_tsc) *
+				   UK_NSEC_PER_SEC / uk_kvm_tsc_hz());
+		s->converted = 1;
+	}
+	return s->ns;
 }
 
 /* Prints the stages not yet printed, if tracing and the rate is known. */
@@ -73,9 +86,9 @@ static void print_pending(void)
 		_uk_kvm_puts("boot: ");
 		_uk_kvm_puts(stages[i].name);
 		_uk_kvm_puts(" ");
-		_uk_kvm_putdec(us_of(tsc_of(i) - _uk_kvm_boot_tsc));
+		_uk_kvm_putdec(ns_of(i) / 1000);
 		_uk_kvm_puts(" us (+");
-		_uk_kvm_putdec(i ? us_of(tsc_of(i) - tsc_of(i - 1)) : 0);
+		_uk_kvm_putdec(i ? ns_of(i) / 1000 - ns_of(i - 1) / 1000 : 0);
 		_uk_kvm_puts(" us)\n");
 	}
 }
@@ -135,9 +148,7 @@ int uk_plat_boot_stage_get(unsigned int i, const char **name, uint64_t *ns)
 		return -ENOENT;
 	*name = stages[i].name;
 	if (ns)
-		*ns = (uint64_t)((unsigned __int128)(tsc_of(i) -
-						     _uk_kvm_boot_tsc) *
-				 UK_NSEC_PER_SEC / uk_kvm_tsc_hz());
+		*ns = ns_of(i);
 	return 0;
 }
 

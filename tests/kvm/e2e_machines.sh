@@ -93,7 +93,8 @@ check("no series for a stage never printed",
       all(n in names for n in series),
       " ".join(n for n in series if n not in names))
 check("series equal the console's times (to the us)",
-      all(abs(series[n] * 1e6 - t) <= 1.5 for n, t, _ in con if n in series))
+      all(abs(series[n] * 1e6 - t) <= 1.5 for n, t, _ in con if n in series),
+      " ".join("%s=%d/%.1f" % (n, t, series[n] * 1e6) for n, t, _ in con if n in series and abs(series[n] * 1e6 - t) > 1.5))
 vals = [series[n] for n in names if n in series]
 check("series grow in the console's order", vals == sorted(vals))
 print("%d passed, %d failed" % (ok, fail))
