@@ -10,8 +10,10 @@
  * the access log off), and then idles: all the work happens in threads
  * woken by network and device interrupts.
  *
- * The Linux view (lib/node: node_exporter's series, and /proc) covers
- * the devices and mounts present once storage is up.
+ * The Linux view (lib/node: node_exporter's series; lib/procfs: /proc
+ * and /sys, mounted in the VFS and served by the exporter at GET
+ * /proc/... and /sys/...) covers the devices and mounts present once
+ * storage is up.
  *
  * Each part is a ukmon component (network, exporter, storage,
  * fileserver),
@@ -46,6 +48,7 @@
 #include <uk/lwip.h>
 #include <uk/mon.h>
 #include <uk/node.h>
+#include <uk/procfs.h>
 #include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
@@ -108,6 +111,14 @@ static struct uk_mon_component *component(const char *name)
 	return c;
 }
 
+/* The exporter's route to lib/procfs' files: /proc/... and /sys/...
+ * rendered into the exporter's window, allocating nothing. */
+static int procfs_route(void *arg, const char *path, char *buf, size_t size,
+			size_t *len)
+{
+	return uk_procfs_render(path, buf, size, len);
+}
+
 int main(int argc, char **argv)
 {
 	struct uk_mon_component *net, *exporter, *storage, *files;
@@ -143,6 +154,9 @@ int main(int argc, char **argv)
 	if (netif_default)
 		ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, sizeof(ip));
 
+	/* The exporter serves lib/procfs' files too (GET /proc/...). */
+	uk_prom_route_add("/proc", procfs_route, NULL);
+	uk_prom_route_add("/sys", procfs_route, NULL);
 	en = uk_plat_option("ukprom.enable");
 	if (en && !strcmp(en, "0")) {
 		uk_pr_info("ukprom: disabled (ukprom.enable=0)\n");
@@ -174,9 +188,12 @@ int main(int argc, char **argv)
 	 * served. */
 	demo_site_init();
 	uk_mon_component_started(storage, demo_storage_start());
-	/* The Linux view's folders: the CPU, network devices, mounts and
-	 * disks as they are now (node_cpu_seconds_total{cpu="0"},
-	 * node_filesystem_*{mountpoint}...). */
+	/* The Linux view: /proc and /sys in the VFS, and the folders of
+	 * the CPU, network devices, mounts and disks as they are now
+	 * (node_cpu_seconds_total{cpu="0"}, node_filesystem_*...). */
+	rc = uk_procfs_mount();
+	if (rc)
+		uk_pr_warn("demo: cannot mount /proc and /sys (%d)\n", rc);
 	rc = uk_node_sync();
 	if (rc)
 		uk_pr_warn("demo: node view incomplete (%d)\n", rc);
