@@ -47,8 +47,6 @@
 #include <uk/alloc.h>
 #include <uk/lwip.h>
 #include <uk/mon.h>
-#include <uk/node.h>
-#include <uk/procfs.h>
 #include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
@@ -111,12 +109,14 @@ static struct uk_mon_component *component(const char *name)
 	return c;
 }
 
-/* The exporter's route to lib/procfs' files: /proc/... and /sys/...
- * rendered into the exporter's window, allocating nothing. */
-static int procfs_route(void *arg, const char *path, char *buf, size_t size,
-			size_t *len)
+/* The Linux view is linux.c's; an image built without it (demo-nonode,
+ * the benchmarks' reference) has these defaults. */
+__attribute__((weak)) void demo_linux_routes(void)
 {
-	return uk_procfs_render(path, buf, size, len);
+}
+
+__attribute__((weak)) void demo_linux_start(void)
+{
 }
 
 int main(int argc, char **argv)
@@ -154,9 +154,7 @@ int main(int argc, char **argv)
 	if (netif_default)
 		ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, sizeof(ip));
 
-	/* The exporter serves lib/procfs' files too (GET /proc/...). */
-	uk_prom_route_add("/proc", procfs_route, NULL);
-	uk_prom_route_add("/sys", procfs_route, NULL);
+	demo_linux_routes();
 	en = uk_plat_option("ukprom.enable");
 	if (en && !strcmp(en, "0")) {
 		uk_pr_info("ukprom: disabled (ukprom.enable=0)\n");
@@ -188,15 +186,7 @@ int main(int argc, char **argv)
 	 * served. */
 	demo_site_init();
 	uk_mon_component_started(storage, demo_storage_start());
-	/* The Linux view: /proc and /sys in the VFS, and the folders of
-	 * the CPU, network devices, mounts and disks as they are now
-	 * (node_cpu_seconds_total{cpu="0"}, node_filesystem_*...). */
-	rc = uk_procfs_mount();
-	if (rc)
-		uk_pr_warn("demo: cannot mount /proc and /sys (%d)\n", rc);
-	rc = uk_node_sync();
-	if (rc)
-		uk_pr_warn("demo: node view incomplete (%d)\n", rc);
+	demo_linux_start();
 
 	en = uk_plat_option("demo.accesslog");
 	demo_log_enabled = !(en && !strcmp(en, "0"));
