@@ -95,11 +95,15 @@ static char out[64 * 1024];
 UK_TEST(node_exposition_golden)
 {
 	static const char *const libs[] = { "node", "process", NULL };
+	char rev[80];
 
 	UK_TEST_ASSERT(fixture_setup() == 0);
 	encode(libs, UK_PROM_FMT_TEXT, out, sizeof(out));
 	mask(out);
-	/* The build's version (git describe) contains its revision. */
+	/* The build's version (git describe) contains its revision, or is
+	 * it on a tagless clean tree: the revision's place first. */
+	snprintf(rev, sizeof(rev), "\"#1 %s\"", uk_node_build_revision());
+	replace(out, sizeof(out), rev, "\"#1 REVISION\"");
 	replace(out, sizeof(out), uk_node_build_version(), "VERSION");
 	replace(out, sizeof(out), uk_node_build_revision(), "REVISION");
 	if (getenv("NODE_GOLDEN_PRINT"))

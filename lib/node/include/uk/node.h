@@ -90,7 +90,7 @@ void uk_node_load_split(uint32_t load, unsigned int *ip, unsigned int *fp);
 /** A load average as its two-decimal text parses (node_load1). */
 double uk_node_load_value(uint32_t load);
 
-/** Interrupts handled (the platform's count; 0 where it has none). */
+/** Interrupts handled: the platform's count, or 0 where it has none. */
 uint64_t uk_node_intr_count(void);
 
 /** Memory, in bytes, each a whole number of KiB as /proc/meminfo says. */
