@@ -23,6 +23,7 @@
 #include <uk/alloc.h>
 #include <uk/mon.h>
 #include <uk/node.h>
+#include <uk/plat/irq.h>
 #include <uk/plat/time.h>
 #include <uk/store.h>
 
@@ -326,24 +327,10 @@ double uk_node_load_value(uint32_t load)
 	return (double)(i * 100ULL + f) / 100.0;
 }
 
-/* The platform's interrupt count, when it offers one. */
-uint64_t uk_plat_irq_count(void) __attribute__((weak));
-
-/*
- * Interrupts handled: the platform's count when it has the call, else
- * the kvm platform's own figure as kvm_stats publishes it (kvm/irqs, a
- * store read that allocates nothing), else 0 (linuxu has none).  The
- * one place to switch when uk_plat_irq_count() arrives.
- */
+/* Interrupts handled: the platform's own count (0 on linuxu). */
 uint64_t uk_node_intr_count(void)
 {
-	struct uk_store_value v;
-
-	if (uk_plat_irq_count)
-		return uk_plat_irq_count();
-	if (!uk_store_read_path("kvm/irqs", &v) && v.type == UK_STORE_U64)
-		return v.u;
-	return 0;
+	return uk_plat_irq_count();
 }
 
 /* ---- the parts' defaults --------------------------------------------- */

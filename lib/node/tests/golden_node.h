@@ -129,7 +129,7 @@
 	"node_procs_running 1\n" \
 	"# HELP node_forks_total Total number of forks.\n" \
 	"# TYPE node_forks_total counter\n" \
-	"node_forks_total 1\n" \
+	"node_forks_total 2\n" \
 	"# HELP node_intr_total Total number of interrupts serviced.\n" \
 	"# TYPE node_intr_total counter\n" \
 	"node_intr_total 0\n" \
