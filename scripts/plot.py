@@ -247,6 +247,7 @@ def write_index(outdir, pngs, subtitle):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     port = os.environ.get("UKMON_PROM_PORT", "9090")
     ap.add_argument("--prom", default="http://127.0.0.1:%s" % port)
