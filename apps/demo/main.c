@@ -10,6 +10,9 @@
  * the access log off), and then idles: all the work happens in threads
  * woken by network and device interrupts.
  *
+ * The Linux view (lib/node: node_exporter's series, and /proc) covers
+ * the devices and mounts present once storage is up.
+ *
  * Each part is a ukmon component (network, exporter, storage,
  * fileserver),
  * declared before anything starts so that their gauges exist while
@@ -42,6 +45,7 @@
 #include <uk/alloc.h>
 #include <uk/lwip.h>
 #include <uk/mon.h>
+#include <uk/node.h>
 #include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
@@ -170,6 +174,12 @@ int main(int argc, char **argv)
 	 * served. */
 	demo_site_init();
 	uk_mon_component_started(storage, demo_storage_start());
+	/* The Linux view's folders: the CPU, network devices, mounts and
+	 * disks as they are now (node_cpu_seconds_total{cpu="0"},
+	 * node_filesystem_*{mountpoint}...). */
+	rc = uk_node_sync();
+	if (rc)
+		uk_pr_warn("demo: node view incomplete (%d)\n", rc);
 
 	en = uk_plat_option("demo.accesslog");
 	demo_log_enabled = !(en && !strcmp(en, "0"));
