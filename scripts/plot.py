@@ -276,14 +276,16 @@ def main():
               "UKMON_PROM_PORT=%s): %s" % (base, port, e), file=sys.stderr)
         return 2
     os.makedirs(a.out, exist_ok=True)
-    subtitle = "job %s%s, last %g min, rate over %s" % (
-        a.job, ", " + a.instance if a.instance else "", a.minutes, w)
+    subtitle = "job %s%s, last %g min" % (
+        a.job, ", " + a.instance if a.instance else "", a.minutes)
     pngs, empty = [], []
     for plot in PLOTS:
         exprs = [q.format(sel=sel, w=w) for _, q in plot["queries"]]
         try:
             series = fetch(base, plot, sel, w, start, end, step)
-            png = write_plot(plot, series, a.out, subtitle, exprs)
+            rated = any("{w}" in q for _, q in plot["queries"])
+            png = write_plot(plot, series, a.out, subtitle +
+                             (", rates over %s" % w if rated else ""), exprs)
         except (PromError, RuntimeError) as e:
             print("plot: %s: %s" % (plot["name"], e), file=sys.stderr)
             return 2
