@@ -22,6 +22,18 @@
  */
 int demo_storage_start(void);
 
+/* ---- linux.c ----------------------------------------------------------- */
+
+/* Adds the exporter's routes to /proc/... and /sys/... (before it starts). */
+void demo_linux_routes(void);
+/*
+ * Mounts /proc and /sys, makes the node view's folders for the devices
+ * and mounts present, and with demo.procbench=N times N reads of
+ * /proc/stat and /proc/meminfo, printed on the console.  Problems are
+ * warned about; the demo runs on without the Linux view.
+ */
+void demo_linux_start(void);
+
 /* ---- site.c ------------------------------------------------------------ */
 
 /* Fills the built-in files' contents; before any file call. */

@@ -10,8 +10,10 @@
  * the access log off), and then idles: all the work happens in threads
  * woken by network and device interrupts.
  *
- * The Linux view (lib/node: node_exporter's series, and /proc) covers
- * the devices and mounts present once storage is up.
+ * The Linux view (lib/node: node_exporter's series; lib/procfs: /proc
+ * and /sys, mounted in the VFS and served by the exporter at GET
+ * /proc/... and /sys/...) covers the devices and mounts present once
+ * storage is up.
  *
  * Each part is a ukmon component (network, exporter, storage,
  * fileserver),
@@ -45,7 +47,6 @@
 #include <uk/alloc.h>
 #include <uk/lwip.h>
 #include <uk/mon.h>
-#include <uk/node.h>
 #include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
@@ -108,6 +109,16 @@ static struct uk_mon_component *component(const char *name)
 	return c;
 }
 
+/* The Linux view is linux.c's; an image built without it (demo-nonode,
+ * the benchmarks' reference) has these defaults. */
+__attribute__((weak)) void demo_linux_routes(void)
+{
+}
+
+__attribute__((weak)) void demo_linux_start(void)
+{
+}
+
 int main(int argc, char **argv)
 {
 	struct uk_mon_component *net, *exporter, *storage, *files;
@@ -143,6 +154,7 @@ int main(int argc, char **argv)
 	if (netif_default)
 		ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, sizeof(ip));
 
+	demo_linux_routes();
 	en = uk_plat_option("ukprom.enable");
 	if (en && !strcmp(en, "0")) {
 		uk_pr_info("ukprom: disabled (ukprom.enable=0)\n");
@@ -174,12 +186,7 @@ int main(int argc, char **argv)
 	 * served. */
 	demo_site_init();
 	uk_mon_component_started(storage, demo_storage_start());
-	/* The Linux view's folders: the CPU, network devices, mounts and
-	 * disks as they are now (node_cpu_seconds_total{cpu="0"},
-	 * node_filesystem_*{mountpoint}...). */
-	rc = uk_node_sync();
-	if (rc)
-		uk_pr_warn("demo: node view incomplete (%d)\n", rc);
+	demo_linux_start();
 
 	en = uk_plat_option("demo.accesslog");
 	demo_log_enabled = !(en && !strcmp(en, "0"));

@@ -27,20 +27,14 @@
 
 #define NS_PER_TICK (UK_NSEC_PER_SEC / UK_NODE_USER_HZ)
 
+static void read_ticks(uint64_t ticks[UK_NODE_CPU_MODES]);
+
 int uk_node_cpu_read(struct uk_node_cpu *out)
 {
-	struct uk_sched_cpu_times t;
 	uint32_t load[3];
 
 	memset(out, 0, sizeof(*out));
-	uk_sched_cpu_times(&t);
-	out->ticks[UK_NODE_CPU_USER] = t.ns[UK_SCHED_CPU_USER] / NS_PER_TICK;
-	out->ticks[UK_NODE_CPU_SYSTEM] =
-		t.ns[UK_SCHED_CPU_SYSTEM] / NS_PER_TICK;
-	out->ticks[UK_NODE_CPU_IRQ] = t.ns[UK_SCHED_CPU_IRQ] / NS_PER_TICK;
-	out->ticks[UK_NODE_CPU_SOFTIRQ] =
-		t.ns[UK_SCHED_CPU_SOFTIRQ] / NS_PER_TICK;
-	out->ticks[UK_NODE_CPU_IDLE] = t.ns[UK_SCHED_CPU_IDLE] / NS_PER_TICK;
+	read_ticks(out->ticks);
 	out->ctxt = uk_sched_switch_count();
 	out->intr = uk_node_intr_count();
 	out->forks = uk_sched_fork_count();
@@ -57,12 +51,28 @@ static double seconds(uint64_t ticks)
 	return (double)ticks / UK_NODE_USER_HZ;
 }
 
+/* The ticks of every mode, without the counts uk_node_cpu_read() adds. */
+static void read_ticks(uint64_t ticks[UK_NODE_CPU_MODES])
+{
+	struct uk_sched_cpu_times t;
+	unsigned int i;
+
+	uk_sched_cpu_times(&t);
+	for (i = 0; i < UK_NODE_CPU_MODES; i++)
+		ticks[i] = 0;
+	ticks[UK_NODE_CPU_USER] = t.ns[UK_SCHED_CPU_USER] / NS_PER_TICK;
+	ticks[UK_NODE_CPU_SYSTEM] = t.ns[UK_SCHED_CPU_SYSTEM] / NS_PER_TICK;
+	ticks[UK_NODE_CPU_IRQ] = t.ns[UK_SCHED_CPU_IRQ] / NS_PER_TICK;
+	ticks[UK_NODE_CPU_SOFTIRQ] = t.ns[UK_SCHED_CPU_SOFTIRQ] / NS_PER_TICK;
+	ticks[UK_NODE_CPU_IDLE] = t.ns[UK_SCHED_CPU_IDLE] / NS_PER_TICK;
+}
+
 #define MODE_GETTER(m) \
 	static int get_##m(void *cookie, double *out) \
 	{ \
-		struct uk_node_cpu c; \
-		uk_node_cpu_read(&c); \
-		*out = seconds(c.ticks[m]); \
+		uint64_t ticks[UK_NODE_CPU_MODES]; \
+		read_ticks(ticks); \
+		*out = seconds(ticks[m]); \
 		return 0; \
 	}
 MODE_GETTER(UK_NODE_CPU_USER)
@@ -145,12 +155,11 @@ static int get_load(void *cookie, double *out)
 
 static int get_process_cpu(void *cookie, double *out)
 {
-	struct uk_node_cpu c;
+	uint64_t t[UK_NODE_CPU_MODES];
 
-	uk_node_cpu_read(&c);
-	*out = seconds(c.ticks[UK_NODE_CPU_USER] + c.ticks[UK_NODE_CPU_SYSTEM] +
-		       c.ticks[UK_NODE_CPU_IRQ] +
-		       c.ticks[UK_NODE_CPU_SOFTIRQ]);
+	read_ticks(t);
+	*out = seconds(t[UK_NODE_CPU_USER] + t[UK_NODE_CPU_SYSTEM] +
+		       t[UK_NODE_CPU_IRQ] + t[UK_NODE_CPU_SOFTIRQ]);
 	return 0;
 }
 

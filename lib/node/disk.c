@@ -8,10 +8,12 @@
  * requests in flight, busy time and in-flight time are the device's own
  * counters, truncated to /proc/diskstats' units (sectors, milliseconds)
  * so both views agree.  The block layer never merges requests: merged
- * counts are 0.
+ * counts are 0.  node_disk_info carries the major and minor numbers and
+ * empty udev labels (model, serial...), as node_exporter without udev.
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <uk/blkdev.h>
@@ -102,7 +104,38 @@ static int get_zero(void *cookie, uint64_t *out)
 	return 0;
 }
 
+/* Major and minor numbers as text, per device slot (info values must
+ * outlive the read). */
+static char numbers[8][2][12];
+
+static int get_info(void *cookie, struct uk_store_labels_val *out)
+{
+	unsigned int i = (unsigned int)(uintptr_t)cookie;
+	struct uk_node_disk d;
+	int rc = uk_node_disk_read(i, &d);
+
+	if (rc)
+		return rc;
+	if (i >= 8)
+		return -ENOENT;
+	snprintf(numbers[i][0], sizeof(numbers[i][0]), "%u", d.major);
+	snprintf(numbers[i][1], sizeof(numbers[i][1]), "%u", d.minor);
+	/* node_exporter's labels; udev's (model, serial...) are unknown. */
+	out->n = 7;
+	out->l[0] = (struct uk_store_label){ "major", numbers[i][0] };
+	out->l[1] = (struct uk_store_label){ "minor", numbers[i][1] };
+	out->l[2] = (struct uk_store_label){ "model", "" };
+	out->l[3] = (struct uk_store_label){ "path", "" };
+	out->l[4] = (struct uk_store_label){ "revision", "" };
+	out->l[5] = (struct uk_store_label){ "serial", "" };
+	out->l[6] = (struct uk_store_label){ "wwn", "" };
+	return 0;
+}
+
 static const struct uk_store_entry disk_tmpl[] = {
+	UK_STORE_ENTRY(disk_info, labels, info, none,
+		       "Info of /sys/block/<block_device>.", get_info, NULL,
+		       NULL),
 	UK_STORE_ENTRY(disk_reads_completed_total, u64, counter, none,
 		       "The total number of reads completed successfully.",
 		       get_reads, NULL, NULL),
@@ -137,6 +170,7 @@ static const struct uk_store_entry disk_tmpl[] = {
 };
 
 #define SLOTS 8
+_Static_assert(SLOTS == sizeof(numbers) / sizeof(numbers[0]), "slots");
 
 static struct {
 	struct uk_store_folder *f;

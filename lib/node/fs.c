@@ -10,7 +10,9 @@
  * ("ramfs"); never "rootfs", which Linux's dashboards exclude.  Every
  * family carries the same three labels, so avail/size and
  * files_free/files divide series by series.  A mount whose statvfs
- * fails reads node_filesystem_device_error 1 and zeros.
+ * fails reads node_filesystem_device_error 1 and zeros.  The pseudo
+ * file systems "proc" and "sysfs" (lib/procfs) get no folder, as
+ * node_exporter leaves them out by default.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -217,7 +219,10 @@ int _uk_node_fs_sync(void)
 		struct slot *s;
 		const char *values[3];
 
-		if (find(&fs))
+		/* As node_exporter's defaults: no series for the kernel's
+		 * pseudo file systems. */
+		if (find(&fs) || !strcmp(fs.fstype, "proc") ||
+		    !strcmp(fs.fstype, "sysfs"))
 			continue;
 		for (j = 0; j < SLOTS && slots[j].f; j++)
 			;

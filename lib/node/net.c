@@ -26,7 +26,9 @@
 
 #include "node_impl.h"
 
-int uk_node_netdev_read(unsigned int i, struct uk_node_netdev *out)
+/* As uk_node_netdev_read(); the link state (a device register read, an
+ * exit to the hypervisor) only when link is set. */
+static int read_dev(unsigned int i, struct uk_node_netdev *out, int link)
 {
 	struct uk_netdev *d;
 
@@ -37,7 +39,7 @@ int uk_node_netdev_read(unsigned int i, struct uk_node_netdev *out)
 	out->name[sizeof(out->name) - 1] = '\0';
 	memcpy(out->hwaddr, d->hwaddr, sizeof(out->hwaddr));
 	out->mtu = d->mtu;
-	out->up = uk_netdev_link_up(d) > 0;
+	out->up = link && uk_netdev_link_up(d) > 0;
 #define LD(f) __atomic_load_n(&d->stats.f, __ATOMIC_RELAXED)
 	out->rx_bytes = LD(rx_bytes);
 	out->rx_packets = LD(rx_packets);
@@ -51,6 +53,11 @@ int uk_node_netdev_read(unsigned int i, struct uk_node_netdev *out)
 	return 0;
 }
 
+int uk_node_netdev_read(unsigned int i, struct uk_node_netdev *out)
+{
+	return read_dev(i, out, 1);
+}
+
 /* Per device slot: its folder and the strings its info value shows. */
 struct slot {
 	struct uk_store_folder *f;
@@ -59,29 +66,25 @@ struct slot {
 };
 static struct slot slots[UK_NETDEV_MAX];
 
-static int dev_read(void *cookie, struct uk_node_netdev *d)
-{
-	return uk_node_netdev_read((unsigned int)(uintptr_t)cookie, d);
-}
-
-#define NET_GETTER(f) \
+#define NET_GETTER(f, link) \
 	static int get_##f(void *cookie, uint64_t *out) \
 	{ \
 		struct uk_node_netdev d; \
-		int rc = dev_read(cookie, &d); \
+		int rc = read_dev((unsigned int)(uintptr_t)cookie, &d, \
+				  link); \
 		*out = d.f; \
 		return rc; \
 	}
-NET_GETTER(rx_bytes)
-NET_GETTER(rx_packets)
-NET_GETTER(rx_errs)
-NET_GETTER(rx_drop)
-NET_GETTER(tx_bytes)
-NET_GETTER(tx_packets)
-NET_GETTER(tx_errs)
-NET_GETTER(tx_drop)
-NET_GETTER(up)
-NET_GETTER(mtu)
+NET_GETTER(rx_bytes, 0)
+NET_GETTER(rx_packets, 0)
+NET_GETTER(rx_errs, 0)
+NET_GETTER(rx_drop, 0)
+NET_GETTER(tx_bytes, 0)
+NET_GETTER(tx_packets, 0)
+NET_GETTER(tx_errs, 0)
+NET_GETTER(tx_drop, 0)
+NET_GETTER(up, 1)
+NET_GETTER(mtu, 0)
 
 static int get_zero(void *cookie, uint64_t *out)
 {
@@ -190,7 +193,7 @@ static int get_process_net(void *cookie, uint64_t *out)
 	unsigned int i;
 
 	*out = 0;
-	for (i = 0; !uk_node_netdev_read(i, &d); i++)
+	for (i = 0; !read_dev(i, &d, 0); i++)
 		*out += cookie ? d.tx_bytes : d.rx_bytes;
 	return 0;
 }

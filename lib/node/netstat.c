@@ -24,6 +24,7 @@
 #include "lwip/tcpip.h"
 #include "lwip/udp.h"
 
+#include <uk/netdev.h>
 #include <uk/node.h>
 #include <uk/store_publish.h>
 
@@ -34,13 +35,11 @@ static uint64_t ld(const u32_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-int uk_node_netstat_read(struct uk_node_netstat *out)
+/* The counters, read without a lock. */
+static void read_counters(struct uk_node_netstat *out)
 {
 	const struct stats_mib2 *m = &lwip_stats.mib2;
-	struct uk_node_netdev d;
-	struct tcp_pcb *pcb;
-	struct tcp_pcb_listen *l;
-	struct udp_pcb *u;
+	struct uk_netdev *d;
 	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
@@ -72,10 +71,23 @@ int uk_node_netstat_read(struct uk_node_netstat *out)
 	out->udp_no_ports = ld(&m->udpnoports);
 	out->udp_in_errors = ld(&m->udpinerrors);
 	out->udp_out_datagrams = ld(&m->udpoutdatagrams);
-	for (i = 0; !uk_node_netdev_read(i, &d); i++) {
-		out->ipext_in_octets += d.rx_bytes;
-		out->ipext_out_octets += d.tx_bytes;
+	/* The devices' counters themselves: no link state needed. */
+	for (i = 0; i < uk_netdev_count(); i++) {
+		if (!(d = uk_netdev_get(i)))
+			continue;
+		out->ipext_in_octets +=
+			__atomic_load_n(&d->stats.rx_bytes, __ATOMIC_RELAXED);
+		out->ipext_out_octets +=
+			__atomic_load_n(&d->stats.tx_bytes, __ATOMIC_RELAXED);
 	}
+}
+
+/* The connection and socket counts, under lwIP's core lock. */
+static void read_pcbs(struct uk_node_netstat *out)
+{
+	struct tcp_pcb *pcb;
+	struct tcp_pcb_listen *l;
+	struct udp_pcb *u;
 
 	LOCK_TCPIP_CORE();
 	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
@@ -90,14 +102,24 @@ int uk_node_netstat_read(struct uk_node_netstat *out)
 	for (u = udp_pcbs; u; u = u->next)
 		out->udp_inuse++;
 	UNLOCK_TCPIP_CORE();
+}
+
+int uk_node_netstat_read(struct uk_node_netstat *out)
+{
+	read_counters(out);
+	read_pcbs(out);
 	return 0;
 }
 
+/* A counter's getter: only CurrEstab needs the PCB walk and its lock. */
 static int get_field(void *cookie, uint64_t *out)
 {
 	struct uk_node_netstat s;
 
-	uk_node_netstat_read(&s);
+	read_counters(&s);
+	if ((uintptr_t)cookie == offsetof(struct uk_node_netstat,
+					  tcp_curr_estab))
+		read_pcbs(&s);
 	memcpy(out, (const char *)&s + (uintptr_t)cookie, sizeof(*out));
 	return 0;
 }

@@ -1,6 +1,8 @@
 /*
  * The exporter's responses: routing a parsed request to /metrics, the
- * index page, the read-only /store view, or an error, and producing the
+ * index page, the read-only /store view, a route another library added
+ * (uk_prom_route_add(): lib/procfs' /proc and /sys in the demo), or an
+ * error, and producing the
  * bytes into the connection's fixed window.  Bodies that can outgrow the
  * window (a scrape, a listing of thousands of folders) are streamed: the
  * window is refilled from the encoder, or from the store listing resumed
@@ -387,6 +389,69 @@ static void store(struct _uk_prom_conn *c, struct uk_prom_http_req *req,
 	fixed_resp(c, CT_PLAIN, body, (size_t)r, head, req);
 }
 
+/* Routes added with uk_prom_route_add(): set before requests come, read
+ * by the exporter threads. */
+static struct {
+	char prefix[32];
+	size_t len;
+	uk_prom_route_fn fn;
+	void *arg;
+} routes[UK_PROM_ROUTES_MAX];
+
+/* See uk/prom.h. */
+int uk_prom_route_add(const char *prefix, uk_prom_route_fn fn, void *arg)
+{
+	size_t n = prefix ? strlen(prefix) : 0;
+	unsigned int i;
+
+	if (!fn || n < 2 || n >= sizeof(routes[0].prefix) ||
+	    prefix[0] != '/' || prefix[n - 1] == '/' ||
+	    !strcmp(prefix, "/metrics") || !strcmp(prefix, "/store"))
+		return -EINVAL;
+	for (i = 0; i < UK_PROM_ROUTES_MAX; i++)
+		if (routes[i].fn && !strcmp(routes[i].prefix, prefix))
+			return -EEXIST;
+	for (i = 0; i < UK_PROM_ROUTES_MAX; i++) {
+		if (routes[i].fn)
+			continue;
+		memcpy(routes[i].prefix, prefix, n + 1);
+		routes[i].len = n;
+		routes[i].arg = arg;
+		__atomic_store_n(&routes[i].fn, fn, __ATOMIC_RELEASE);
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/* Serves p through a registered route: 1 if one took it, else 0. */
+static int routed(struct _uk_prom_conn *c, struct uk_prom_http_req *req,
+		  const char *p, int head)
+{
+	char *body = c->wbuf + _UKP_WBUF / 2;
+	size_t len = 0;
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < UK_PROM_ROUTES_MAX; i++) {
+		uk_prom_route_fn fn = __atomic_load_n(&routes[i].fn,
+						      __ATOMIC_ACQUIRE);
+
+		if (!fn || strncmp(p, routes[i].prefix, routes[i].len) ||
+		    (p[routes[i].len] && p[routes[i].len] != '/'))
+			continue;
+		/* The body in the window's far half; headers go first. */
+		r = fn(routes[i].arg, p, body, _UKP_WBUF / 2, &len);
+		if (r == -ENOENT || r == -EISDIR)
+			error_resp(c, 404, req, head, c->close_after);
+		else if (r || len > _UKP_WBUF / 2)
+			error_resp(c, 500, req, head, c->close_after);
+		else
+			fixed_resp(c, CT_PLAIN, body, len, head, req);
+		return 1;
+	}
+	return 0;
+}
+
 /* See server_impl.h. */
 void _uk_prom_resp_request(const struct uk_prom_server *s,
 			   struct _uk_prom_conn *c,
@@ -430,6 +495,6 @@ void _uk_prom_resp_request(const struct uk_prom_server *s,
 			   head, req);
 	else if (!strcmp(p, "/store") || !strncmp(p, "/store/", 7))
 		store(c, req, p + 6, head);
-	else
+	else if (!routed(c, req, p, head))
 		error_resp(c, 404, req, head, c->close_after);
 }

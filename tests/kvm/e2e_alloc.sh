@@ -15,6 +15,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tally.sh
 . tests/kvm/vm_test.sh
+. tests/lib/promlint.sh
 WRK_SECONDS=${WRK_SECONDS:-4}
 work="$E2E_TMP/kvm_alloc.$$"
 mkdir -p "$work"
@@ -30,7 +31,7 @@ scrape_check() {
   case "$code" in
   200)
     if [ $(($1 % 2)) -eq 0 ]; then
-      promtool check metrics <"$f" >"$f.lint" 2>&1 &&
+      promlint "$f" >"$f.lint" 2>&1 &&
         echo ok || echo "text: $(head -n 1 "$f.lint")"
     else
       /usr/bin/python3 tests/lib/check_openmetrics.py "$f" >"$f.lint" 2>&1 &&

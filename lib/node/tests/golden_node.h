@@ -156,6 +156,9 @@
 	"# TYPE node_cpu_guest_seconds_total counter\n" \
 	"node_cpu_guest_seconds_total{cpu=\"0\",mode=\"nice\"} 0\n" \
 	"node_cpu_guest_seconds_total{cpu=\"0\",mode=\"user\"} 0\n" \
+	"# HELP node_disk_info Info of /sys/block/<block_device>.\n" \
+	"# TYPE node_disk_info gauge\n" \
+	"node_disk_info{device=\"vda\",major=\"253\",minor=\"0\",model=\"\",path=\"\",revision=\"\",serial=\"\",wwn=\"\"} 1\n" \
 	"# HELP node_disk_reads_completed_total The total number of reads completed successfully.\n" \
 	"# TYPE node_disk_reads_completed_total counter\n" \
 	"node_disk_reads_completed_total{device=\"vda\"} 2\n" \

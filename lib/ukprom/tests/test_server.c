@@ -501,3 +501,63 @@ UK_TEST(server_scrape_allocates_nothing)
 	uk_prom_server_stop(s);
 }
 
+
+/* A route handler: /files/a is "alpha\n", /files itself a directory, a
+ * body too large for the window an error, the rest missing. */
+static int files_route(void *arg, const char *path, char *buf, size_t size,
+		       size_t *len)
+{
+	(*(int *)arg)++;
+	if (!strcmp(path, "/files"))
+		return -EISDIR;
+	if (!strcmp(path, "/files/big")) {
+		*len = size + 1;
+		return -ENOSPC;
+	}
+	if (strcmp(path, "/files/a"))
+		return -ENOENT;
+	memcpy(buf, "alpha\n", 6);
+	*len = 6;
+	return 0;
+}
+
+UK_TEST(server_routes)
+{
+	struct uk_prom_server *s;
+	static int calls;
+	struct tc_resp r;
+	uint16_t port;
+
+	UK_TEST_EQ(uk_prom_route_add("/files", files_route, &calls), 0);
+	UK_TEST_EQ(uk_prom_route_add("/files", files_route, &calls), -EEXIST);
+	UK_TEST_EQ(uk_prom_route_add("/metrics", files_route, NULL), -EINVAL);
+	UK_TEST_EQ(uk_prom_route_add("/store", files_route, NULL), -EINVAL);
+	UK_TEST_EQ(uk_prom_route_add("/x/", files_route, NULL), -EINVAL);
+	UK_TEST_EQ(uk_prom_route_add("x", files_route, NULL), -EINVAL);
+	UK_TEST_EQ(uk_prom_route_add("/y", NULL, NULL), -EINVAL);
+	s = ts_start(0, 0, 0, 0);
+	UK_TEST_ASSERT(s);
+	port = uk_prom_server_port(s);
+	UK_TEST_EQ(tc_get(port, "GET /files/a HTTP/1.1\r\nHost: t\r\n\r\n",
+			  &r, 0), 0);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(r.body_len == 6 && !memcmp(r.body, "alpha\n", 6));
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Content-Type"),
+			       "text/plain; charset=utf-8"));
+	tc_resp_free(&r);
+	UK_TEST_EQ(tc_get(port, "HEAD /files/a HTTP/1.1\r\nHost: t\r\n\r\n",
+			  &r, 1), 0);
+	UK_TEST_EXPECT(r.status == 200);
+	UK_TEST_EXPECT(!strcmp(tc_header(&r, "Content-Length"), "6"));
+	tc_resp_free(&r);
+	EXPECT_STATUS(port, "GET /files HTTP/1.1\r\nHost: t\r\n\r\n", 404, 0);
+	EXPECT_STATUS(port, "GET /files/b HTTP/1.1\r\nHost: t\r\n\r\n", 404,
+		      0);
+	EXPECT_STATUS(port, "GET /filesx HTTP/1.1\r\nHost: t\r\n\r\n", 404, 0);
+	EXPECT_STATUS(port, "GET /files/big HTTP/1.1\r\nHost: t\r\n\r\n", 500,
+		      0);
+	EXPECT_STATUS(port, "PUT /files/a HTTP/1.1\r\nHost: t\r\n"
+		      "Content-Length: 2\r\n\r\nhi", 405, 1);
+	UK_TEST_EQ(calls, 5);
+	uk_prom_server_stop(s);
+}

@@ -149,6 +149,30 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 			 struct uk_prom_server **out);
 /** The bound TCP port. */
 uint16_t uk_prom_server_port(const struct uk_prom_server *s);
+
+/** Most path prefixes uk_prom_route_add() takes. */
+#define UK_PROM_ROUTES_MAX 4
+
+/**
+ * A handler of GET and HEAD requests under a path prefix (the exporter
+ * serving files it does not know, such as lib/procfs' /proc/...): writes
+ * the body of path (the decoded request path, prefix included) into buf,
+ * size bytes, and its length into *len.  Returns 0 (200, text/plain),
+ * -ENOENT or -EISDIR (404), or another negative errno (500; -ENOSPC when
+ * the body does not fit).  It runs in the exporter's thread on every
+ * such request: it must not block or allocate.
+ */
+typedef int (*uk_prom_route_fn)(void *arg, const char *path, char *buf,
+				size_t size, size_t *len);
+
+/**
+ * Serves path prefix (starting with '/', without a trailing one, not
+ * "/metrics" or "/store") and every path below it with fn(arg), in every
+ * exporter of the program.  Call it before the requests come.  Returns 0,
+ * -EINVAL (bad prefix or fn NULL), -EEXIST (prefix taken) or -ENOSPC
+ * (UK_PROM_ROUTES_MAX taken).
+ */
+int uk_prom_route_add(const char *prefix, uk_prom_route_fn fn, void *arg);
 /** Stops the thread, closes every socket and frees the server. */
 void uk_prom_server_stop(struct uk_prom_server *s);
 
