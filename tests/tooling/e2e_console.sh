@@ -2,6 +2,8 @@
 # Standard tooling, unchanged, on a real make run: the demo VM (with its
 # disk and share) scraped by Prometheus as job "node" under a little
 # file-server load, then
+#   - Debian's console /consoles/node.html lists the VM, up, with its CPU
+#     and memory figures;
 #   - Debian's console /consoles/node-overview.html?instance=... rendered
 #     by headless Chromium: the page text (--dump-dom) names the VM and
 #     shows a number, not a blank, in every row of the CPU, memory,
@@ -37,17 +39,10 @@ code=$(curl -s -o "$NVM_WORK/console.html" -w '%{http_code}' --max-time 10 "$url
 [ "$code" = 200 ] && pass "GET /consoles/node-overview.html: 200" ||
   fail "GET /consoles/node-overview.html: 200" "got $code: $(head -c 300 "$NVM_WORK/console.html")"
 
-# chrome ARGS...: headless Chromium, at most 40 s, its chatter dropped.
-chrome() {
-  timeout 40 chromium --headless --no-sandbox --disable-gpu \
-    --disable-dev-shm-usage --hide-scrollbars --no-first-run \
-    --user-data-dir="$NVM_WORK/chromium" --virtual-time-budget=5000 \
-    "$@" 2>>"$NVM_WORK/chromium.log"
-}
-chrome --dump-dom "$url" >"$NVM_WORK/dom.html"
-/usr/bin/python3 - "$NVM_WORK/dom.html" >"$NVM_WORK/rows.txt" <<'PY'
-# Prints the page's right-hand table, one "label<TAB>value" a row (a
-# header row has no value), then "TITLE<TAB>" the h1.
+# table_rows HTML: the page's table rows, one "cell<TAB>cell..." a line,
+# after "TITLE<TAB>" its h1.
+table_rows() {
+  /usr/bin/python3 - "$1" <<'PY'
 import html.parser, sys
 class P(html.parser.HTMLParser):
     def __init__(s):
@@ -70,6 +65,17 @@ print("TITLE\t%s" % " ".join((p.h1 or "").split()))
 for r in p.rows:
     print("\t".join(r))
 PY
+}
+
+# chrome ARGS...: headless Chromium, at most 40 s, its chatter dropped.
+chrome() {
+  timeout 40 chromium --headless --no-sandbox --disable-gpu \
+    --disable-dev-shm-usage --hide-scrollbars --no-first-run \
+    --user-data-dir="$NVM_WORK/chromium" --virtual-time-budget=5000 \
+    "$@" 2>>"$NVM_WORK/chromium.log"
+}
+chrome --dump-dom "$url" >"$NVM_WORK/dom.html"
+table_rows "$NVM_WORK/dom.html" >"$NVM_WORK/rows.txt"
 sed 's/^/     | /' "$NVM_WORK/rows.txt"
 grep -q "^TITLE	Node Overview - 127.0.0.1" "$NVM_WORK/rows.txt" &&
   pass "the page names the VM: $(sed -n 's/^TITLE\t//p' "$NVM_WORK/rows.txt")" ||
@@ -104,6 +110,16 @@ for g in Cores "Disk I/O Utilization (%)" "Memory (B)"; do
     pass "console: the graph \"$g\" draws"
   fi
 done
+
+# The list of nodes, rendered by the server alone.
+curl -s --max-time 10 -o "$NVM_WORK/nodes.html" "$NVM_PROM/consoles/node.html"
+table_rows "$NVM_WORK/nodes.html" >"$NVM_WORK/nodes.txt"
+row=$(awk -F'\t' -v i="$NVM_INSTANCE" '$1 == i' "$NVM_WORK/nodes.txt")
+if printf '%s' "$row" | grep -Eq "^$NVM_INSTANCE	Yes	[0-9.]+%	[0-9.]+[kMG]i?B\$"; then
+  pass "node.html lists the VM up, with CPU used and memory available: $(echo "$row" | tr '\t' ' ')"
+else
+  fail "node.html lists the VM up, with CPU used and memory available" "got '$(echo "$row" | tr '\t' ' ')'"
+fi
 
 chrome --screenshot="$OUT/node-overview.png" --window-size=1280,1400 "$url" >/dev/null
 if file "$OUT/node-overview.png" 2>/dev/null | grep -q 'PNG image data'; then
