@@ -3,7 +3,7 @@
 CHECK_SCRIPTS ?=
 BENCH_SCRIPTS ?=
 
-.PHONY: all linuxu kvm tests fuzz fuzz-long check bench run fleet \
+.PHONY: all linuxu kvm tests fuzz fuzz-long check bench run plot fleet \
 	fleet-scale deps clean layers
 
 all: linuxu tests kvm
@@ -35,6 +35,13 @@ bench: deps
 run: deps
 	@$(MAKE) --no-print-directory kvm linuxu
 	@bash scripts/run.sh
+
+# make plot: PNG plots (CPU by mode, memory, network, file systems, disk
+# I/O, scrape duration) of a running make run in build/plots/, drawn by
+# gnuplot over Prometheus' query_range (scripts/plot.py; the Prometheus
+# of UKMON_PROM_PORT, the last UKMON_PLOT_MINUTES minutes).
+plot:
+	@/usr/bin/python3 scripts/plot.py
 
 # make fuzz-long: every libFuzzer target of the tree for FUZZ_SECONDS
 # (default 600) each, corpora kept in build/fuzz-corpus/<target>/

@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make binutils libc6-dev clang libclang-rt-14-dev valgrind curl
   qemu-system-x86 prometheus prometheus-cpp-dev g++ wrk hyperfine
   dpkg-dev xz-utils iproute2 python3 procps victoria-metrics diod nginx
-  prometheus-pushgateway prometheus-node-exporter"
+  prometheus-pushgateway prometheus-node-exporter gnuplot-nox chromium"
 missing=()
 for p in $PKGS; do
   s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

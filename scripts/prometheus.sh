@@ -2,20 +2,32 @@
 # and the end-to-end tests; not run on its own).
 #
 #   prom_start DIR TARGET WEBPORT [USER PASSWORD]
-#       writes DIR/prometheus.yml (job "ukmon", 1 s interval, one static
-#       target; with USER and PASSWORD, scraped with HTTP basic
-#       authentication) and starts it as prom_start_config does.
+#       writes DIR/prometheus.yml (job "node", the name node_exporter's
+#       consoles, dashboards and alerts select on; 1 s interval; one
+#       static target; the standard node alerts of PROM_RULES; with USER
+#       and PASSWORD, scraped with HTTP basic authentication) and starts
+#       it as prom_start_config does.
 #   prom_start_config DIR WEBPORT
 #       starts prometheus on the DIR/prometheus.yml already written, with
 #       its TSDB in DIR/data, listening on 127.0.0.1:WEBPORT, logging to
-#       DIR/prometheus.log.  Sets PROM_PID and PROM_API (the /api/v1
-#       URL).  Returns 0 once it answers /-/ready, 1 if it died or did not
-#       within 10 s (the caller stops it by PROM_PID either way).
+#       DIR/prometheus.log, serving Debian's example consoles
+#       (/consoles/node-overview.html?instance=HOST:PORT and the rest of
+#       PROM_CONSOLES, with the libraries of PROM_CONSOLE_LIBS).  Sets
+#       PROM_PID and PROM_API (the /api/v1 URL).  Returns 0 once it
+#       answers /-/ready, 1 if it died or did not within 10 s (the caller
+#       stops it by PROM_PID either way).
 #   prom_target_state
 #       prints "health 'lastError' lastScrapeDuration" of the first
 #       active target ("none 'why' 0" if there is none yet).
 PROM_PID=
 PROM_API=
+PROM_JOB=node
+PROM_RULES=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/rules/node-alerts.yml
+# Where Debian's prometheus package puts the consoles of the upstream
+# tarball (node.html, node-overview.html, node-cpu.html, node-disk.html,
+# prometheus*.html) and their template libraries.
+PROM_CONSOLES=/usr/share/doc/prometheus/examples/consoles
+PROM_CONSOLE_LIBS=/usr/share/doc/prometheus/examples/console_libraries
 
 prom_start() {
   local dir=$1 target=$2 web=$3 user=${4:-} pw=${5:-}
@@ -25,8 +37,10 @@ global:
   scrape_interval: 1s
   scrape_timeout: 1s
   evaluation_interval: 1s
+rule_files:
+  - '$PROM_RULES'
 scrape_configs:
-  - job_name: ukmon
+  - job_name: $PROM_JOB
     static_configs:
       - targets: ['$target']
 YML
@@ -46,6 +60,8 @@ prom_start_config() {
   prometheus --config.file="$dir/prometheus.yml" \
     --storage.tsdb.path="$dir/data" \
     --web.listen-address="127.0.0.1:$web" \
+    --web.console.templates="$PROM_CONSOLES" \
+    --web.console.libraries="$PROM_CONSOLE_LIBS" \
     --log.level=warn >"$dir/prometheus.log" 2>&1 &
   PROM_PID=$!
   PROM_API="http://127.0.0.1:$web/api/v1"

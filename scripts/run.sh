@@ -3,8 +3,11 @@
 # small generated web site as a tar disk (build/run/site.tar, mounted on
 # /site) and the folder build/run/data shared over 9P (mounted
 # read-write on /data, where the access log goes), then starts Debian's
-# Prometheus with a generated config that scrapes the VM every second,
-# prints where to look, and stops everything on Ctrl-C.
+# Prometheus with a generated config that scrapes the VM every second as
+# job "node", serves Debian's node consoles and evaluates the standard
+# node alerts (scripts/prometheus.sh, scripts/rules/node-alerts.yml),
+# prints where to look (the console of the VM, make plot), and stops
+# everything on Ctrl-C.
 #
 # Environment (all optional):
 #   UKMON_METRICS_PORT  host port forwarded to the exporter (default 9100)
@@ -73,7 +76,10 @@ ukmon is running.
                     http://127.0.0.1:$FPORT/site/    (build/run/site.tar, on a disk)
                     http://127.0.0.1:$FPORT/data/    (build/run/data, over 9P)
   Prometheus UI:    http://127.0.0.1:$PPORT/
+  node console:     http://127.0.0.1:$PPORT/consoles/node-overview.html?instance=127.0.0.1:$MPORT#pctc%7B%22duration%22%3A900%2C%22endTime%22%3A0%7D
+                    (all nodes: /consoles/node.html; alerts: /alerts)
   ready-made graph: $graph
+  plots (PNG):      UKMON_PROM_PORT=$PPORT make plot   (then open build/plots/index.html)
 
 Drive the workload with e.g.:  wrk -t2 -c8 -d30s http://127.0.0.1:$FPORT/site/index.html
 Write into the share:          curl -T FILE http://127.0.0.1:$FPORT/data/NAME
