@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make fleet, end to end: a fleet of 3 demo VMs (scripts/fleet.sh) found
 # by a real Prometheus through file_sd and remote-written to a real
-# VictoriaMetrics.  Checks that all 3 are up; that VictoriaMetrics answers
+# VictoriaMetrics.  Checks that all 3 are up, each
+# naming itself (node_uname_info's nodename) as its hostname label; that VictoriaMetrics answers
 # a query with series of all 3; that a killed VM shows up == 0, fires
 # InstanceDown and then leaves the targets while the others keep being
 # scraped; and that a VM started later (scale) appears, all without
@@ -72,6 +73,14 @@ labels_ok() {
   q "$API" 'up{job="fleet",hostname="ukmon-2"}' | grep -q "image=demo.elf,instance=127.0.0.1:$((MBASE + 1))"
 }
 check "targets carry instance, hostname and image" labels_ok
+# Each VM names itself as its target is labelled: node_uname_info's
+# nodename (uk.hostname) equals the file_sd hostname label.
+names_ok() {
+  [ "$(q "$API" 'node_uname_info{job="fleet"}' |
+       sed -n 's/.*hostname=\(ukmon-[0-9]*\),.*nodename=\(ukmon-[0-9]*\),.*/\1 \2/p' |
+       awk '$1 == $2' | wc -l)" = 3 ]
+}
+check "each VM's node_uname_info nodename is its hostname label" until_ok 10 names_ok
 
 vm3() { [ "$(q "http://127.0.0.1:$VPORT/api/v1" 'count by (hostname) (netdev_rx_packets_total)' | grep -c hostname=ukmon-)" = 3 ]; }
 check "VictoriaMetrics returns series of all 3 instances" until_ok 30 vm3
