@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # make fleet, end to end: a fleet of 3 demo VMs (scripts/fleet.sh) found
 # by a real Prometheus through file_sd and remote-written to a real
-# VictoriaMetrics.  Checks that all 3 are up, each
-# naming itself (node_uname_info's nodename) as its hostname label; that VictoriaMetrics answers
-# a query with series of all 3; that a killed VM shows up == 0, fires
-# InstanceDown and then leaves the targets while the others keep being
-# scraped; and that a VM started later (scale) appears, all without
-# restarting Prometheus.  Only 127.0.0.1 is contacted.
+# VictoriaMetrics.  Checks that all 3 are up, each naming itself
+# (node_uname_info's nodename) as its hostname label; that
+# VictoriaMetrics answers a query with series of all 3; that a killed VM
+# shows up == 0, fires InstanceDown and then leaves the targets while the
+# others keep being scraped; and that a VM started later (scale) appears,
+# all without restarting Prometheus.  Only 127.0.0.1 is contacted.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tally.sh
