@@ -27,7 +27,9 @@
 #                    running it
 #   -- ARGS...       more QEMU arguments, as they are
 # Environment: UKMON_MACHINE (see --machine), QEMU_MEM (see -m),
-# QEMU_EXTRA (more QEMU arguments, split on blanks).
+# QEMU_EXTRA (more QEMU arguments, split on blanks), UKMON_NETDEV_OPTS
+# (more options of the user network, e.g. hostname=NAME: the host name
+# its DHCP server hands out).
 #
 # -nodefaults leaves out what QEMU adds unasked: under pc a VGA card and
 # an e1000 NIC with their option ROMs, which the BIOS initialises at every
@@ -97,7 +99,7 @@ args=(qemu-system-x86_64 -M "$mopt" -nodefaults -display none
       -serial "$serial" -monitor none -m "$mem" -no-reboot)
 [ "$exitdev" = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 if [ "$net" = 1 ]; then
-  nd=user,id=n0
+  nd=user,id=n0${UKMON_NETDEV_OPTS:+,$UKMON_NETDEV_OPTS}
   for f in "${fwds[@]}"; do
     nd+=",hostfwd=tcp:127.0.0.1:${f%%:*}-:${f#*:}"
   done

@@ -3,12 +3,15 @@
  * the first device configured from the boot options (net.ip=a.b.c.d/n,
  * net.gw=..., net.dns=...; DHCP without net.ip), whose gateway is
  * resolved at once.  lwip_start and net_up are stages of the boot
- * timeline (uk/plat/bootstage.h).
+ * timeline (uk/plat/bootstage.h).  A host name in the DHCP server's
+ * answer names the instance unless the boot line does (uk/mon.h).
  */
 #include <errno.h>
 #include <stdint.h>
 
 #include "lwip/etharp.h"
+#include "lwip/pbuf.h"
+#include "lwip/prot/dhcp.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
@@ -17,12 +20,35 @@
 #include <uk/errptr.h>
 #include <uk/lock.h>
 #include <uk/lwip.h>
+#include <uk/mon.h>
 #include <uk/netdev.h>
 #include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
 #include <uk/print.h>
 
 #include "lwip_impl.h"
+
+/*
+ * LWIP_HOOK_DHCP_PARSE_OPTION (lwipopts.h), on lwIP's thread: option 12
+ * of an offer or acknowledgement (the name the server will stand by) is
+ * offered as the instance's host name.  len bytes at offset of p.
+ */
+void _uk_lwip_dhcp_option(unsigned char msg_type, unsigned char option,
+			  unsigned char len, struct pbuf *p,
+			  unsigned short offset)
+{
+	char name[UK_MON_HOSTNAME_MAX];
+
+	if (option != DHCP_OPTION_HOSTNAME || msg_type != DHCP_ACK ||
+	    !len || len > sizeof(name))
+		return;
+	if (pbuf_copy_partial(p, name, len, offset) != len)
+		return;
+	if (uk_mon_hostname_offer(name, len))
+		uk_pr_warn("lwip: ignoring the DHCP host name (want 1..%d "
+			   "letters, digits, '-', '.', '_')\n",
+			   UK_MON_HOSTNAME_MAX);
+}
 
 static struct uk_mutex init_lock = UK_MUTEX_INITIALIZER;
 static int started;

@@ -7,16 +7,25 @@
 # (network device, lwIP, allocator, scheduler, locks, the exporter, the
 # file server) and that the /store listing answers.  The VM must survive.
 # This one boots by DHCP (the other VM tests use a static address), and
-# checks the console shows the address QEMU's DHCP server hands out.
+# checks the console shows the address QEMU's DHCP server hands out, and
+# that the host name it hands out names the instance.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tally.sh
 . tests/kvm/vm_test.sh
 
+export UKMON_NETDEV_OPTS=hostname=dhcp-named
 vmt_boot dhcp || { finish; exit 1; }
+unset UKMON_NETDEV_OPTS
 if grep -q '^ukprom: listening on http://10\.0\.2\.15:9100/metrics' "$VM_LOG"
 then pass "DHCP gave the guest 10.0.2.15 (console)"
 else fail "DHCP gave the guest 10.0.2.15" "$(grep listening "$VM_LOG")"; fi
+# The DHCP server's host name (QEMU's hostname=) names the instance.
+if curl -s --max-time 10 "http://127.0.0.1:$VMT_MPORT/metrics" |
+   grep -q '^node_uname_info{.*nodename="dhcp-named"'
+then pass "DHCP's host name is node_uname_info's nodename"
+else fail "DHCP's host name is node_uname_info's nodename" \
+  "$(curl -s --max-time 10 "http://127.0.0.1:$VMT_MPORT/metrics" | grep '^node_uname_info')"; fi
 
 log="$E2E_TMP/kvm_formats.$$.log"
 bash tests/lib/scrape_formats.sh 127.0.0.1 "$VMT_MPORT" >"$log" 2>&1

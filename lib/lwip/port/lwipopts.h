@@ -145,6 +145,20 @@ int _uk_lwip_tcp_listen_hook(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
 	((pcb)->state == LISTEN ? _uk_lwip_tcp_listen_hook((pcb), (hdr)) : 0)
 
+/* DHCP options lwIP itself skips go through net.c: the server's host
+ * name (option 12) becomes the instance's (uk_mon_hostname_offer()). */
+struct pbuf;
+void _uk_lwip_dhcp_option(unsigned char msg_type, unsigned char option,
+			  unsigned char len, struct pbuf *p,
+			  unsigned short offset);
+#define LWIP_HOOK_DHCP_PARSE_OPTION(netif, dhcp, state, msg, msg_type, \
+				    option, len, pbuf, offset) \
+	do { \
+		LWIP_UNUSED_ARG(msg); \
+		_uk_lwip_dhcp_option((msg_type), (option), (len), (pbuf), \
+				     (offset)); \
+	} while (0)
+
 /* ---- checksums ---- */
 /* Generated and checked in software by default; a device that verifies
  * received checksums (UK_NETDEV_F_RX_CSUM_VERIFIED) turns checking off for

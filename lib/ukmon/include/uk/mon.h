@@ -18,6 +18,8 @@
 #ifndef UK_MON_H
 #define UK_MON_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -63,13 +65,23 @@ int uk_mon_component_is_up(const struct uk_mon_component *c);
 
 /**
  * The instance's host name: the boot option uk.hostname= when it is
- * 1..UK_MON_HOSTNAME_MAX letters, digits, '-', '.' or '_', else
- * UK_MON_HOSTNAME_DEFAULT (a bad value is warned about once).  Names
- * the instance wherever one is needed (the push's instance label); a
- * later source (DHCP's host name) will come in behind this call.  The
- * string lives as long as the instance.
+ * 1..UK_MON_HOSTNAME_MAX letters, digits, '-', '.' or '_' (a bad value
+ * is warned about once and ignored), else the name the network offered
+ * (uk_mon_hostname_offer(): DHCP's host name option), else
+ * UK_MON_HOSTNAME_DEFAULT.  Names the instance wherever one is needed
+ * (node_uname_info's nodename, the push's instance label).  The string
+ * stays valid as long as the instance lives, but a DHCP offer arriving
+ * later may change what the next call returns.
  */
 const char *uk_mon_hostname(void);
+
+/**
+ * A host name offered by the network (the DHCP server's option 12), len
+ * bytes, not NUL-terminated.  Kept if valid (the rules above) and used
+ * when the boot line gives no uk.hostname=; a later offer replaces it.
+ * Returns 0, or -EINVAL (empty, too long or a bad character: ignored).
+ */
+int uk_mon_hostname_offer(const char *name, size_t len);
 
 #ifdef __cplusplus
 }
