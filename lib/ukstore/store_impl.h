@@ -41,6 +41,7 @@ struct uk_store_class {
 	uint8_t valued;     /* ever held a folder with its own label value */
 	uint8_t nlabels;    /* label names of its folders */
 	uint8_t has_static; /* static entries own some of its families */
+	uint32_t size;      /* bytes allocated */
 	/* Label names, copied after the class. */
 	const char *labels[UK_STORE_FOLDER_LABELS_MAX];
 	/*
@@ -65,6 +66,9 @@ struct uk_store_folder {
 	uint8_t hidden;     /* removed: invisible to new lookups */
 	char *value;        /* first label value: name, or inline after it */
 	char **xvalues;     /* the other labels' values, inline after it */
+	void *annex;        /* the consumer's annex, inline; NULL: none */
+	uint32_t annex_len;
+	uint32_t size;      /* bytes allocated, annex included */
 	char name[_UK_STORE_NAME_MAX + 1];
 };
 

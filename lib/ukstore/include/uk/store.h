@@ -44,6 +44,68 @@ const char *uk_store_folder_label_at(const struct uk_store_folder *f,
 const char *uk_store_folder_value_at(const struct uk_store_folder *f,
 				     unsigned int i);
 
+/* ---- a consumer's annex: text made once per folder ----------------- */
+
+/**
+ * What an annex builder sees of a folder being added: its library,
+ * template and labels (values[0] resolved: the folder's value, else its
+ * name).  Valid only during the call.
+ */
+struct uk_store_annex_src {
+	const struct uk_store_lib *lib;
+	const struct uk_store_entry *tmpl;
+	unsigned int n;
+	const char *const *names;
+	const char *const *values;
+	unsigned int nlabels;
+};
+
+/**
+ * An annex builder: a consumer's bytes about a folder that stay the same
+ * while it lives (ukprom's encoder keeps each series' name and labels,
+ * rendered, so that a scrape writes only the values).  build() writes
+ * the annex into buf[0..size) and returns the size it needs; the store
+ * calls it once with size 0 to measure, then with that much room inside
+ * the folder's own allocation.  It must be deterministic, allocate
+ * nothing and take no store lock.  An annex is freed with its folder.
+ */
+struct uk_store_annex_builder {
+	size_t (*build)(const struct uk_store_annex_src *src, void *buf,
+			size_t size);
+};
+
+/** An annex larger than this is not kept (the consumer does without). */
+#define UK_STORE_ANNEX_MAX 65536
+
+/**
+ * Declares the program's annex builder (at most one may be linked; the
+ * store then gives every folder added an annex).
+ */
+#define UK_STORE_ANNEX_BUILDER(sym) \
+	__attribute__((used, section("ukstore_annex"), aligned(8))) \
+	const struct uk_store_annex_builder *const _uk_store_annex_##sym = \
+		&(sym)
+
+/**
+ * The annex of folder f and its size in *len; NULL (and *len 0) when it
+ * has none (no builder linked, or one too large).  The bytes live as
+ * long as the folder and are 8-byte aligned.
+ */
+const void *uk_store_folder_annex(const struct uk_store_folder *f,
+				  size_t *len);
+
+/** What the store's folders cost in memory (uk_store_mem_get()). */
+struct uk_store_mem {
+	uint64_t folders;      /**< folders linked (removed ones still held too) */
+	uint64_t folder_bytes; /**< their allocations, annexes included */
+	uint64_t annex_bytes;  /**< of which annexes */
+	uint64_t classes;      /**< classes linked */
+	uint64_t class_bytes;  /**< their allocations */
+};
+
+/** Fills *m with the store's current memory use. */
+void uk_store_mem_get(struct uk_store_mem *m);
+
 /* ---- lookup, values ------------------------------------------------ */
 
 /**
