@@ -166,7 +166,7 @@ int _uk_prom_fast_run(struct uk_prom_enc *e, char **pp, char *end)
 					e->have_ref = 0;
 				goto out;
 			}
-			if (!uk_store_read(&e->ref, &e->val))
+			if (!uk_store_read_inline(&e->ref, &e->val))
 				break;
 			/* A failing getter drops its own sample only. */
 			e->getter_errors++;
