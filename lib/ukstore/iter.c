@@ -227,6 +227,8 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 				if (!g)
 					break;
 				_uk_store_folder_ref_locked(g);
+				/* The consumer reads it next (a prefix). */
+				__builtin_prefetch(g->annex);
 				nb[n] = g;
 			}
 			drop_batch_locked(it, dead, ndead);
