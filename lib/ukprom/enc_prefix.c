@@ -114,21 +114,17 @@ static size_t pfx_build(const struct uk_store_annex_src *src, void *buf,
 static const struct uk_store_annex_builder pfx_builder = { pfx_build };
 UK_STORE_ANNEX_BUILDER(pfx_builder);
 
-/* The cached prefix of e's current sample, NULL when there is none. */
-static inline const struct pfx_slot *prefix_of(const struct uk_prom_enc *e,
-					       const struct pfx_annex **ap)
+/* The cached prefix of entry en in annex a, NULL when there is none. */
+static inline const struct pfx_slot *prefix_of(const struct pfx_annex *a,
+					       const struct uk_store_entry *en)
 {
-	const struct pfx_annex *a;
-	size_t alen;
 	uintptr_t d;
 
-	a = uk_store_folder_annex(e->ref.folder, &alen);
 	if (!a)
 		return NULL;
-	d = (uintptr_t)e->ref.entry - (uintptr_t)a->tmpl;
+	d = (uintptr_t)en - (uintptr_t)a->tmpl;
 	if (d >= (uintptr_t)a->n * sizeof(*a->tmpl))
 		return NULL;
-	*ap = a;
 	return &a->slot[d / sizeof(*a->tmpl)];
 }
 
@@ -139,11 +135,13 @@ int _uk_prom_fast_run(struct uk_prom_enc *e, char **pp, char *end)
 	char *p = *pp, *start = p;
 	const struct pfx_annex *a;
 	const struct pfx_slot *s;
+	size_t alen;
 
 	if (!cached_mtype(e->mtype))
 		return 0;
+	a = uk_store_folder_annex(e->ref.folder, &alen);
 	for (;;) {
-		s = prefix_of(e, &a);
+		s = prefix_of(a, en);
 		if (!s || !s->len ||
 		    (size_t)(end - p) < s->len + PFX_PAD + UK_NUM_DOUBLE_LEN + 1)
 			break;
@@ -156,6 +154,14 @@ int _uk_prom_fast_run(struct uk_prom_enc *e, char **pp, char *end)
 		 * new family, another entry, the end) goes the general way.
 		 */
 		for (;;) {
+			if (uk_store_iter_next_held(&e->it, &e->ref,
+						    (const void **)&a)) {
+				if (!uk_store_read_inline(&e->ref, &e->val))
+					break;
+				/* A failing getter drops its own sample. */
+				e->getter_errors++;
+				continue;
+			}
 			if (!uk_store_iter_next(&e->it, &e->ref, &e->first)) {
 				e->it_end = 1;
 				e->have_ref = 0;
@@ -166,9 +172,9 @@ int _uk_prom_fast_run(struct uk_prom_enc *e, char **pp, char *end)
 					e->have_ref = 0;
 				goto out;
 			}
+			a = uk_store_folder_annex(e->ref.folder, &alen);
 			if (!uk_store_read_inline(&e->ref, &e->val))
 				break;
-			/* A failing getter drops its own sample only. */
 			e->getter_errors++;
 		}
 	}

@@ -258,6 +258,9 @@ struct uk_store_iter {
 	uint32_t bpos;   /* next batch slot to return */
 	uint32_t blen;   /* filled batch slots */
 	struct uk_store_folder *batch[UK_STORE_ITER_BATCH];
+	/* The batch's folders' cookies and annexes, for the inline step. */
+	void *bcookie[UK_STORE_ITER_BATCH];
+	const void *bannex[UK_STORE_ITER_BATCH];
 };
 
 void uk_store_iter_init(struct uk_store_iter *it);
@@ -268,6 +271,31 @@ void uk_store_iter_init(struct uk_store_iter *it);
  */
 int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
 		       int *first);
+/**
+ * uk_store_iter_next() for the common step, inline: when the cursor
+ * already holds the next folder of the entry it is on, moves to it,
+ * fills *ref as uk_store_iter_next() would (it starts no family) and
+ * sets *annex to the folder's annex (uk_store_folder_annex()), and
+ * returns 1; otherwise returns 0 and changes nothing (call
+ * uk_store_iter_next()).
+ */
+static inline int uk_store_iter_next_held(struct uk_store_iter *it,
+					  struct uk_store_ref *ref,
+					  const void **annex)
+{
+	uint32_t i = it->bpos;
+
+	if (i >= it->blen || !it->nfam)
+		return 0;
+	it->bpos = i + 1;
+	it->folder = it->batch[i];
+	it->nfam++;
+	ref->folder = it->batch[i];
+	ref->cookie = it->bcookie[i];
+	*annex = it->bannex[i];
+	return 1;
+}
+
 /** Releases what the cursor holds; needed only when stopping early. */
 void uk_store_iter_fini(struct uk_store_iter *it);
 
