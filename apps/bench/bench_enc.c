@@ -9,6 +9,14 @@
  * counting wrapper) and libc itself, by interposing malloc, calloc,
  * realloc and free here and forwarding to glibc's __libc_* functions.
  * Usage: bench-enc [N folders]; exits non-zero if encoding allocated.
+ *
+ * bench-enc --scale prints how the costs grow with the set: for 20,000,
+ * 100,000 and 1,000,000 series, the encoder's ns per series (median of
+ * a few text encodings), the store's bytes per series (folders with
+ * their prefix annexes, and classes: uk_store_mem_get()), and the cost
+ * of adding and of removing one folder; then each per-series figure at
+ * the largest set over the smallest, PASS when within 20% (flat: the
+ * costs grow linearly in the series count), MISS otherwise.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -190,6 +198,73 @@ static void bench_doubles(void)
 	       (double)best_ours / NV, (double)best_libc / NV, sink);
 }
 
+/* One scale point: n folders (2n series). */
+struct scale_pt {
+	unsigned int n;
+	double enc_ns, bytes, add_ns, rm_ns, annex;
+};
+
+static int scale_one(struct scale_pt *pt, int runs)
+{
+	uint64_t t[RUNS], t0;
+	struct uk_store_mem m;
+	int i, rc;
+
+	t0 = now_ns();
+	rc = bench_set_create(pt->n);
+	if (rc) {
+		fprintf(stderr, "bench-enc: bench_set_create(%u): %d\n", pt->n,
+			rc);
+		return -1;
+	}
+	pt->add_ns = (double)(now_ns() - t0) / pt->n;
+	uk_store_mem_get(&m);
+	pt->bytes = (double)(m.folder_bytes + m.class_bytes) / (2.0 * pt->n);
+	pt->annex = (double)m.annex_bytes / (2.0 * pt->n);
+	encode_once(UK_PROM_FMT_TEXT);
+	for (i = 0; i < runs; i++) {
+		t0 = now_ns();
+		encode_once(UK_PROM_FMT_TEXT);
+		t[i] = now_ns() - t0;
+	}
+	pt->enc_ns = (double)median(t, runs) / (2.0 * pt->n);
+	t0 = now_ns();
+	bench_set_destroy();
+	pt->rm_ns = (double)(now_ns() - t0) / pt->n;
+	return 0;
+}
+
+static void verdict(const char *what, double small, double big)
+{
+	double r = big / small;
+
+	printf("  %-34s 1M/20k = %.2f  %s\n", what, r,
+	       r <= 1.2 ? "PASS" : "MISS (grows faster than linearly)");
+}
+
+/* bench-enc --scale: see the top of the file. */
+static int scale(void)
+{
+	struct scale_pt pt[3] = { { .n = 10000 }, { .n = 50000 },
+				  { .n = 500000 } };
+	int i;
+
+	printf("scale: series  encoder ns/series  store bytes/series "
+	       "(prefixes)  add ns/folder  remove ns/folder\n");
+	for (i = 0; i < 3; i++) {
+		if (scale_one(&pt[i], i == 2 ? 5 : 9))
+			return 1;
+		printf("scale: %7u  %17.1f  %18.1f (%8.1f)  %13.0f  %16.0f\n",
+		       2 * pt[i].n, pt[i].enc_ns, pt[i].bytes, pt[i].annex,
+		       pt[i].add_ns, pt[i].rm_ns);
+	}
+	verdict("encoder ns per series", pt[0].enc_ns, pt[2].enc_ns);
+	verdict("store bytes per series", pt[0].bytes, pt[2].bytes);
+	verdict("folder add per folder", pt[0].add_ns, pt[2].add_ns);
+	verdict("folder remove per folder", pt[0].rm_ns, pt[2].rm_ns);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int n = argc > 1 ? (unsigned int)atoi(argv[1])
@@ -202,6 +277,8 @@ int main(int argc, char **argv)
 	size_t bytes = 0;
 	int rc, i;
 
+	if (argc > 1 && !strcmp(argv[1], "--scale"))
+		return scale();
 	rc = bench_set_create(n);
 	if (rc) {
 		fprintf(stderr, "bench-enc: bench_set_create: %d\n", rc);

@@ -60,6 +60,13 @@ static inline int _uk_num_flog10_34pow2(int q)
  */
 int _uk_num_shortest(uint64_t c, int q, uint64_t *digits);
 
+/*
+ * The shortest text of v (uk_num_fmt_double()'s contract) by the general
+ * algorithm alone, without the fast paths: the reference they are tested
+ * against.
+ */
+int _uk_num_fmt_double_general(double v, char *buf);
+
 /* Copies n bytes; uknum calls no libc, not even memcpy. */
 static inline void _uk_num_copy(char *dst, const char *src, int n)
 {

@@ -52,21 +52,34 @@ static int u64_digits(uint64_t v)
 	return n + (n < 20 && v >= p10[n]);
 }
 
-/* Writes the n decimal digits of v ending just before end. */
+/*
+ * Writes the n decimal digits of v ending just before end, two at a
+ * time, in 32-bit arithmetic once v fits (cheaper than 64-bit division).
+ */
 static inline void put_digits(char *end, uint64_t v)
 {
-	while (v >= 100) {
-		unsigned int r = (unsigned int)(v % 100);
+	uint32_t w;
 
-		v /= 100;
+	while (v > 0xffffffffULL) {
+		uint64_t q = v / 100;
+
 		end -= 2;
-		__builtin_memcpy(end, digits2 + 2 * r, 2);
+		__builtin_memcpy(end, digits2 + 2 * (v - q * 100), 2);
+		v = q;
 	}
-	if (v >= 10) {
+	w = (uint32_t)v;
+	while (w >= 100) {
+		uint32_t q = w / 100;
+
 		end -= 2;
-		__builtin_memcpy(end, digits2 + 2 * v, 2);
+		__builtin_memcpy(end, digits2 + 2 * (w - q * 100), 2);
+		w = q;
+	}
+	if (w >= 10) {
+		end -= 2;
+		__builtin_memcpy(end, digits2 + 2 * w, 2);
 	} else {
-		*--end = (char)('0' + v);
+		*--end = (char)('0' + w);
 	}
 }
 
@@ -259,15 +272,14 @@ static int layout(uint64_t d, int k, char *buf)
 	return (int)(p + 2 - buf);
 }
 
-/* See uk/num.h. */
-int uk_num_fmt_double(double v, char *buf)
+/* See num_impl.h: the shortest text without the fast paths. */
+__attribute__((noinline)) int _uk_num_fmt_double_general(double v, char *buf)
 {
 	uint64_t bits, c, d;
-	int be, q, k, neg;
+	int be, q, k;
 	char *p = buf;
 
 	__builtin_memcpy(&bits, &v, sizeof(bits));
-	neg = (int)(bits >> 63);
 	be = (int)((bits >> 52) & 0x7ff);
 	c = bits & (DBL_C_MIN - 1);
 	if (be == 0x7ff) {
@@ -275,47 +287,11 @@ int uk_num_fmt_double(double v, char *buf)
 			__builtin_memcpy(buf, "NaN", 4);
 			return 3;
 		}
-		__builtin_memcpy(buf, neg ? "-Inf" : "+Inf", 5);
+		__builtin_memcpy(buf, bits >> 63 ? "-Inf" : "+Inf", 5);
 		return 4;
 	}
-	if (neg)
+	if (bits >> 63)
 		*p++ = '-';
-	/* Integers below 2^53 are exact in an int64: print them as such. */
-	if (v > -9007199254740992.0 && v < 9007199254740992.0) {
-		int64_t iv = (int64_t)v;
-
-		if ((double)iv == v) {
-			p += uk_num_fmt_u64(iv < 0 ? -(uint64_t)iv
-					      : (uint64_t)iv, p);
-			*p = '\0';
-			return (int)(p - buf);
-		}
-	}
-	/*
-	 * Eighths below 2^40 (0.5 s, 12.25...): their exact decimal ends in
-	 * a 5 at most three places after the point, so every shorter decimal
-	 * is at least 0.005 away while half an ulp is under 2^-14: the exact
-	 * text is the shortest, and the closest, as the general path finds.
-	 */
-	if (v > -1099511627776.0 && v < 1099511627776.0) {
-		double v8 = v * 8.0;
-		int64_t i8 = (int64_t)v8;
-
-		if ((double)i8 == v8) {
-			static const char frac[8][4] = {
-				"", "125", "25", "375", "5", "625", "75",
-				"875" };
-			uint64_t u8 = i8 < 0 ? -(uint64_t)i8 : (uint64_t)i8;
-			const char *f = frac[u8 & 7];
-
-			p += uk_num_fmt_u64(u8 >> 3, p);
-			*p++ = '.';
-			while (*f)
-				*p++ = *f++;
-			*p = '\0';
-			return (int)(p - buf);
-		}
-	}
 	if (be) {
 		c |= DBL_C_MIN;
 		q = be - 1075;
@@ -326,4 +302,101 @@ int uk_num_fmt_double(double v, char *buf)
 	p += layout(d, k, p);
 	*p = '\0';
 	return (int)(p - buf);
+}
+
+/* m / 10^k (0 < k <= 3) as "int.frac", k fraction digits; the length. */
+static int put_fixed(uint64_t m, int k, char *p)
+{
+	static const uint32_t p10[4] = { 1, 10, 100, 1000 };
+	uint64_t ip = m / p10[k];
+	/* The fraction as three digits, of which the first k are kept. */
+	uint32_t fr = (uint32_t)(m - ip * p10[k]) * p10[3 - k];
+	int n = uk_num_fmt_u64(ip, p);
+
+	p[n] = '.';
+	p[n + 1] = (char)('0' + fr / 100);
+	__builtin_memcpy(p + n + 2, digits2 + 2 * (fr % 100), 2);
+	return n + 1 + k;
+}
+
+/* See uk/num.h. */
+int uk_num_fmt_double(double v, char *buf)
+{
+	double a = __builtin_fabs(v);
+	char *p = buf;
+	uint64_t m, bits;
+	int k;
+
+	__builtin_memcpy(&bits, &v, sizeof(bits));
+	/*
+	 * Fast paths for the values metrics mostly hold; each gives the
+	 * text the general path would (test-uknum compares them).
+	 * Integers below 2^53 are exact in an int64: print them as such.
+	 */
+	if (a < 9007199254740992.0) {
+		m = (uint64_t)a;
+		if ((double)m == a) {
+			if (bits >> 63) /* "-0" too */
+				*p++ = '-';
+			p += uk_num_fmt_u64(m, p);
+			*p = '\0';
+			return (int)(p - buf);
+		}
+	} else {
+		return _uk_num_fmt_double_general(v, buf);
+	}
+	/*
+	 * Eighths below 2^40 (0.5 s, 12.25...): their exact decimal ends in
+	 * a 5 at most three places after the point, so every shorter decimal
+	 * is at least 0.005 away while half an ulp is under 2^-14: the exact
+	 * text is the shortest, and the closest.  Cheaper than the decimals
+	 * below (no division).
+	 */
+	if (a < 1099511627776.0) {
+		double a8 = a * 8.0;
+
+		m = (uint64_t)a8;
+		if ((double)m == a8) {
+			static const char frac[8][4] = {
+				"", "125", "25", "375", "5", "625", "75",
+				"875" };
+			const char *f = frac[m & 7];
+
+			if (bits >> 63)
+				*p++ = '-';
+			p += uk_num_fmt_u64(m >> 3, p);
+			*p++ = '.';
+			while (*f)
+				*p++ = *f++;
+			*p = '\0';
+			return (int)(p - buf);
+		}
+	}
+	/*
+	 * Other decimals of up to three places between 0.001 and 2^40 (0.5 s,
+	 * 0.25, 12.34, 0.001): half an ulp there is under 2^-14, so any two
+	 * multiples of 0.001 in v's rounding interval would be at least
+	 * 0.001 apart, more than the interval is wide.  When m / 1000
+	 * (correctly rounded, by the division) is v, its digits with the
+	 * zeros at the end stripped are therefore the only candidate of
+	 * that length or shorter: the shortest text, the general path's.
+	 * The exponent is then -3..12, which the layout prints plainly.
+	 */
+	if (a >= 0.001 && a < 1099511627776.0) {
+		m = (uint64_t)(a * 1000.0 + 0.5);
+		if ((double)m / 1000.0 == a) {
+			/* m is no multiple of 1000: a is no integer. */
+			k = 3;
+			while (k > 1 && m % 10 == 0) {
+				m /= 10;
+				k--;
+			}
+			if (bits >> 63)
+				*p++ = '-';
+			p += put_fixed(m, k, p);
+			*p = '\0';
+			return (int)(p - buf);
+		}
+	}
+	return _uk_num_fmt_double_general(v, buf);
 }

@@ -18,7 +18,8 @@
  * publishes: failing getters are counted in the encoding
  * (e->getter_errors) for its caller to report.  This file walks the
  * store and sequences the records; enc_render.c turns one record into
- * bytes.
+ * bytes; enc_prefix.c writes runs of folder samples from the prefixes
+ * rendered when their folders were added.
  */
 #include <stdint.h>
 #include <string.h>
@@ -49,38 +50,33 @@ static uint8_t entry_mtype(const struct uk_store_entry *en)
 	return UK_PROM_MT_GAUGE;
 }
 
-/*
- * Sets the family name and exposure of the entry that starts a family:
- * <lib>_<family>, where the family is the entry's own name unless it was
- * given one (UK_STORE_ENTRY_L).  Returns 0, or -1 when the name does not
- * fit (the family is skipped).
- */
-static int family_setup(struct uk_prom_enc *e)
+/* See enc_impl.h. */
+int _uk_prom_family_name(const struct uk_store_lib *lib,
+			 const struct uk_store_entry *en, char *name,
+			 uint8_t *mtype)
 {
-	const struct uk_store_entry *en = e->ref.entry;
-	const char *lib = e->ref.lib->name, *sfx = NULL;
+	const char *sfx = NULL;
 	const char *fam = en->family ? en->family : en->name;
-	size_t ll = strlen(lib), el = strlen(fam), sl = 0, n;
+	size_t ll = strlen(lib->name), el = strlen(fam), sl = 0, n;
 
-	e->mtype = entry_mtype(en);
-	e->fentry = en;
+	*mtype = entry_mtype(en);
 	/* The _total and _info belong to the samples, not to the family. */
-	if (e->mtype == UK_PROM_MT_COUNTER && el > 6 &&
+	if (*mtype == UK_PROM_MT_COUNTER && el > 6 &&
 	    ends_with(fam, el, "_total", 6))
 		el -= 6;
-	else if (e->mtype == UK_PROM_MT_INFO && el > 5 &&
+	else if (*mtype == UK_PROM_MT_INFO && el > 5 &&
 		 ends_with(fam, el, "_info", 5))
 		el -= 5;
 	n = ll + 1 + el;
 	if (n >= UK_PROM_NAME_MAX) {
-		e->mtype = UK_PROM_MT_SKIP;
+		*mtype = UK_PROM_MT_SKIP;
 		return -1;
 	}
-	memcpy(e->name, lib, ll);
-	e->name[ll] = '_';
-	memcpy(e->name + ll + 1, fam, el);
+	memcpy(name, lib->name, ll);
+	name[ll] = '_';
+	memcpy(name + ll + 1, fam, el);
 	/* Info families have no unit in OpenMetrics; ignore a stray one. */
-	if (e->mtype == UK_PROM_MT_INFO)
+	if (*mtype == UK_PROM_MT_INFO)
 		sfx = NULL;
 	else if (en->unit == UK_STORE_UNIT_BYTES)
 		sfx = "_bytes";
@@ -88,15 +84,30 @@ static int family_setup(struct uk_prom_enc *e)
 		sfx = "_seconds";
 	if (sfx) {
 		sl = strlen(sfx);
-		if (ends_with(e->name, n, sfx, sl))
+		if (ends_with(name, n, sfx, sl))
 			sl = 0;
 		if (n + sl >= UK_PROM_NAME_MAX) {
-			e->mtype = UK_PROM_MT_SKIP;
+			*mtype = UK_PROM_MT_SKIP;
 			return -1;
 		}
-		memcpy(e->name + n, sfx, sl);
+		memcpy(name + n, sfx, sl);
 	}
-	e->name_len = (uint16_t)(n + sl);
+	return (int)(n + sl);
+}
+
+/*
+ * Sets the family name and exposure of the entry that starts a family.
+ * Returns 0, or -1 when the name does not fit (the family is skipped).
+ */
+static int family_setup(struct uk_prom_enc *e)
+{
+	const struct uk_store_entry *en = e->ref.entry;
+	int n = _uk_prom_family_name(e->ref.lib, en, e->name, &e->mtype);
+
+	e->fentry = en;
+	if (n < 0)
+		return -1;
+	e->name_len = (uint16_t)n;
 	/*
 	 * All folders of a plain family share its one label; keep a copy
 	 * next to the name so that the fast path copies both in whole
@@ -245,48 +256,56 @@ static int lib_selected(const char *const *libs, const char *name)
 	return 0;
 }
 
+/* See enc_impl.h. */
+int _uk_prom_take_ref(struct uk_prom_enc *e)
+{
+	int rc;
+
+	if (e->libs && !lib_selected(e->libs, e->ref.lib->name))
+		return 0;
+	if (e->first && family_setup(e) < 0) {
+		count_error(e);
+		return 0;
+	}
+	if (e->mtype == UK_PROM_MT_SKIP) {
+		count_error(e);
+		return 0;
+	}
+	/*
+	 * Another entry of a family of several: the store checked that they
+	 * agree, but static entries only in tests, so one that would not
+	 * print as the family does is dropped.
+	 */
+	if (!e->first && e->ref.entry != e->fentry &&
+	    (entry_mtype(e->ref.entry) != e->mtype ||
+	     e->ref.entry->type != e->fentry->type)) {
+		count_error(e);
+		return 0;
+	}
+	rc = uk_store_read(&e->ref, &e->val);
+	e->val_ok = !rc;
+	if (!rc && ((e->mtype == UK_PROM_MT_HIST && hist_bad(&e->val.hist)) ||
+		    (e->mtype == UK_PROM_MT_INFO &&
+		     (e->val.type == UK_STORE_LABELS ? !info_labels_ok(e)
+						     : !e->val.str))))
+		e->val_ok = 0;
+	if (!e->val_ok)
+		count_error(e);
+	return settle(e, e->first ? 0 : UK_PROM_ST_SAMPLE);
+}
+
 /*
  * Moves to the next entry that has a record to show, reading its value.
  * Returns 1, or 0 at the end of the store.
  */
 static int next_entry(struct uk_prom_enc *e)
 {
-	int rc;
-
 	for (;;) {
-		if (!uk_store_iter_next(&e->it, &e->ref, &e->first))
+		if (e->it_end || !uk_store_iter_next(&e->it, &e->ref, &e->first)) {
+			e->it_end = 1;
 			return 0;
-		if (e->libs && !lib_selected(e->libs, e->ref.lib->name))
-			continue;
-		if (e->first && family_setup(e) < 0) {
-			count_error(e);
-			continue;
 		}
-		if (e->mtype == UK_PROM_MT_SKIP) {
-			count_error(e);
-			continue;
-		}
-		/*
-		 * Another entry of a family of several: the store checked
-		 * that they agree, but static entries only in tests, so one
-		 * that would not print as the family does is dropped.
-		 */
-		if (!e->first && e->ref.entry != e->fentry &&
-		    (entry_mtype(e->ref.entry) != e->mtype ||
-		     e->ref.entry->type != e->fentry->type)) {
-			count_error(e);
-			continue;
-		}
-		rc = uk_store_read(&e->ref, &e->val);
-		e->val_ok = !rc;
-		if (!rc && ((e->mtype == UK_PROM_MT_HIST && hist_bad(&e->val.hist)) ||
-			    (e->mtype == UK_PROM_MT_INFO &&
-			     (e->val.type == UK_STORE_LABELS ? !info_labels_ok(e)
-							     : !e->val.str))))
-			e->val_ok = 0;
-		if (!e->val_ok)
-			count_error(e);
-		if (settle(e, e->first ? 0 : UK_PROM_ST_SAMPLE))
+		if (_uk_prom_take_ref(e))
 			return 1;
 	}
 }
@@ -354,6 +373,10 @@ size_t uk_prom_enc_read(struct uk_prom_enc *e, char *buf, size_t size)
 				continue;
 			}
 		}
+		/* A run of samples of cached prefixes (enc_prefix.c). */
+		if (e->step == UK_PROM_ST_SAMPLE && e->ref.folder &&
+		    _uk_prom_fast_run(e, &p, end))
+			continue;
 		w = (struct uk_prom_wr){ p, end, 0, 0 };
 		_uk_prom_render(e, &w);
 		if (w.len <= (size_t)(end - p)) {

@@ -2,7 +2,8 @@
 # enc_render.c; numbers come from uknum), content negotiation
 # (negotiate.c), their tests, fuzzer and benchmark.  Included by
 # lib/ukprom/Makefile.uk.
-ukprom_SRCS += lib/ukprom/enc.c lib/ukprom/enc_render.c lib/ukprom/negotiate.c
+ukprom_SRCS += lib/ukprom/enc.c lib/ukprom/enc_render.c lib/ukprom/enc_prefix.c \
+	lib/ukprom/negotiate.c
 
 # Goldens, chunking, failures, allocation and negotiation.
 TESTS-asan += test-ukprom-enc

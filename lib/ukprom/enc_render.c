@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <uk/assert.h>
 #include <uk/num.h>
 #include <uk/prom.h>
 #include <uk/store.h>
@@ -194,21 +195,6 @@ static unsigned int w_labels(struct uk_prom_enc *e, struct uk_prom_wr *w)
 	return n;
 }
 
-static int fmt_scalar(const struct uk_store_value *v, char *b)
-{
-	switch (v->type) {
-	case UK_STORE_S8:
-	case UK_STORE_S16:
-	case UK_STORE_S32:
-	case UK_STORE_S64:
-		return uk_num_fmt_s64(v->s, b);
-	case UK_STORE_DOUBLE:
-		return uk_num_fmt_double(v->d, b);
-	default:
-		return uk_num_fmt_u64(v->u, b);
-	}
-}
-
 /*
  * A bucket bound.  OpenMetrics wants canonical numbers in le, where an
  * integral bound keeps a ".0" (le="1.0"); the text format writes the
@@ -271,20 +257,6 @@ static void render_hist(struct uk_prom_enc *e, struct uk_prom_wr *w, unsigned in
  * written without per-piece bounds checks.  Returns 1 if it did so, 0 if
  * the room is short (the caller takes the checked path).
  */
-/*
- * Copies n bytes in whole 16-byte blocks, so up to 15 bytes too many:
- * the source must be an array rounded up to 16 bytes (name, label) and
- * the destination must have that much room (the caller's bound has 32
- * spare); bytes past n are overwritten by what follows.
- */
-static inline void copy_blocks(char *d, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i += 16)
-		__builtin_memcpy(d + i, s + i, 16);
-}
-
 static int fast_scalar(struct uk_prom_enc *e, struct uk_prom_wr *w)
 {
 	const char *fn = e->ref.folder ? uk_store_folder_value(e->ref.folder)
@@ -302,7 +274,7 @@ static int fast_scalar(struct uk_prom_enc *e, struct uk_prom_wr *w)
 	    (size_t)(w->end - p) < (size_t)e->name_len + e->label_len +
 				   2 * UK_PROM_FOLDER_NAME_MAX + 48 + 32)
 		return 0;
-	copy_blocks(p, e->name, e->name_len);
+	_uk_prom_copy_blocks(p, e->name, e->name_len);
 	p += e->name_len;
 	if (e->mtype == UK_PROM_MT_COUNTER) {
 		memcpy(p, "_total", 6);
@@ -310,7 +282,7 @@ static int fast_scalar(struct uk_prom_enc *e, struct uk_prom_wr *w)
 	}
 	if (fn) {
 		*p++ = '{';
-		copy_blocks(p, e->label, e->label_len);
+		_uk_prom_copy_blocks(p, e->label, e->label_len);
 		p += e->label_len;
 		*p++ = '=';
 		*p++ = '"';
@@ -334,7 +306,7 @@ static int fast_scalar(struct uk_prom_enc *e, struct uk_prom_wr *w)
 		*p++ = '}';
 	}
 	*p++ = ' ';
-	p += fmt_scalar(&e->val, p);
+	p += _uk_prom_fmt_scalar(&e->val, p);
 	*p++ = '\n';
 	w->len += (uint32_t)(p - w->p);
 	w->p = p;
@@ -397,8 +369,35 @@ static void render_sample(struct uk_prom_enc *e, struct uk_prom_wr *w, unsigned 
 		w_put(w, "}", 1);
 	}
 	num[0] = ' ';
-	w_put(w, num, 1 + (size_t)fmt_scalar(&e->val, num + 1));
+	w_put(w, num, 1 + (size_t)_uk_prom_fmt_scalar(&e->val, num + 1));
 	w_put(w, "\n", 1);
+}
+
+/* See enc_impl.h: the scalar sample's layout of render_sample(). */
+void _uk_prom_render_prefix(const struct uk_store_annex_src *src,
+			    unsigned int j, struct uk_prom_wr *w)
+{
+	const struct uk_store_entry *en = &src->tmpl[j];
+	char name[UK_PROM_NAME_MAX];
+	unsigned int i;
+	uint8_t mt;
+	int n = _uk_prom_family_name(src->lib, en, name, &mt);
+
+	UK_ASSERT(n >= 0);
+	w_put(w, name, (size_t)n);
+	if (mt == UK_PROM_MT_COUNTER)
+		w_put(w, "_total", 6);
+	w_put(w, "{", 1);
+	for (i = 0; i < src->nlabels; i++) {
+		if (i)
+			w_put(w, ",", 1);
+		w_pair(w, src->names[i], src->values[i]);
+	}
+	if (en->lname && en->lvalue) {
+		w_put(w, ",", 1);
+		w_pair(w, en->lname, en->lvalue);
+	}
+	w_put(w, "} ", 2);
 }
 
 /* See enc_impl.h. */

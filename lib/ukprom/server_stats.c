@@ -88,6 +88,21 @@ UK_STORE_STATIC_ENTRY(ukprom, getter_errors, u64, counter, none,
 		      "Store getters that failed during a scrape, their "
 		      "samples dropped", get_u64, NULL, &getter_errors);
 
+/* The encoder's prefix cache: the store's annexes (enc_prefix.c). */
+static int get_prefix_bytes(void *cookie, uint64_t *out)
+{
+	struct uk_store_mem m;
+
+	uk_store_mem_get(&m);
+	*out = m.annex_bytes;
+	return 0;
+}
+
+UK_STORE_STATIC_ENTRY(ukprom, prefix_cache, u64, gauge, bytes,
+		      "Memory held by the prefixes of folder series rendered "
+		      "when their folders were added (freed with them).",
+		      get_prefix_bytes, NULL, NULL);
+
 static const struct uk_store_entry scrape_tmpl[] = {
 	UK_STORE_ENTRY(scrapes, u64, counter, none,
 		       "Scrapes of /metrics served, by format.",

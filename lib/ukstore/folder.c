@@ -12,6 +12,14 @@
  * reached zero; the last put unlinks the folder under the lock, then frees
  * it and calls its release callback outside it, exactly once.
  *
+ * A consumer may link an annex builder (uk/store.h; ukprom's encoder
+ * renders each series' name and labels once, here, so that a scrape
+ * writes only values): its bytes go at the end of the folder's one
+ * allocation, so an add still either gets everything or fails with
+ * -ENOMEM leaving nothing behind, and the annex is freed with the
+ * folder.  What folders, annexes and classes cost is counted under the
+ * store mutex (uk_store_mem_get()).
+ *
  * The store mutex is the bare core of uk/fmutex.h rather than a uklock
  * mutex: the store sits below uklock, and its own lock must not count in
  * the lock metrics that a scrape reads through it.
@@ -28,6 +36,25 @@
 #include "store_impl.h"
 
 static struct uk_fmutex store_lock = UK_FMUTEX_INITIALIZER;
+static struct uk_store_mem mem; /* under store_lock */
+
+extern const struct uk_store_annex_builder *const __start_ukstore_annex[]
+	__attribute__((weak));
+extern const struct uk_store_annex_builder *const __stop_ukstore_annex[]
+	__attribute__((weak));
+
+/* The program's annex builder, NULL when none is linked. */
+static const struct uk_store_annex_builder *annex_builder(void)
+{
+	const struct uk_store_annex_builder *const *b = __start_ukstore_annex;
+	const struct uk_store_annex_builder *const *end = __stop_ukstore_annex;
+
+	if (!b || b == end)
+		return NULL;
+	/* Two consumers cannot share one annex. */
+	UK_ASSERT(end - b == 1);
+	return b[0];
+}
 
 /* Takes the store mutex. */
 void _uk_store_lock(void)
@@ -274,6 +301,7 @@ static struct uk_store_class *class_new_locked(
 	c = uk_calloc(a, 1, size);
 	if (!c)
 		return NULL;
+	c->size = (uint32_t)size;
 	c->a = a;
 	c->lib = lib;
 	c->tmpl = tmpl;
@@ -311,10 +339,13 @@ int uk_store_folder_add_labels(const struct uk_store_lib *lib,
 			       struct uk_store_folder **out)
 {
 	struct uk_alloc *a = uk_alloc_get_default();
+	const struct uk_store_annex_builder *b = annex_builder();
+	const char *vals[UK_STORE_FOLDER_LABELS_MAX];
+	struct uk_store_annex_src src;
 	struct uk_store_class *c, *newc = NULL, **cp;
 	struct uk_store_folder *f, *prev;
 	const char *value;
-	size_t size;
+	size_t size, annex = 0, aoff = 0;
 	unsigned int i;
 	int rc = 0, dup;
 	char *p;
@@ -330,9 +361,29 @@ int uk_store_folder_add_labels(const struct uk_store_lib *lib,
 		size += _uk_store_strnlen(value, _UK_STORE_VALUE_MAX) + 1;
 	for (i = 1; i < nlabels; i++)
 		size += _uk_store_strnlen(values[i], _UK_STORE_VALUE_MAX) + 1;
+	if (b) {
+		for (i = 0; i < nlabels; i++)
+			vals[i] = i ? values[i] : value ? value : name;
+		src = (struct uk_store_annex_src){ lib, tmpl, n, names, vals,
+						   nlabels };
+		annex = b->build(&src, NULL, 0);
+		if (annex > UK_STORE_ANNEX_MAX)
+			annex = 0;
+		if (annex) {
+			aoff = (size + 7) & ~(size_t)7;
+			size = aoff + annex;
+		}
+	}
 	f = uk_calloc(a, 1, size);
 	if (!f)
 		return -ENOMEM;
+	f->size = (uint32_t)size;
+	if (annex) {
+		f->annex = (char *)f + aoff;
+		f->annex_len = (uint32_t)annex;
+		/* Deterministic, as the contract says. */
+		UK_ASSERT(b->build(&src, f->annex, annex) == annex);
+	}
 	f->a = a;
 	f->lib = lib;
 	f->cookie = cookie;
@@ -389,6 +440,8 @@ int uk_store_folder_add_labels(const struct uk_store_lib *lib,
 		newc->next = *cp;
 		*cp = newc;
 		c = newc;
+		mem.classes++;
+		mem.class_bytes += c->size;
 	}
 	c->refs++;
 	c->nfolders++;
@@ -397,6 +450,9 @@ int uk_store_folder_add_labels(const struct uk_store_lib *lib,
 	f->cls = c;
 	link_after_locked(lib->state, prev, f);
 	lib->state->nfolders++;
+	mem.folders++;
+	mem.folder_bytes += f->size;
+	mem.annex_bytes += f->annex_len;
 out_unlock:
 	_uk_store_unlock();
 	if (rc) {
@@ -428,6 +484,8 @@ void _uk_store_class_unref_locked(struct uk_store_class *c)
 	for (cp = &c->lib->state->classes; *cp != c; cp = &(*cp)->next)
 		UK_ASSERT(*cp);
 	*cp = c->next;
+	mem.classes--;
+	mem.class_bytes -= c->size;
 	uk_free(c->a, c);
 }
 
@@ -453,6 +511,9 @@ struct uk_store_folder *_uk_store_folder_unlink_locked(
 	f->next = f->prev = NULL;
 	UK_ASSERT(c->nfolders > 0);
 	c->nfolders--;
+	mem.folders--;
+	mem.folder_bytes -= f->size;
+	mem.annex_bytes -= f->annex_len;
 	_uk_store_class_unref_locked(c);
 	f->cls = NULL;
 	return f;
@@ -554,4 +615,20 @@ const char *uk_store_folder_value_at(const struct uk_store_folder *f,
 	if (i >= f->cls->nlabels)
 		return NULL;
 	return i ? f->xvalues[i - 1] : f->value;
+}
+
+/* The annex of f (see uk/store.h): NULL and *len 0 when it has none. */
+const void *uk_store_folder_annex(const struct uk_store_folder *f,
+				  size_t *len)
+{
+	*len = f->annex_len;
+	return f->annex;
+}
+
+/* Copies the store's memory figures (see uk/store.h). */
+void uk_store_mem_get(struct uk_store_mem *m)
+{
+	_uk_store_lock();
+	*m = mem;
+	_uk_store_unlock();
 }

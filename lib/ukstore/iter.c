@@ -227,12 +227,18 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 				if (!g)
 					break;
 				_uk_store_folder_ref_locked(g);
+				/* The consumer reads it next (a prefix). */
+				__builtin_prefetch(g->annex);
 				nb[n] = g;
 			}
 			drop_batch_locked(it, dead, ndead);
 			if (n) {
-				for (it->blen = 0; it->blen < n; it->blen++)
-					it->batch[it->blen] = nb[it->blen];
+				for (it->blen = 0; it->blen < n; it->blen++) {
+					g = nb[it->blen];
+					it->batch[it->blen] = g;
+					it->bcookie[it->blen] = g->cookie;
+					it->bannex[it->blen] = g->annex;
+				}
 				it->entry = &c->tmpl[c->order[it->eidx]];
 				return 1;
 			}

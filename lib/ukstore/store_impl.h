@@ -41,6 +41,7 @@ struct uk_store_class {
 	uint8_t valued;     /* ever held a folder with its own label value */
 	uint8_t nlabels;    /* label names of its folders */
 	uint8_t has_static; /* static entries own some of its families */
+	uint32_t size;      /* bytes allocated */
 	/* Label names, copied after the class. */
 	const char *labels[UK_STORE_FOLDER_LABELS_MAX];
 	/*
@@ -54,17 +55,22 @@ struct uk_store_class {
 };
 
 struct uk_store_folder {
+	/* What a scrape reads of every folder, in its first cache line. */
 	struct uk_store_folder *next;     /* library's folders, by name */
+	struct uk_store_class *cls;
+	void *cookie;
+	void *annex;        /* the consumer's annex, inline; NULL: none */
+	uint32_t refs;
+	uint32_t annex_len;
+	uint8_t hidden;     /* removed: invisible to new lookups */
+	/* The rest. */
 	struct uk_store_folder *prev;
 	const struct uk_store_lib *lib;
 	struct uk_alloc *a;  /* that allocated it */
-	struct uk_store_class *cls;
-	void *cookie;
 	uk_store_release_fn release;
-	uint32_t refs;
-	uint8_t hidden;     /* removed: invisible to new lookups */
 	char *value;        /* first label value: name, or inline after it */
 	char **xvalues;     /* the other labels' values, inline after it */
+	uint32_t size;      /* bytes allocated, annex included */
 	char name[_UK_STORE_NAME_MAX + 1];
 };
 

@@ -19,6 +19,8 @@
 #include <uk/num.h>
 #include <uk/test.h>
 
+#include "../num_impl.h"
+
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rnd(void)
@@ -263,6 +265,68 @@ UK_TEST(shortest_eighths)
 		if (!strcmp(ref, "-0"))
 			strcpy(ref, "0");
 		UK_TEST_STREQ(b, ref);
+	}
+}
+
+/*
+ * The fast paths (integers, decimals of up to three places) give the
+ * general algorithm's text byte for byte (zero, which the general one
+ * does not take, is checked by shortest_specials): values of a few places
+ * (as strtod reads them, and as products like i * 0.25 or i * 0.1 make
+ * them), near the bounds of the paths, both signs.
+ */
+UK_TEST(shortest_fast_paths_as_general)
+{
+	static const double edge[] = {
+		0.001, 0.0015, 0.00099999999999999, 0.0009999, 0.001000001,
+		1099511627775.999, 1099511627775.875, 1099511627776.5,
+		1099511627775.5, 9007199254740991.0, 9007199254740992.0,
+		9007199254740993.0, 0.1, 0.2, 0.3, 0.7, 1.1, 2.675, 1e15 + 0.3,
+		4503599627370495.5, 0.125, 0.0625, 123.456, 1e-3 * 3,
+		5e-324, 2.5e-07,
+	};
+	char a[32], b[32], s[64];
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		n = uk_num_fmt_double(edge[i], a);
+		UK_TEST_EQ(n, _uk_num_fmt_double_general(edge[i], b));
+		UK_TEST_STREQ(a, b);
+		n = uk_num_fmt_double(-edge[i], a);
+		UK_TEST_EQ(n, _uk_num_fmt_double_general(-edge[i], b));
+		UK_TEST_STREQ(a, b);
+	}
+	for (i = 0; i < 2000000; i++) {
+		uint64_t m = rnd() >> (rnd() % 64);
+		double v;
+
+		switch (i % 4) {
+		case 0:
+			snprintf(s, sizeof(s), "%llue-%d",
+				 (unsigned long long)(m % 10000000000000ULL),
+				 (int)(rnd() % 5));
+			v = strtod(s, NULL);
+			break;
+		case 1:
+			v = (double)(m % 100000000) * 0.1;
+			break;
+		case 2:
+			v = (double)(m % 100000000) * 0.01;
+			break;
+		default:
+			v = (double)m * 0.001;
+			break;
+		}
+		if (v == 0)
+			continue;
+		if (i & 8)
+			v = -v;
+		n = uk_num_fmt_double(v, a);
+		if (n != _uk_num_fmt_double_general(v, b) || strcmp(a, b)) {
+			uk_test_log("%a: fast \"%s\", general \"%s\"", v, a, b);
+			UK_TEST_STREQ(a, b);
+		}
 	}
 }
 

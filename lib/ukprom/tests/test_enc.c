@@ -972,6 +972,141 @@ UK_TEST(enc_no_alloc)
 	UK_TEST_EQ(fa.calls, 0);
 }
 
+/* ---- the prefix cache (enc_prefix.c) ------------------------------- */
+
+UK_STORE_LIBRARY(encpfx);
+
+static int pfx_hits(void *c, uint64_t *out)
+{
+	*out = (uint64_t)(uintptr_t)c;
+	return 0;
+}
+
+static int pfx_temp(void *c, double *out)
+{
+	*out = (double)(uintptr_t)c * 0.25;
+	return 0;
+}
+
+static int pfx_name(void *c, const char **out)
+{
+	*out = "x";
+	return 0;
+}
+
+static const struct uk_store_entry pfx_tmpl[] = {
+	UK_STORE_ENTRY(hits, u64, counter, none, "Hits", pfx_hits, NULL,
+		       NULL),
+	UK_STORE_ENTRY(temp, dbl, gauge, seconds, "Temp", pfx_temp, NULL,
+		       NULL),
+	UK_STORE_ENTRY(name, str, info, none, "Name", pfx_name, NULL, NULL),
+};
+
+static const char *const lib_pfx[] = { "encpfx", NULL };
+
+/*
+ * A folder's number samples get their prefix at add: the annex holds a
+ * 16-byte header, 8 bytes per template entry, each number entry's
+ * `name{labels} ` and 16 bytes of padding (the memory golden), and the
+ * store counts it; it goes with the folder.  A prefix too long to cache
+ * leaves its samples to the general path, with the same text.
+ */
+UK_TEST(enc_prefix_cache)
+{
+	static const char want[] =
+		"# HELP encpfx_hits_total Hits\n"
+		"# TYPE encpfx_hits_total counter\n"
+		"encpfx_hits_total{id=\"a\"} 5\n"
+		"# HELP encpfx_temp_seconds Temp\n"
+		"# TYPE encpfx_temp_seconds gauge\n"
+		"encpfx_temp_seconds{id=\"a\"} 1.25\n"
+		"# HELP encpfx_name_info Name\n"
+		"# TYPE encpfx_name_info gauge\n"
+		"encpfx_name_info{id=\"a\",value=\"x\"} 1\n";
+	static const char *const id[] = { "id" };
+	struct uk_store_mem m0, m1, m2;
+	struct uk_store_folder *f, *g;
+	char value[256], line[700];
+	const void *annex;
+	size_t len, pos;
+	int n;
+
+	uk_store_mem_get(&m0);
+	UK_TEST_EQ(uk_store_folder_add(&uk_store_lib_encpfx, "id", "a",
+				       pfx_tmpl, 3, (void *)(uintptr_t)5, NULL,
+				       &f), 0);
+	annex = uk_store_folder_annex(f, &len);
+	UK_TEST_ASSERT(annex != NULL);
+	/* "encpfx_hits_total{id=\"a\"} " and "encpfx_temp_seconds{id=\"a\"} " */
+	UK_TEST_EQ(len, 16 + 3 * 8 + 26 + 28 + 16);
+	uk_store_mem_get(&m1);
+	UK_TEST_EQ(m1.folders, m0.folders + 1);
+	UK_TEST_EQ(m1.annex_bytes, m0.annex_bytes + len);
+	UK_TEST_ASSERT(m1.folder_bytes - m0.folder_bytes > len);
+	encode(UK_PROM_FMT_TEXT, lib_pfx, 4096, out);
+	UK_TEST_STREQ(out, want);
+	/* Chunks too small for the fast run: the general path, same text. */
+	encode(UK_PROM_FMT_TEXT, lib_pfx, 5, out2);
+	UK_TEST_STREQ(out2, want);
+
+	/* A label value escaping past the cache's bound: no annex. */
+	memset(value, '"', 255);
+	value[255] = '\0';
+	UK_TEST_EQ(uk_store_folder_add_labels(&uk_store_lib_encpfx, id,
+					      (const char *const[]){ value },
+					      1, "b", pfx_tmpl, 3,
+					      (void *)(uintptr_t)6, NULL, &g),
+		   0);
+	UK_TEST_ASSERT(uk_store_folder_annex(g, &len) == NULL);
+	UK_TEST_EQ(len, 0);
+	encode(UK_PROM_FMT_TEXT, lib_pfx, 4096, out);
+	n = snprintf(line, sizeof(line), "encpfx_hits_total{id=\"");
+	for (pos = 0; pos < 255; pos++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "\\\"");
+	snprintf(line + n, sizeof(line) - (size_t)n, "\"} 6\n");
+	UK_TEST_ASSERT(strstr(out, line) != NULL);
+	UK_TEST_ASSERT(strstr(out, "encpfx_hits_total{id=\"a\"} 5\n") != NULL);
+
+	UK_TEST_EQ(uk_store_folder_remove(g), 0);
+	UK_TEST_EQ(uk_store_folder_remove(f), 0);
+	uk_store_mem_get(&m2);
+	UK_TEST_EQ(m2.folders, m0.folders);
+	UK_TEST_EQ(m2.folder_bytes, m0.folder_bytes);
+	UK_TEST_EQ(m2.annex_bytes, m0.annex_bytes);
+	UK_TEST_EQ(m2.class_bytes, m0.class_bytes);
+}
+
+/*
+ * The prefixes are part of the folder's one allocation: with the
+ * allocator exhausted the add fails with -ENOMEM and leaves the store
+ * (and its memory figures, and the encoding) as they were.
+ */
+UK_TEST(enc_prefix_enomem)
+{
+	struct uk_alloc_failing fa;
+	struct uk_store_mem m0, m1;
+	struct uk_store_folder *f = NULL;
+	struct uk_alloc *old;
+	size_t a, b;
+
+	a = encode(UK_PROM_FMT_TEXT, lib_pfx, 4096, out);
+	uk_store_mem_get(&m0);
+	uk_alloc_failing_init(&fa, uk_alloc_get_default(), 1, 1);
+	old = uk_alloc_set_default(&fa.a);
+	UK_TEST_EQ(uk_store_folder_add(&uk_store_lib_encpfx, "id", "c",
+				       pfx_tmpl, 3, NULL, NULL, &f), -ENOMEM);
+	uk_alloc_set_default(old);
+	UK_TEST_ASSERT(f == NULL);
+	uk_store_mem_get(&m1);
+	UK_TEST_EQ(m1.folders, m0.folders);
+	UK_TEST_EQ(m1.folder_bytes, m0.folder_bytes);
+	UK_TEST_EQ(m1.annex_bytes, m0.annex_bytes);
+	UK_TEST_EQ(m1.classes, m0.classes);
+	b = encode(UK_PROM_FMT_TEXT, lib_pfx, 4096, out2);
+	UK_TEST_EQ(a, b);
+	UK_TEST_STREQ(out, out2);
+}
+
 /* Stopping early releases the folder the cursor holds. */
 UK_TEST(enc_stop_early)
 {

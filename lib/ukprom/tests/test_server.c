@@ -502,6 +502,30 @@ UK_TEST(server_scrape_counts_no_lock)
 	uk_prom_server_stop(s);
 }
 
+/* The prefix cache's memory is published: the store's annex bytes. */
+UK_TEST(server_prefix_cache_bytes)
+{
+	struct uk_prom_server *s = ts_start(0, 0, 0, 0);
+	struct uk_store_mem m;
+	struct tc_resp r;
+	char line[64];
+
+	UK_TEST_ASSERT(s);
+	uk_store_mem_get(&m);
+	/* The server's own folders (scrapes by format...) have prefixes. */
+	UK_TEST_ASSERT(m.annex_bytes > 0);
+	UK_TEST_EQ(ts_sval("ukprom/prefix_cache"), m.annex_bytes);
+	UK_TEST_EQ(tc_get(uk_prom_server_port(s), TS_GET_METRICS, &r, 0), 0);
+	UK_TEST_EQ(r.status, 200);
+	snprintf(line, sizeof(line), "\nukprom_prefix_cache_bytes %llu\n",
+		 (unsigned long long)m.annex_bytes);
+	UK_TEST_EXPECT(strstr(r.body, line) != NULL);
+	UK_TEST_EXPECT(strstr(r.body,
+			      "# TYPE ukprom_prefix_cache_bytes gauge\n") != NULL);
+	tc_resp_free(&r);
+	uk_prom_server_stop(s);
+}
+
 UK_TEST(server_scrape_allocates_nothing)
 {
 	struct uk_prom_server *s = ts_start(0, 0, 0, 0);

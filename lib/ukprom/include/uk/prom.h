@@ -62,6 +62,7 @@ struct uk_prom_enc {
 	uint32_t rec_off;        /* bytes sent of a record too long for line */
 	uint8_t rec_big;
 	uint8_t val_ok;
+	uint8_t it_end;          /* the store cursor is exhausted */
 	uint8_t mtype;           /* how the current family is exposed */
 	uint16_t name_len;
 	uint16_t label_len;      /* UINT16_MAX: checked path (see enc.c) */

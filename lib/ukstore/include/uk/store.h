@@ -44,6 +44,68 @@ const char *uk_store_folder_label_at(const struct uk_store_folder *f,
 const char *uk_store_folder_value_at(const struct uk_store_folder *f,
 				     unsigned int i);
 
+/* ---- a consumer's annex: text made once per folder ----------------- */
+
+/**
+ * What an annex builder sees of a folder being added: its library,
+ * template and labels (values[0] resolved: the folder's value, else its
+ * name).  Valid only during the call.
+ */
+struct uk_store_annex_src {
+	const struct uk_store_lib *lib;
+	const struct uk_store_entry *tmpl;
+	unsigned int n;
+	const char *const *names;
+	const char *const *values;
+	unsigned int nlabels;
+};
+
+/**
+ * An annex builder: a consumer's bytes about a folder that stay the same
+ * while it lives (ukprom's encoder keeps each series' name and labels,
+ * rendered, so that a scrape writes only the values).  build() writes
+ * the annex into buf[0..size) and returns the size it needs; the store
+ * calls it once with size 0 to measure, then with that much room inside
+ * the folder's own allocation.  It must be deterministic, allocate
+ * nothing and take no store lock.  An annex is freed with its folder.
+ */
+struct uk_store_annex_builder {
+	size_t (*build)(const struct uk_store_annex_src *src, void *buf,
+			size_t size);
+};
+
+/** An annex larger than this is not kept (the consumer does without). */
+#define UK_STORE_ANNEX_MAX 65536
+
+/**
+ * Declares the program's annex builder (at most one may be linked; the
+ * store then gives every folder added an annex).
+ */
+#define UK_STORE_ANNEX_BUILDER(sym) \
+	__attribute__((used, section("ukstore_annex"), aligned(8))) \
+	const struct uk_store_annex_builder *const _uk_store_annex_##sym = \
+		&(sym)
+
+/**
+ * The annex of folder f and its size in *len; NULL (and *len 0) when it
+ * has none (no builder linked, or one too large).  The bytes live as
+ * long as the folder and are 8-byte aligned.
+ */
+const void *uk_store_folder_annex(const struct uk_store_folder *f,
+				  size_t *len);
+
+/** What the store's folders cost in memory (uk_store_mem_get()). */
+struct uk_store_mem {
+	uint64_t folders;      /**< folders linked (removed ones still held too) */
+	uint64_t folder_bytes; /**< their allocations, annexes included */
+	uint64_t annex_bytes;  /**< of which annexes */
+	uint64_t classes;      /**< classes linked */
+	uint64_t class_bytes;  /**< their allocations */
+};
+
+/** Fills *m with the store's current memory use. */
+void uk_store_mem_get(struct uk_store_mem *m);
+
 /* ---- lookup, values ------------------------------------------------ */
 
 /**
@@ -85,6 +147,28 @@ struct uk_store_value {
  * error (which a consumer reports, never a value).
  */
 int uk_store_read(const struct uk_store_ref *ref, struct uk_store_value *v);
+/**
+ * uk_store_read() with the commonest types (u64, double) read inline,
+ * for a consumer that reads every sample of a scrape: the same results.
+ */
+static inline int uk_store_read_inline(const struct uk_store_ref *ref,
+				       struct uk_store_value *v)
+{
+	const struct uk_store_entry *e = ref->entry;
+
+	if (e->type == UK_STORE_U64 && e->get.u64) {
+		v->type = UK_STORE_U64;
+		v->u = 0;
+		return e->get.u64(ref->cookie, &v->u);
+	}
+	if (e->type == UK_STORE_DOUBLE && e->get.dbl) {
+		v->type = UK_STORE_DOUBLE;
+		v->d = 0;
+		return e->get.dbl(ref->cookie, &v->d);
+	}
+	return uk_store_read(ref, v);
+}
+
 /**
  * Calls the setter with v converted to the entry's type.  Returns 0,
  * -EPERM for a read-only entry, -ERANGE if v does not fit, -EINVAL for
@@ -174,6 +258,9 @@ struct uk_store_iter {
 	uint32_t bpos;   /* next batch slot to return */
 	uint32_t blen;   /* filled batch slots */
 	struct uk_store_folder *batch[UK_STORE_ITER_BATCH];
+	/* The batch's folders' cookies and annexes, for the inline step. */
+	void *bcookie[UK_STORE_ITER_BATCH];
+	const void *bannex[UK_STORE_ITER_BATCH];
 };
 
 void uk_store_iter_init(struct uk_store_iter *it);
@@ -184,6 +271,31 @@ void uk_store_iter_init(struct uk_store_iter *it);
  */
 int uk_store_iter_next(struct uk_store_iter *it, struct uk_store_ref *ref,
 		       int *first);
+/**
+ * uk_store_iter_next() for the common step, inline: when the cursor
+ * already holds the next folder of the entry it is on, moves to it,
+ * fills *ref as uk_store_iter_next() would (it starts no family) and
+ * sets *annex to the folder's annex (uk_store_folder_annex()), and
+ * returns 1; otherwise returns 0 and changes nothing (call
+ * uk_store_iter_next()).
+ */
+static inline int uk_store_iter_next_held(struct uk_store_iter *it,
+					  struct uk_store_ref *ref,
+					  const void **annex)
+{
+	uint32_t i = it->bpos;
+
+	if (i >= it->blen || !it->nfam)
+		return 0;
+	it->bpos = i + 1;
+	it->folder = it->batch[i];
+	it->nfam++;
+	ref->folder = it->batch[i];
+	ref->cookie = it->bcookie[i];
+	*annex = it->bannex[i];
+	return 1;
+}
+
 /** Releases what the cursor holds; needed only when stopping early. */
 void uk_store_iter_fini(struct uk_store_iter *it);
 
