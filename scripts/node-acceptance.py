@@ -28,39 +28,15 @@ The Prometheus defaults to make run's (UKMON_PROM_PORT, 9090).
 """
 
 import argparse
-import json
 import math
 import os
 import re
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
+
+from promapi import PromError, api
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-class PromError(Exception):
-    """A Prometheus API call failed: unreachable, or the query errored."""
-
-
-def api(base, path, params):
-    """GETs /api/v1/PATH with PARAMS; returns "data" or raises PromError."""
-    url = "%s/api/v1/%s?%s" % (base, path, urllib.parse.urlencode(params, doseq=True))
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            body = json.load(r)
-    except urllib.error.HTTPError as e:
-        try:
-            body = json.load(e)
-        except ValueError:
-            raise PromError("HTTP %d" % e.code)
-    except (OSError, ValueError) as e:
-        raise PromError(str(e))
-    if body.get("status") != "success":
-        raise PromError("%s: %s" % (body.get("errorType"), body.get("error")))
-    return body["data"]
 
 
 def read_entries(path):

@@ -23,16 +23,14 @@ Environment: UKMON_PROM_PORT (as make run), UKMON_PLOT_MINUTES (15).
 """
 
 import argparse
-import json
 import math
 import os
 import subprocess
 import sys
 import textwrap
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
+
+from promapi import PromError, api
 
 # Each plot: file name, title, y label, y scale (a divisor), fixed y
 # range or None, stacked or lines, and its queries as (legend, PromQL)
@@ -83,32 +81,10 @@ PLOTS = [
 ]
 
 
-class PromError(Exception):
-    """Prometheus could not be reached or refused a query."""
-
-
-def api_get(base, path, params):
-    """GETs base/api/v1/path?params; returns its "data" or raises PromError."""
-    url = "%s/api/v1/%s?%s" % (base, path, urllib.parse.urlencode(params))
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            body = json.load(r)
-    except urllib.error.HTTPError as e:
-        try:
-            body = json.load(e)
-        except ValueError:
-            raise PromError("%s: HTTP %d" % (url, e.code))
-    except (OSError, ValueError) as e:
-        raise PromError("%s: %s" % (base, e))
-    if body.get("status") != "success":
-        raise PromError("%s: %s" % (params.get("query", path), body.get("error")))
-    return body["data"]
-
-
 def scrape_interval(base, job):
     """The scrape interval of JOB's targets in seconds (15 if unknown)."""
     try:
-        for t in api_get(base, "targets", {"state": "active"})["activeTargets"]:
+        for t in api(base, "targets", {"state": "active"})["activeTargets"]:
             if t["labels"].get("job") == job and t.get("scrapeInterval"):
                 s = t["scrapeInterval"]
                 units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
@@ -134,7 +110,7 @@ def fetch(base, plot, sel, w, start, end, step):
     out = []
     for qn, (legend, q) in enumerate(plot["queries"]):
         expr = q.format(sel=sel, w=w)
-        data = api_get(base, "query_range", {
+        data = api(base, "query_range", {
             "query": expr, "start": "%.3f" % start, "end": "%.3f" % end,
             "step": "%g" % step})
         for s in data["result"]:
@@ -270,7 +246,7 @@ def main():
     # than one.
     w = "%ds" % max(math.ceil(4 * si), math.ceil(step + si))
     try:
-        api_get(base, "query", {"query": "vector(1)"})
+        api(base, "query", {"query": "vector(1)"})
     except PromError as e:
         print("plot: cannot query Prometheus at %s (is make run running? "
               "UKMON_PROM_PORT=%s): %s" % (base, port, e), file=sys.stderr)
