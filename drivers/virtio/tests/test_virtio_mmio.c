@@ -289,24 +289,26 @@ static struct uk_netdev *probe_net(void)
 /* Console (stderr on linuxu) capture around a probe. */
 static char con[1024];
 
+struct probe_call {
+	uint16_t type;
+	int rc;
+};
+
+static void probe_call(void *arg)
+{
+	struct probe_call *c = arg;
+
+	c->rc = uk_virtio_mmio_probe_words(words_nth, &model_io, NULL,
+					   c->type, net_attach);
+}
+
 static int probe_captured(uint16_t type)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(2), rc;
-	size_t n;
+	struct probe_call c = { type, -1 };
 
-	fflush(stderr);
-	dup2(fileno(tmp), 2);
-	rc = uk_virtio_mmio_probe_words(words_nth, &model_io, NULL, type,
-					net_attach);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	n = fread(con, 1, sizeof(con) - 1, tmp);
-	con[n] = 0;
-	fclose(tmp);
-	return rc;
+	if (uk_test_capture(probe_call, &c, con, sizeof(con)))
+		return -1;
+	return c.rc;
 }
 
 static int count(const char *hay, const char *needle)

@@ -63,24 +63,6 @@ static void stage_no_memory(void *arg)
 	uk_alloc_set_default(old);
 }
 
-static void capture(void (*fn)(void *), void *arg, char *buf, size_t size)
-{
-	FILE *tmp = tmpfile();
-	int saved = dup(2);
-	size_t n;
-
-	fflush(stderr);
-	dup2(fileno(tmp), 2);
-	fn(arg);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, size - 1, tmp);
-	buf[n] = 0;
-	fclose(tmp);
-}
-
 UK_TEST(boot_stages_published_in_order)
 {
 	static const char *const names[] = {
@@ -134,7 +116,8 @@ UK_TEST(boot_stages_published_in_order)
 	UK_TEST_STREQ(name, longname);
 
 	/* No memory for a stage's folder: said once, the rest go on. */
-	capture(stage_no_memory, "starved", con, sizeof(con));
+	UK_TEST_ASSERT(!uk_test_capture(stage_no_memory, "starved", con,
+					 sizeof(con)));
 	UK_TEST_STREQ(con, "warning: ukmon: cannot publish boot stage starved "
 		      "(-12)\n");
 	uk_plat_boot_stage("after");

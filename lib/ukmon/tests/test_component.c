@@ -33,25 +33,6 @@ static const char *expo(void)
 	return out;
 }
 
-/* Runs fn with stderr (the linuxu console) going into buf. */
-static void capture(void (*fn)(void *), void *arg, char *buf, size_t size)
-{
-	FILE *tmp = tmpfile();
-	int saved = dup(2);
-	size_t n;
-
-	fflush(stderr);
-	dup2(fileno(tmp), 2);
-	fn(arg);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, size - 1, tmp);
-	buf[n] = 0;
-	fclose(tmp);
-}
-
 static struct uk_mon_component *net, *srv;
 
 static void fail_srv(void *arg)
@@ -86,7 +67,8 @@ static void declare_and_report(void)
 		"ukmon_component_up{component=\"net\"} 0\n"));
 	UK_TEST_EQ(strlen(out), 463); /* nothing else */
 	UK_TEST_EQ(uk_mon_component_started(net, 0), 0);
-	capture(fail_srv, NULL, con, sizeof(con));
+	UK_TEST_ASSERT(!uk_test_capture(fail_srv, NULL, con,
+					 sizeof(con)));
 	UK_TEST_STREQ(con, "error: ukmon: fileserver failed to start (-12)\n");
 	UK_TEST_EQ(uk_mon_component_is_up(net), 1);
 	UK_TEST_EQ(uk_mon_component_is_up(srv), 0);
@@ -108,12 +90,14 @@ static void up_and_down(void)
 	/* A failed component that recovers is no longer counted. */
 	uk_mon_component_set_up(srv, 1);
 	UK_TEST_EXPECT(strstr(expo(), "ukmon_components_failed 0\n"));
-	capture(set_down, net, con, sizeof(con));
+	UK_TEST_ASSERT(!uk_test_capture(set_down, net, con,
+					 sizeof(con)));
 	UK_TEST_STREQ(con, "error: ukmon: net is down\n");
 	UK_TEST_EXPECT(strstr(expo(), "ukmon_components_failed 1\n"));
 	UK_TEST_EXPECT(strstr(out, "ukmon_component_up{component=\"net\"} 0\n"));
 	/* Already down: nothing more on the console. */
-	capture(set_down, net, con, sizeof(con));
+	UK_TEST_ASSERT(!uk_test_capture(set_down, net, con,
+					 sizeof(con)));
 	UK_TEST_STREQ(con, "");
 	uk_mon_component_set_up(net, 1);
 }
@@ -142,7 +126,8 @@ static void no_memory_for_the_gauge(void)
 	/* Every allocation fails: the folder cannot be made. */
 	uk_alloc_failing_init(&f, uk_alloc_get_default(), 1, 1);
 	old = uk_alloc_set_default(&f.a);
-	capture(add, &x, con, sizeof(con));
+	UK_TEST_ASSERT(!uk_test_capture(add, &x, con,
+					 sizeof(con)));
 	uk_alloc_set_default(old);
 	UK_TEST_EQ(x.rc, -ENOMEM);
 	UK_TEST_ASSERT(x.c != NULL);
@@ -150,7 +135,8 @@ static void no_memory_for_the_gauge(void)
 		      "(-12)\n");
 	srv_saved = srv;
 	srv = x.c;
-	capture(fail_srv, NULL, con, sizeof(con));
+	UK_TEST_ASSERT(!uk_test_capture(fail_srv, NULL, con,
+					 sizeof(con)));
 	srv = srv_saved;
 	UK_TEST_STREQ(con, "error: ukmon: exporter failed to start (-12)\n");
 	/* No gauge of its own, but the totals count it. */

@@ -32,6 +32,14 @@ void _uk_test_fail(const char *file, int line, const char *fmt, ...)
 void uk_test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Runs fn(arg) with the console captured into buf (size bytes, NUL
+ * terminated, the rest dropped).  Host programs only (linuxu's console
+ * is stderr).  Returns 0, or -1 if the console could not be captured
+ * (fn then did not run).
+ */
+int uk_test_capture(void (*fn)(void *), void *arg, char *buf, size_t size);
+
+/*
  * Checks.  UK_TEST_EXPECT marks the case failed and goes on;
  * UK_TEST_ASSERT, UK_TEST_EQ and UK_TEST_STREQ mark it failed and return
  * from the case function (they never panic: a broken invariant of the code
