@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -95,7 +96,20 @@ static int server(void)
 	atexit(stop_server);
 	S.pid = fork();
 	if (S.pid == 0) {
+		/* diod sometimes crashes as its socket closes under it at
+		 * the end; its core (hundreds of MB) must not land in the
+		 * tree: no core by default, and a relative core pattern
+		 * puts one in the temporary folder, removed at exit.  (A
+		 * hard limit of 0 makes diod refuse the session.) */
+		struct rlimit core;
 		int fd = dup(sv[1]);
+
+		if (!getrlimit(RLIMIT_CORE, &core)) {
+			core.rlim_cur = 0;
+			setrlimit(RLIMIT_CORE, &core);
+		}
+		if (chdir(S.base))
+			_exit(126);
 
 		snprintf(fdarg, sizeof(fdarg), "%d", fd);
 		execlp("diod", "diod", "-f", "-n", "-N", "-c", "/dev/null",
