@@ -70,6 +70,7 @@ struct uk_store_folder {
 	 * point at a folder freed since; written under the store lock.
 	 */
 	const struct uk_store_folder *ahead;
+	const void *ahead_annex;  /* and its annex (the same rules) */
 	/* The rest. */
 	struct uk_store_folder *prev;
 	const struct uk_store_lib *lib;
