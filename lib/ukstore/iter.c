@@ -253,9 +253,11 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 				 * two lines of its annex (a third measured
 				 * no better on the bench set). */
 				__builtin_prefetch(g->ahead);
-				__builtin_prefetch(g->ahead_annex);
-				__builtin_prefetch((const char *)
-						   g->ahead_annex + 64);
+				if (g->ahead_annex) {
+					__builtin_prefetch(g->ahead_annex);
+					__builtin_prefetch((const char *)
+							   g->ahead_annex + 64);
+				}
 				_uk_store_folder_ref_locked(g);
 				/* The consumer reads it next (a prefix). */
 				__builtin_prefetch(g->annex);
