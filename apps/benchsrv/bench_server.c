@@ -3,7 +3,10 @@
  * shared bench set (apps/bench/benchset.h: 2N series) in ukstore and
  * serves the whole store with ukprom's exporter on 127.0.0.1:PORT until
  * SIGTERM or SIGINT, so bench-exporter.sh can scrape it next to
- * prometheus-cpp serving the same series.  Usage: bench-server N PORT.
+ * prometheus-cpp serving the same series.  Usage: bench-server N PORT
+ * [WINDOW]: WINDOW is uk_prom_server_cfg.window, each connection's
+ * response window in bytes (0 or absent: the exporter's default, 16384,
+ * as in the VM); the server prints the one it uses.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,18 +22,21 @@ int main(int argc, char **argv)
 {
 	struct uk_prom_server_cfg cfg = { .addr = "127.0.0.1" };
 	struct uk_prom_server *srv;
-	long n, port;
+	long n, port, window = 0;
 	sigset_t sigs;
 	int rc, sig;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: bench-server N PORT\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: bench-server N PORT [WINDOW]\n");
 		return 2;
 	}
 	n = strtol(argv[1], NULL, 10);
 	port = strtol(argv[2], NULL, 10);
-	if (n <= 0 || n > 10000000 || port <= 0 || port > 65535) {
-		fprintf(stderr, "bench-server: bad N or PORT\n");
+	if (argc == 4)
+		window = strtol(argv[3], NULL, 10);
+	if (n <= 0 || n > 10000000 || port <= 0 || port > 65535 ||
+	    window < 0 || window > 0x7fffffff) {
+		fprintf(stderr, "bench-server: bad N, PORT or WINDOW\n");
 		return 2;
 	}
 	/* Only the sigwait() below sees the stop signals (threads inherit). */
@@ -46,6 +52,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg.port = (uint16_t)port;
+	cfg.window = (uint32_t)window;
 	rc = uk_prom_server_start(&cfg, &srv);
 	if (rc) {
 		fprintf(stderr, "bench-server: port %ld: %s\n", port,
@@ -53,8 +60,10 @@ int main(int argc, char **argv)
 		bench_set_destroy();
 		return 1;
 	}
-	printf("ukprom: listening on http://127.0.0.1:%u/metrics\n",
-	       (unsigned int)uk_prom_server_port(srv));
+	printf("ukprom: listening on http://127.0.0.1:%u/metrics, "
+	       "window %ld bytes per connection\n",
+	       (unsigned int)uk_prom_server_port(srv),
+	       window ? window : 16384L);
 	fflush(stdout);
 	do {
 		rc = sigwait(&sigs, &sig);

@@ -183,7 +183,8 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 {
 	struct uk_alloc *a = uk_alloc_get_default();
 	struct uk_prom_server *s;
-	size_t per = _UKP_RBUF + _UKP_WBUF + _UKP_PATH;
+	uint32_t window;
+	size_t per;
 	unsigned int i, npoll;
 	int rc;
 
@@ -191,6 +192,10 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 		return -EINVAL;
 	if (cfg->addr && strlen(cfg->addr) >= sizeof(s->addr))
 		return -EINVAL;
+	window = cfg->window ? cfg->window : _UKP_WBUF;
+	if (window % _UKP_WBUF || window > _UKP_WBUF_MAX)
+		return -EINVAL;
+	per = _UKP_RBUF + window + _UKP_PATH;
 	rc = _uk_prom_stats_init();
 	if (rc)
 		return rc;
@@ -231,7 +236,8 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 		s->conns[i].fd = -1;
 		s->conns[i].rbuf = s->bufs + per * i;
 		s->conns[i].wbuf = s->conns[i].rbuf + _UKP_RBUF;
-		s->conns[i].path = s->conns[i].wbuf + _UKP_WBUF;
+		s->conns[i].wcap = window;
+		s->conns[i].path = s->conns[i].wbuf + window;
 	}
 	s->scratch = s->bufs + per * s->max_conns;
 	for (i = 0; i < s->nlinger; i++)

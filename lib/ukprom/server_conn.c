@@ -254,7 +254,8 @@ static void resp_done(struct uk_prom_server *s, struct _uk_prom_conn *c,
 
 /*
  * Sends from the window, refilling it from the body source, until the
- * socket is full or the response is out.  Returns 0, or -1 when the
+ * socket is full or the response is out: the whole window goes to one
+ * send() call.  Returns 0, or -1 when the
  * connection was closed.
  */
 static int flush(struct uk_prom_server *s, struct _uk_prom_conn *c,
@@ -263,14 +264,15 @@ static int flush(struct uk_prom_server *s, struct _uk_prom_conn *c,
 	long r;
 
 	while (c->state == _UKP_SEND) {
-		if (c->woff == c->wlen) {
+		if (c->woff == c->wlen)
 			c->wlen = c->woff = 0;
-			if (c->gen != _UKP_GEN_NONE)
-				_uk_prom_resp_fill(c);
-			if (!c->wlen) {
-				resp_done(s, c, now);
-				return c->state == _UKP_FREE ? -1 : 0;
-			}
+		/* Whatever room the window has left takes more of the body
+		 * (the default window, under the headers, has none). */
+		if (c->gen != _UKP_GEN_NONE)
+			_uk_prom_resp_fill(c);
+		if (!c->wlen) {
+			resp_done(s, c, now);
+			return c->state == _UKP_FREE ? -1 : 0;
 		}
 		r = _uk_prom_sock_send(c->fd, c->wbuf + c->woff,
 				       c->wlen - c->woff);

@@ -22,9 +22,17 @@
 #include "access.h"
 #include "http.h"
 
-/* Per-connection buffers: one request head, one window of response. */
+/*
+ * Per-connection buffers: one request head, one window of response.  The
+ * window is _UKP_WBUF bytes by default and a multiple of it up to
+ * _UKP_WBUF_MAX when configured (uk_prom_server_cfg.window); a streamed
+ * body is produced into it in units of _UKP_WBUF (one chunk each), so
+ * the bytes on the wire do not depend on the window, only how many of
+ * them each send() hands over.  Fixed responses use its first _UKP_WBUF.
+ */
 #define _UKP_RBUF UK_PROM_HTTP_HEAD_MAX
 #define _UKP_WBUF 16384
+#define _UKP_WBUF_MAX (1024 * 1024)
 #define _UKP_PATH (UK_PROM_HTTP_TARGET_MAX + 1)
 
 /*
@@ -103,6 +111,7 @@ struct _uk_prom_conn {
 	uint8_t fmt;            /* its enum uk_prom_format */
 	uint32_t rlen;          /* bytes in rbuf */
 	uint32_t wlen, woff;    /* window: filled, already sent */
+	uint32_t wcap;          /* window size, a multiple of _UKP_WBUF */
 	uint32_t list_skip;     /* children of path already listed */
 	/* Timers (server_conn.c only). */
 	uint64_t req_ns;        /* HEAD: when the request started */
@@ -207,8 +216,10 @@ void _uk_prom_resp_request(const struct uk_prom_server *s,
 void _uk_prom_resp_error(struct _uk_prom_conn *c, unsigned int status,
 			 int head, int close);
 /*
- * Refills the drained window from c's body source.  Leaves c->wlen 0 and
- * c->gen NONE when the source has nothing more.
+ * Appends to c's window from its body source, one unit of _UKP_WBUF (a
+ * chunk in chunked coding) at a time while a whole unit still fits
+ * after c->wlen, so that one send() can carry several.  Sets c->gen to
+ * NONE once the source has nothing more (after the last chunk).
  */
 void _uk_prom_resp_fill(struct _uk_prom_conn *c);
 /* Releases what a response stopped early still holds. */

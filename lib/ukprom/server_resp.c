@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <uk/assert.h>
 #include <uk/store.h>
 
 #include "server_impl.h"
@@ -242,29 +243,24 @@ static size_t source_read(struct _uk_prom_conn *c, char *buf, size_t cap,
 	return l.len;
 }
 
-/* See server_impl.h. */
-void _uk_prom_resp_fill(struct _uk_prom_conn *c)
+/* Appends one unit from c's body source at w (with _UKP_WBUF bytes of
+ * room); returns its length. */
+static size_t fill_unit(struct _uk_prom_conn *c, char *w)
 {
-	char *w = c->wbuf;
-	size_t n;
+	static const char xd[] = "0123456789abcdef";
+	size_t n, len = 0;
 	int done;
 
-	c->wlen = c->woff = 0;
-	if (c->gen == _UKP_GEN_NONE)
-		return;
 	if (!c->chunked) {
 		n = source_read(c, w, _UKP_WBUF, &done);
-		c->wlen = (uint32_t)n;
 		if (done)
 			c->gen = _UKP_GEN_NONE;
-		return;
+		return n;
 	}
 	n = source_read(c, w + CHUNK_HDR,
 			_UKP_WBUF - CHUNK_HDR - CHUNK_END - LAST_LEN, &done);
 	if (n) {
-		static const char xd[] = "0123456789abcdef";
-
-		/* The window is under 64 KiB: four hex digits always do. */
+		/* A unit is under 64 KiB: four hex digits always do. */
 		w[0] = xd[(n >> 12) & 15];
 		w[1] = xd[(n >> 8) & 15];
 		w[2] = xd[(n >> 4) & 15];
@@ -272,12 +268,28 @@ void _uk_prom_resp_fill(struct _uk_prom_conn *c)
 		w[4] = '\r';
 		w[5] = '\n';
 		memcpy(w + CHUNK_HDR + n, "\r\n", CHUNK_END);
-		c->wlen = (uint32_t)(CHUNK_HDR + n + CHUNK_END);
+		len = CHUNK_HDR + n + CHUNK_END;
 	}
 	if (done) {
-		memcpy(w + c->wlen, LAST_CHUNK, LAST_LEN);
-		c->wlen += LAST_LEN;
+		memcpy(w + len, LAST_CHUNK, LAST_LEN);
+		len += LAST_LEN;
 		c->gen = _UKP_GEN_NONE;
+	}
+	return len;
+}
+
+/* See server_impl.h. */
+void _uk_prom_resp_fill(struct _uk_prom_conn *c)
+{
+	size_t n;
+
+	UK_ASSERT(c->wlen <= c->wcap);
+	while (c->gen != _UKP_GEN_NONE && c->wcap - c->wlen >= _UKP_WBUF) {
+		n = fill_unit(c, c->wbuf + c->wlen);
+		/* A listing line longer than a unit: the body ends here. */
+		if (!n)
+			break;
+		c->wlen += (uint32_t)n;
 	}
 }
 

@@ -19,7 +19,9 @@
  * cursor's consumer run unlocked while folders come and go.  The cursor
  * takes the next few folders of a family at once (a batch of references),
  * because locking the store once per sample would cost more than encoding
- * the sample.  It also holds its current class, which keeps the class
+ * the sample, and it prefetches the folders (and annexes) a walk will
+ * reach a batch later through hints the previous walk left in them
+ * (folder->ahead, folder->ahead_annex).  It also holds its current class, which keeps the class
  * linked (and its successor reachable) even if all its folders vanish
  * while it is parked.
  */
@@ -39,6 +41,19 @@ enum { PH_START = 0, PH_STATIC, PH_FSTATIC, PH_FCLASS, PH_DYN, PH_END };
 
 /* The cursor's eidx before a pass over the classes has started. */
 #define EIDX_NONE UINT32_MAX
+
+/*
+ * How far ahead a cursor prefetches.  A class's walk is a chain of
+ * dependent loads through folders spread over the heap, one cache miss
+ * each once the folders outgrow the cache, so the cursor leaves in each
+ * folder it passes a pointer to the folder this many places further
+ * (folder->ahead) and to that folder's annex, and, on the next walk (the
+ * next entry's, the next scrape's), prefetches both: misses overlap
+ * instead of adding up.
+ */
+#define _UK_STORE_AHEAD 16
+_Static_assert(_UK_STORE_AHEAD <= UK_STORE_ITER_BATCH,
+	       "the hints reach back into the previous batch only");
 
 /*
  * Moves the walk's or cursor's folder reference from *cur to the next
@@ -195,6 +210,14 @@ static void enter_class(struct uk_store_iter *it, struct uk_store_class *c,
 		it->nfam = 0;
 }
 
+/* Leaves in f the hints to g, _UK_STORE_AHEAD places further. */
+static inline void hint(struct uk_store_folder *f,
+			const struct uk_store_folder *g)
+{
+	f->ahead = g;
+	f->ahead_annex = g->annex;
+}
+
 /*
  * Refills the consumed batch with the next visible folders of the current
  * entry, moving on to the next entry of the pass or class when one is
@@ -226,10 +249,27 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 				g = _uk_store_folder_next_locked(lib, g, c);
 				if (!g)
 					break;
+				/* The folder a batch later, and the first
+				 * two lines of its annex (a third measured
+				 * no better on the bench set). */
+				__builtin_prefetch(g->ahead);
+				if (g->ahead_annex) {
+					__builtin_prefetch(g->ahead_annex);
+					__builtin_prefetch((const char *)
+							   g->ahead_annex + 64);
+				}
 				_uk_store_folder_ref_locked(g);
 				/* The consumer reads it next (a prefix). */
 				__builtin_prefetch(g->annex);
 				nb[n] = g;
+				/* The folder _UK_STORE_AHEAD places back, in
+				 * this batch or the previous one (a full
+				 * batch of the same walk, or none). */
+				if (n >= _UK_STORE_AHEAD)
+					hint(nb[n - _UK_STORE_AHEAD], g);
+				else if (it->blen == UK_STORE_ITER_BATCH)
+					hint(it->batch[UK_STORE_ITER_BATCH -
+						       _UK_STORE_AHEAD + n], g);
 			}
 			drop_batch_locked(it, dead, ndead);
 			if (n) {

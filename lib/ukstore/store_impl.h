@@ -63,6 +63,14 @@ struct uk_store_folder {
 	uint32_t refs;
 	uint32_t annex_len;
 	uint8_t hidden;     /* removed: invisible to new lookups */
+	/*
+	 * A hint for the cursor: the folder _UK_STORE_AHEAD places further
+	 * in its class's walk when a cursor last passed here (iter.c).
+	 * Only ever prefetched, never dereferenced, so it may be stale or
+	 * point at a folder freed since; written under the store lock.
+	 */
+	const struct uk_store_folder *ahead;
+	const void *ahead_annex;  /* and its annex (the same rules) */
 	/* The rest. */
 	struct uk_store_folder *prev;
 	const struct uk_store_lib *lib;

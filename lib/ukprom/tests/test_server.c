@@ -563,6 +563,132 @@ UK_TEST(server_scrape_allocates_nothing)
 }
 
 
+/* Reads a whole chunked response's raw bytes from t (up to the last
+ * chunk); returns the length, or -1.  *out is malloc'd. */
+static long raw_chunked(struct tc *t, char **out)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *b = malloc(cap);
+	ssize_t n;
+
+	while (b) {
+		if (len >= 7 && !memcmp(b + len - 7, "\r\n0\r\n\r\n", 7)) {
+			*out = b;
+			return (long)len;
+		}
+		if (len == cap)
+			break;
+		n = recv(t->fd, b + len, cap - len, 0);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	free(b);
+	return -1;
+}
+
+/*
+ * Checks a raw chunked response's framing and takes its body apart:
+ * returns the body (malloc'd, NUL-terminated) and sets *nchunks and
+ * *short_before_last (chunks other than the last data chunk that carry
+ * less than a whole unit, 16371 bytes), or NULL when the framing is
+ * broken or a chunk exceeds a unit.
+ */
+static char *dechunk(const char *raw, size_t len, int *nchunks,
+		     int *short_before_last)
+{
+	const char *p = strstr(raw, "\r\n\r\n"), *end = raw + len;
+	char *body = malloc(len + 1), *e;
+	size_t blen = 0;
+	unsigned long n;
+	int last_short = 0;
+
+	*nchunks = *short_before_last = 0;
+	if (!p || !body)
+		goto bad;
+	for (p += 4; p < end; p = e + 2 + n + 2) {
+		n = strtoul(p, &e, 16);
+		if (e == p || e + 2 > end || memcmp(e, "\r\n", 2) ||
+		    n > 16371 || e + 2 + n + 2 > end)
+			goto bad;
+		if (!n) {
+			if (e + 4 != end)
+				goto bad;
+			body[blen] = '\0';
+			return body;
+		}
+		*short_before_last += last_short;
+		last_short = n < 16371;
+		(*nchunks)++;
+		memcpy(body + blen, e + 2, n);
+		blen += n;
+	}
+bad:
+	free(body);
+	return NULL;
+}
+
+UK_TEST(server_window)
+{
+	static const uint32_t bad[] = { 1000, 16385, 16384 * 3 + 1,
+					1024 * 1024 + 16384 };
+	static const uint32_t good[] = { 0, 65536 };
+	struct uk_prom_server_cfg cfg;
+	struct uk_prom_server *s;
+	char *raw[2] = { NULL, NULL }, *mraw, *body, *want, *got;
+	long rlen[2], mlen;
+	struct tc t;
+	int i, n, shorts;
+
+	for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.window = bad[i];
+		s = ts_start_cfg(&cfg);
+		UK_TEST_EXPECT(!s);
+		if (s)
+			uk_prom_server_stop(s);
+	}
+	for (i = 0; i < 2; i++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.window = good[i];
+		s = ts_start_cfg(&cfg);
+		UK_TEST_ASSERT(s);
+		/* A listing spanning several units: the same bytes from
+		 * either window, headers and chunk framing included. */
+		UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
+		UK_TEST_EQ(tc_sends(&t, "GET /store/tsrv HTTP/1.1\r\n"
+				      "Host: t\r\n\r\n"), 0);
+		rlen[i] = raw_chunked(&t, &raw[i]);
+		UK_TEST_ASSERT(rlen[i] > 16384);
+		/* A scrape on the same connection: whole units but the
+		 * last, whatever the window; the body is the encoder's. */
+		UK_TEST_EQ(tc_sends(&t, TS_GET_METRICS), 0);
+		mlen = raw_chunked(&t, &mraw);
+		UK_TEST_ASSERT(mlen > 0);
+		body = dechunk(mraw, (size_t)mlen, &n, &shorts);
+		UK_TEST_ASSERT(body);
+		uk_test_log("window %u: scrape %ld bytes, %d chunks\n",
+			    good[i], mlen, n);
+		UK_TEST_EXPECT(n > 2 && !shorts);
+		want = ts_direct(UK_PROM_FMT_TEXT);
+		got = ts_tsrv_lines(body);
+		UK_TEST_EXPECT(!strcmp(want, got));
+		free(want);
+		free(got);
+		free(body);
+		free(mraw);
+		tc_close(&t);
+		uk_prom_server_stop(s);
+	}
+	UK_TEST_EQ(rlen[0], rlen[1]);
+	UK_TEST_EXPECT(!memcmp(raw[0], raw[1], (size_t)rlen[0]));
+	body = dechunk(raw[1], (size_t)rlen[1], &n, &shorts);
+	UK_TEST_EXPECT(body && n >= 2);
+	free(body);
+	free(raw[0]);
+	free(raw[1]);
+}
+
 /* A route handler: /files/a is "alpha\n", /files itself a directory, a
  * body too large for the window an error, the rest missing. */
 static int files_route(void *arg, const char *path, char *buf, size_t size,

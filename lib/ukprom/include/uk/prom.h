@@ -126,6 +126,17 @@ struct uk_prom_server_cfg {
 	 * 0: 10000. */
 	uint32_t send_timeout_ms;
 	/**
+	 * Bytes of response window per connection slot, a multiple of
+	 * 16384 up to 1 MiB (else -EINVAL); 0: 16384.  A streamed body
+	 * (a scrape, a store listing) is produced into the window and
+	 * handed to the socket a window at a time, so a larger one means
+	 * fewer send() calls per scrape for max_conns times the memory.
+	 * The bytes on the wire (chunk sizes included) do not depend on
+	 * it: every chunk carries at most 16371 bytes of body whatever the
+	 * window.
+	 */
+	uint32_t window;
+	/**
 	 * Clients allowed to connect, "CIDR[,CIDR...]" (IPv4, up to 16,
 	 * "a.b.c.d" alone is /32); others are reset before anything is
 	 * read.  NULL or "": everyone.
@@ -144,7 +155,7 @@ struct uk_prom_server_cfg {
 /**
  * Opens the listening socket and starts the exporter thread.  Returns 0
  * and sets *out, or a negative errno (-EADDRINUSE, -EINVAL for a bad
- * address, allow-list or auth setting, -ENOMEM).
+ * address, allow-list, auth or window setting, -ENOMEM).
  */
 int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 			 struct uk_prom_server **out);
