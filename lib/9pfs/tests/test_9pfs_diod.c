@@ -16,16 +16,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <uk/9p.h>
@@ -33,103 +29,42 @@
 #include <uk/thread.h>
 #include <uk/vfs.h>
 
+#include "../../uk9p/tests/diod.h"
 #include "../../uk9p/tests/stream_trans.h"
 
 #define TMPFS_MAGIC_ 0x01021994
 
 static struct {
 	int started, ok;
-	pid_t pid;
-	int sock;
-	char base[64], dir[96];
+	struct diod d;
 	struct stream_trans st;
 } S;
 
 static void stop_server(void)
 {
-	char cmd[128];
-
 	uk_vfs_umount("/m");
-	if (S.sock >= 0)
-		close(S.sock);
-	if (S.pid > 0) {
-		int st;
-
-		if (waitpid(S.pid, &st, WNOHANG) == 0) {
-			usleep(200000);
-			if (waitpid(S.pid, &st, WNOHANG) == 0) {
-				kill(S.pid, SIGKILL);
-				waitpid(S.pid, &st, 0);
-			}
-		}
-	}
-	if (S.base[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", S.base);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", S.base);
-	}
+	diod_stop(&S.d);
 }
 
 /* Starts diod and mounts it on /m: 0, or -1 with a message. */
 static int server(void)
 {
-	char fdarg[16], log[128], opts[160];
-	struct statfs sf;
-	int sv[2], rc;
+	char opts[160];
+	int rc;
 
 	if (S.started)
 		return S.ok ? 0 : -1;
 	S.started = 1;
-	S.sock = -1;
-	strcpy(S.base, "/dev/shm/uk9pfs-XXXXXX");
-	if (statfs("/dev/shm", &sf) || sf.f_type != TMPFS_MAGIC_ ||
-	    !mkdtemp(S.base)) {
-		strcpy(S.base, "/tmp/uk9pfs-XXXXXX");
-		if (!mkdtemp(S.base))
-			return -1;
-	}
-	snprintf(S.dir, sizeof(S.dir), "%s/export", S.base);
-	snprintf(log, sizeof(log), "%s/diod.log", S.base);
-	if (mkdir(S.dir, 0755) ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return -1;
+	S.d.sock = -1;
 	atexit(stop_server);
-	S.pid = fork();
-	if (S.pid == 0) {
-		/* diod sometimes crashes as its socket closes under it at
-		 * the end; its core (hundreds of MB) must not land in the
-		 * tree: no core by default, and a relative core pattern
-		 * puts one in the temporary folder, removed at exit.  (A
-		 * hard limit of 0 makes diod refuse the session.) */
-		struct rlimit core;
-		int fd = dup(sv[1]);
-
-		if (!getrlimit(RLIMIT_CORE, &core)) {
-			core.rlim_cur = 0;
-			setrlimit(RLIMIT_CORE, &core);
-		}
-		if (chdir(S.base))
-			_exit(126);
-
-		snprintf(fdarg, sizeof(fdarg), "%d", fd);
-		execlp("diod", "diod", "-f", "-n", "-N", "-c", "/dev/null",
-		       "-L", log, "-r", fdarg, "-w", fdarg, "-e", S.dir,
-		       (char *)NULL);
-		execl("/usr/sbin/diod", "diod", "-f", "-n", "-N", "-c",
-		      "/dev/null", "-L", log, "-r", fdarg, "-w", fdarg, "-e",
-		      S.dir, (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
-	if (S.pid < 0)
+	if (diod_start(&S.d, "uk9pfs", 1))
 		return -1;
-	S.sock = sv[0];
-	stream_trans_init(&S.st, "diod", S.sock, S.sock);
+	stream_trans_init(&S.st, "diod", S.d.sock, S.d.sock);
 	if (uk_9p_trans_register(&S.st.t))
 		return -1;
 	uk_vfs_mkdir("/m", 0755);
 	snprintf(opts, sizeof(opts), "aname=%s,msize=256k,statfs_ms=20",
-		 S.dir);
+		 S.d.dir);
 	rc = uk_vfs_mount("diod", "/m", "9p", 0, opts, NULL);
 	if (rc) {
 		fprintf(stderr, "diod: mount failed (%d): is diod installed "
@@ -144,7 +79,7 @@ static const char *host(const char *name)
 {
 	static char path[256];
 
-	snprintf(path, sizeof(path), "%s/%s", S.dir, name);
+	snprintf(path, sizeof(path), "%s/%s", S.d.dir, name);
 	return path;
 }
 
@@ -316,7 +251,7 @@ static int figures_match(int exact)
 	struct statvfs a, b;
 	double size;
 
-	if (uk_vfs_statvfs("/m", &a) || statvfs(S.dir, &b))
+	if (uk_vfs_statvfs("/m", &a) || statvfs(S.d.dir, &b))
 		return 0;
 	size = (double)b.f_blocks * b.f_frsize;
 	if ((double)a.f_blocks * a.f_frsize < size * 0.99 ||
@@ -338,11 +273,11 @@ UK_TEST(p9fs_diod_statvfs_follows_the_host)
 	UK_TEST_ASSERT(server() == 0);
 	UK_TEST_ASSERT(figures_match(0));
 	UK_TEST_EQ(uk_vfs_statvfs("/m", &a), 0);
-	UK_TEST_EQ(statvfs(S.dir, &b), 0);
+	UK_TEST_EQ(statvfs(S.d.dir, &b), 0);
 	UK_TEST_EQ(a.f_namemax, b.f_namemax);
-	if (statfs(S.dir, &sf) || sf.f_type != TMPFS_MAGIC_) {
+	if (statfs(S.d.dir, &sf) || sf.f_type != TMPFS_MAGIC_) {
 		uk_test_log("%s is not on a tmpfs: free space not compared",
-			    S.dir);
+			    S.d.dir);
 		return;
 	}
 	/* 4 MiB written by the host itself: the refresher (every 20 ms)
@@ -456,7 +391,7 @@ UK_TEST(p9fs_diod_unmount_and_mount_again)
 	UK_TEST_EQ(uk_vfs_umount("/m"), 0);
 	UK_TEST_EQ(uk_vfs_stat("/m/keep", &st), -ENOENT);
 	/* A new session on the same connection (Tversion starts over). */
-	snprintf(opts, sizeof(opts), "aname=%s,statfs_ms=20", S.dir);
+	snprintf(opts, sizeof(opts), "aname=%s,statfs_ms=20", S.d.dir);
 	UK_TEST_EQ(uk_vfs_mount("diod", "/m", "9p", 0, opts, NULL), 0);
 	UK_TEST_EQ(uk_vfs_stat("/m/keep", &st), 0);
 	UK_TEST_EQ(st.st_size, 100);

@@ -8,27 +8,22 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <uk/9p.h>
 #include <uk/test.h>
 
+#include "diod.h"
 #include "stream_trans.h"
 
 static struct {
 	int started;
-	pid_t pid;
-	int sock;
-	char base[64], dir[96];
+	struct diod d;
 	struct stream_trans st;
 	struct uk_9p_client *c;
 	struct uk_9p_fid *root;
@@ -36,84 +31,31 @@ static struct {
 
 static void stop_server(void)
 {
-	char cmd[128];
-
 	/* The client is left as it is: a failed case may hold fids. */
-	if (S.sock >= 0)
-		close(S.sock);
-	if (S.pid > 0) {
-		int st;
-
-		/* Closing the socket ends diod; a stuck one is killed. */
-		if (waitpid(S.pid, &st, WNOHANG) == 0) {
-			usleep(200000);
-			if (waitpid(S.pid, &st, WNOHANG) == 0) {
-				kill(S.pid, SIGKILL);
-				waitpid(S.pid, &st, 0);
-			}
-		}
-	}
-	if (S.base[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", S.base);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", S.base);
-	}
+	diod_stop(&S.d);
 }
 
 /* Starts diod and attaches; 0, or -1 with a message. */
 static int server(void)
 {
 	struct uk_9p_client_cfg cfg = { .msize = 1024 * 1024 };
-	char fdarg[16], log[128];
-	int sv[2], rc;
+	int rc;
 
 	if (S.started)
 		return S.root ? 0 : -1;
 	S.started = 1;
-	S.sock = -1;
-	strcpy(S.base, "/tmp/uk9p-diod-XXXXXX");
-	if (!mkdtemp(S.base))
-		return -1;
-	snprintf(S.dir, sizeof(S.dir), "%s/export", S.base);
-	snprintf(log, sizeof(log), "%s/diod.log", S.base);
-	if (mkdir(S.dir, 0755) ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return -1;
+	S.d.sock = -1;
 	atexit(stop_server);
-	S.pid = fork();
-	if (S.pid == 0) {
-		/* No core of diod in the tree (see test_9pfs_diod.c). */
-		struct rlimit core;
-		int fd = dup(sv[1]); /* without CLOEXEC */
-
-		if (!getrlimit(RLIMIT_CORE, &core)) {
-			core.rlim_cur = 0;
-			setrlimit(RLIMIT_CORE, &core);
-		}
-		if (chdir(S.base))
-			_exit(126);
-
-		snprintf(fdarg, sizeof(fdarg), "%d", fd);
-		execlp("diod", "diod", "-f", "-n", "-N", "-c", "/dev/null",
-		       "-L", log, "-r", fdarg, "-w", fdarg, "-e", S.dir,
-		       (char *)NULL);
-		execl("/usr/sbin/diod", "diod", "-f", "-n", "-N", "-c",
-		      "/dev/null", "-L", log, "-r", fdarg, "-w", fdarg, "-e",
-		      S.dir, (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
-	if (S.pid < 0)
+	if (diod_start(&S.d, "uk9p-diod", 0))
 		return -1;
-	S.sock = sv[0];
-	stream_trans_init(&S.st, "diod", S.sock, S.sock);
+	stream_trans_init(&S.st, "diod", S.d.sock, S.d.sock);
 	rc = uk_9p_client_create(&S.st.t, &cfg, &S.c);
 	if (rc) {
 		fprintf(stderr, "diod: no Rversion (%d): is diod installed "
 			"(scripts/deps.sh)?\n", rc);
 		return -1;
 	}
-	rc = uk_9p_attach(S.c, "root", 0, S.dir, &S.root);
+	rc = uk_9p_attach(S.c, "root", 0, S.d.dir, &S.root);
 	if (rc) {
 		fprintf(stderr, "diod: attach failed (%d)\n", rc);
 		return -1;
@@ -125,7 +67,7 @@ static const char *host(const char *name)
 {
 	static char path[256];
 
-	snprintf(path, sizeof(path), "%s/%s", S.dir, name);
+	snprintf(path, sizeof(path), "%s/%s", S.d.dir, name);
 	return path;
 }
 
@@ -280,7 +222,7 @@ UK_TEST(diod_statfs_matches_host)
 
 	UK_TEST_ASSERT(server() == 0);
 	UK_TEST_EQ(uk_9p_statfs(S.root, &s), 0);
-	UK_TEST_EQ(statvfs(S.dir, &v), 0);
+	UK_TEST_EQ(statvfs(S.d.dir, &v), 0);
 	UK_TEST_EQ(s.bsize, v.f_bsize);
 	UK_TEST_EQ(s.blocks, v.f_blocks);
 	UK_TEST_EQ(s.files, v.f_files);
@@ -320,7 +262,7 @@ UK_TEST(diod_readdir_many_entries)
 	for (i = 0; i < 200; i++) {
 		snprintf(name, sizeof(name),
 			 "entry-with-a-rather-long-name-%03d", i);
-		snprintf(path, sizeof(path), "%s/%s", S.dir, name);
+		snprintf(path, sizeof(path), "%s/%s", S.d.dir, name);
 		fd = open(path, O_CREAT | O_WRONLY, 0644);
 		UK_TEST_ASSERT(fd >= 0);
 		close(fd);
