@@ -147,25 +147,6 @@ static void v9p_free(struct v9p *v)
 	uk_free(v->a, v);
 }
 
-static int queue_create(struct v9p *v)
-{
-	uint16_t num = v->vdev->ops->queue_size(v->vdev, REQQ);
-	void *mem;
-	size_t sz;
-
-	if (num < GROUP)
-		return -ENODEV;
-	sz = uk_virtqueue_mem_size(num);
-	if (uk_posix_memalign(v->a, &mem, UK_VRING_ALIGN, sz))
-		return -ENOMEM;
-	memset(mem, 0, sz);
-	if (uk_virtqueue_init(&v->vq, REQQ, num, mem)) {
-		uk_free(v->a, mem);
-		return -EINVAL;
-	}
-	return v->vdev->ops->queue_setup(v->vdev, &v->vq);
-}
-
 /* Reads the mount tag into v->t.tag: 0 or -ENODEV. */
 static int read_tag(struct v9p *v)
 {
@@ -207,7 +188,8 @@ int uk_virtio_9p_attach(struct uk_virtio_dev *vdev, int irq_line)
 	ops->features_set(vdev, P9_F_MOUNT_TAG);
 	rc = read_tag(v);
 	if (!rc)
-		rc = queue_create(v);
+		rc = uk_virtio_queue_create(v->vdev, v->a, &v->vq, REQQ,
+					    GROUP);
 	if (rc)
 		goto fail;
 	v->nslots = v->vq.num / GROUP;

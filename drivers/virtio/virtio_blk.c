@@ -240,25 +240,6 @@ static const struct uk_blkdev_ops vblk_ops = {
 	.release = vblk_release,
 };
 
-static int queue_create(struct vblk *v)
-{
-	uint16_t num = v->vdev->ops->queue_size(v->vdev, REQQ);
-	void *mem;
-	size_t sz;
-
-	if (num < GROUP)
-		return -ENODEV;
-	sz = uk_virtqueue_mem_size(num);
-	if (uk_posix_memalign(v->a, &mem, UK_VRING_ALIGN, sz))
-		return -ENOMEM;
-	memset(mem, 0, sz);
-	if (uk_virtqueue_init(&v->vq, REQQ, num, mem)) {
-		uk_free(v->a, mem);
-		return -EINVAL;
-	}
-	return v->vdev->ops->queue_setup(v->vdev, &v->vq);
-}
-
 /* Geometry and limits from the config space and the features. */
 static void read_config(struct vblk *v, uint32_t feat)
 {
@@ -327,7 +308,7 @@ int uk_virtio_blk_attach(struct uk_virtio_dev *vdev, int irq_line)
 	ops->features_set(vdev, feat);
 	read_config(v, feat);
 
-	rc = queue_create(v);
+	rc = uk_virtio_queue_create(v->vdev, v->a, &v->vq, REQQ, GROUP);
 	if (rc)
 		goto fail;
 	v->nslots = v->vq.num / GROUP;

@@ -179,26 +179,6 @@ int uk_virtio_net_irq(void *arg)
 	return 1;
 }
 
-static int queue_create(struct vnet *v, struct uk_alloc *a,
-			struct uk_virtqueue *vq, uint16_t q)
-{
-	uint16_t num = v->vdev->ops->queue_size(v->vdev, q);
-	void *mem;
-	size_t sz;
-
-	if (!num)
-		return -ENODEV;
-	sz = uk_virtqueue_mem_size(num);
-	if (uk_posix_memalign(a, &mem, UK_VRING_ALIGN, sz))
-		return -ENOMEM;
-	memset(mem, 0, sz);
-	if (uk_virtqueue_init(vq, q, num, mem)) {
-		uk_free(a, mem);
-		return -EINVAL;
-	}
-	return v->vdev->ops->queue_setup(v->vdev, vq);
-}
-
 /* See uk/virtio.h.  Returns 0, -ENODEV, -ENOMEM or the registry's error. */
 int uk_virtio_net_attach(struct uk_virtio_dev *vdev, int irq_line)
 {
@@ -222,9 +202,9 @@ int uk_virtio_net_attach(struct uk_virtio_dev *vdev, int irq_line)
 	v->has_status = !!(feat & NET_F_STATUS);
 	v->hdr_len = vdev->version_1 ? NET_HDR_LEN_V1 : NET_HDR_LEN;
 
-	rc = queue_create(v, a, &v->rxq, RXQ);
+	rc = uk_virtio_queue_create(vdev, a, &v->rxq, RXQ, 1);
 	if (!rc)
-		rc = queue_create(v, a, &v->txq, TXQ);
+		rc = uk_virtio_queue_create(vdev, a, &v->txq, TXQ, 1);
 	if (rc)
 		goto fail;
 	v->nrx = min16(v->rxq.num, MAX_BUFS);

@@ -9,7 +9,9 @@
  * load (interrupt re-enable, notification check).
  */
 #include <errno.h>
+#include <string.h>
 
+#include <uk/alloc.h>
 #include <uk/virtio.h>
 
 static size_t align_up(size_t v, size_t a)
@@ -152,4 +154,25 @@ int uk_virtqueue_intr_enable(struct uk_virtqueue *vq, int on)
 	 * or one arriving in between would raise no interrupt. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return uk_virtqueue_has_used(vq);
+}
+
+/* See uk/virtio.h.  Returns 0 or -errno. */
+int uk_virtio_queue_create(struct uk_virtio_dev *vdev, struct uk_alloc *a,
+			   struct uk_virtqueue *vq, uint16_t q, uint16_t min)
+{
+	uint16_t num = vdev->ops->queue_size(vdev, q);
+	void *mem;
+	size_t sz;
+
+	if (!num || num < min)
+		return -ENODEV;
+	sz = uk_virtqueue_mem_size(num);
+	if (uk_posix_memalign(a, &mem, UK_VRING_ALIGN, sz))
+		return -ENOMEM;
+	memset(mem, 0, sz);
+	if (uk_virtqueue_init(vq, q, num, mem)) {
+		uk_free(a, mem);
+		return -EINVAL;
+	}
+	return vdev->ops->queue_setup(vdev, vq);
 }

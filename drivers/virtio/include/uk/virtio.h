@@ -156,6 +156,19 @@ struct uk_virtio_dev {
 	int version_1;
 };
 
+struct uk_alloc;
+/**
+ * Sets up queue q of vdev for a driver: the device's own size, which
+ * must be at least min (and non-zero), rings in zeroed, UK_VRING_ALIGN
+ * aligned memory from a, laid over vq and handed to the device.
+ * Returns 0, -ENODEV (no queue q, or one smaller than min), -ENOMEM,
+ * -EINVAL (a size the rings cannot take; the memory is freed) or the
+ * transport's error (the memory stays in vq->desc, for the driver's
+ * teardown to free).
+ */
+int uk_virtio_queue_create(struct uk_virtio_dev *vdev, struct uk_alloc *a,
+			   struct uk_virtqueue *vq, uint16_t q, uint16_t min);
+
 /** Virtio device types (the PCI subsystem ID of transitional devices). */
 #define UK_VIRTIO_ID_NET 1
 #define UK_VIRTIO_ID_BLOCK 2
