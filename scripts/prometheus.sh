@@ -19,6 +19,10 @@
 #   prom_target_state
 #       prints "health 'lastError' lastScrapeDuration" of the first
 #       active target ("none 'why' 0" if there is none yet).
+#   prom_value EXPR [TIME]
+#       prints the value of the first sample of the instant query EXPR
+#       (at TIME, a Unix time, when given) through PROM_API, or "none"
+#       (an empty result) or "error: why".
 PROM_PID=
 PROM_API=
 PROM_JOB=node
@@ -82,4 +86,21 @@ try:
     print(t["health"], repr(t["lastError"]), t["lastScrapeDuration"])
 except Exception as e:
     print("none", repr(str(e)), 0)'
+}
+
+prom_value() {
+  local args=(--data-urlencode "query=$1")
+  [ -n "${2:-}" ] && args+=(--data-urlencode "time=$2")
+  curl -s --max-time 5 "${args[@]}" "$PROM_API/query" |
+    /usr/bin/python3 -c 'import json, sys
+try:
+    d = json.load(sys.stdin)
+    if d.get("status") != "success":
+        print("error:", d.get("error"))
+    elif not d["data"]["result"]:
+        print("none")
+    else:
+        print(d["data"]["result"][0]["value"][1])
+except Exception as e:
+    print("error:", e)'
 }

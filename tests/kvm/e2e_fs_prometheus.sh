@@ -20,6 +20,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/tally.sh
 . tests/kvm/vm_test.sh
 . scripts/prometheus.sh
+. tests/lib/promql.sh
 WRK_SECONDS=${WRK_SECONDS:-5}
 
 work="$E2E_TMP/kvm_fs_prom.$$"
@@ -34,7 +35,6 @@ web=$(free_port)
 prom_start "$work/prom" "127.0.0.1:$VMT_MPORT" "$web"
 rc=$?
 vmt_track "$PROM_PID"
-api=$PROM_API
 if [ $rc -eq 0 ]; then
   pass "prometheus is ready on 127.0.0.1:$web"
 else
@@ -44,39 +44,6 @@ else
   exit 1
 fi
 
-# value EXPR [TIME]: the first sample's value of an instant query, or
-# "none" / "error: ...".
-value() {
-  local args=(--data-urlencode "query=$1")
-  [ -n "${2:-}" ] && args+=(--data-urlencode "time=$2")
-  curl -s --max-time 5 "${args[@]}" "$api/query" |
-    /usr/bin/python3 -c 'import json, sys
-try:
-    d = json.load(sys.stdin)
-    if d.get("status") != "success":
-        print("error:", d.get("error"))
-    elif not d["data"]["result"]:
-        print("none")
-    else:
-        print(d["data"]["result"][0]["value"][1])
-except Exception as e:
-    print("error:", e)'
-}
-
-# expect NAME EXPR CMP BOUND [TIME]: the query's value satisfies CMP.
-expect() {
-  local v
-  v=$(value "$2" "${5:-}")
-  if awk -v v="$v" -v b="$4" -v c="$3" 'BEGIN {
-       if (v !~ /^[-+0-9.eE]+$/) exit 1
-       if (c == ">") exit !(v + 0 > b + 0)
-       if (c == ">=") exit !(v + 0 >= b + 0)
-       exit !(v + 0 == b + 0) }'; then
-    pass "$1: $2 = $v"
-  else
-    fail "$1" "$2 = $v, want $3 $4"
-  fi
-}
 
 sleep 3  # a few scrapes first
 t_load=$(date +%s.%N)
@@ -100,24 +67,24 @@ fi
 sleep 2  # the scrapes after the load land; the log is flushed
 at=$(awk -v t="$t_end" 'BEGIN { printf "%.3f", t + 1.5 }')
 win=$(awk -v a="$t_load" -v b="$at" 'BEGIN { printf "%d", b - a + 2.5 }')
-expect "tarfs reads moved" \
+prom_expect "tarfs reads moved" \
   "rate(vfs_read_bytes_total{mountpoint=\"/site\"}[${win}s])" '>' 0 "$at"
-expect "the disk's reads moved" \
+prom_expect "the disk's reads moved" \
   "rate(blk_read_bytes_total{device=\"vda\"}[${win}s])" '>' 0 "$at"
-expect "the share's writes moved (the access log)" \
+prom_expect "the share's writes moved (the access log)" \
   "rate(vfs_written_bytes_total{mountpoint=\"/data\"}[${win}s])" '>' 0 "$at"
-expect "the log's lines cover the load" \
+prom_expect "the log's lines cover the load" \
   "increase(fileserver_log_lines_total[${win}s])" '>=' $((reqs / 2)) "$at"
-expect "every scrape during the load succeeded" \
+prom_expect "every scrape during the load succeeded" \
   "min_over_time(up[${win}s])" '==' 1 "$at"
-echo "     site reads $(value "rate(vfs_read_bytes_total{mountpoint=\"/site\"}[${win}s])" "$at") B/s, disk $(value "rate(blk_read_bytes_total{device=\"vda\"}[${win}s])" "$at") B/s, share writes $(value "rate(vfs_written_bytes_total{mountpoint=\"/data\"}[${win}s])" "$at") B/s, log rotations $(value 'fileserver_log_rotations_total')"
+echo "     site reads $(prom_value "rate(vfs_read_bytes_total{mountpoint=\"/site\"}[${win}s])" "$at") B/s, disk $(prom_value "rate(blk_read_bytes_total{device=\"vda\"}[${win}s])" "$at") B/s, share writes $(prom_value "rate(vfs_written_bytes_total{mountpoint=\"/data\"}[${win}s])" "$at") B/s, log rotations $(prom_value 'fileserver_log_rotations_total')"
 lines=$(cat "$work"/data/access.log* 2>/dev/null | wc -l)
 check "the host folder holds the log's lines ($lines)" test "$lines" -ge $((reqs / 2))
 big=$(find "$work/data" -name 'access.log*' -size +1024k | head -n 1)
 check "no log file passed 1 MiB (rotation)" test -z "$big"
 
 # The share's size against the host's df of the folder.
-vsize=$(value 'vfs_size_bytes{mountpoint="/data"}')
+vsize=$(prom_value 'vfs_size_bytes{mountpoint="/data"}')
 hsize=$(df -B1 --output=size "$work/data" | tail -n 1 | tr -d ' ')
 if awk -v a="$vsize" -v b="$hsize" 'BEGIN {
      if (a !~ /^[0-9.eE+]+$/ || b + 0 <= 0) exit 1
@@ -126,7 +93,7 @@ if awk -v a="$vsize" -v b="$hsize" 'BEGIN {
 else
   fail "vfs_size_bytes of /data matches df" "$vsize against $hsize"
 fi
-vavail=$(value 'vfs_avail_bytes{mountpoint="/data"}')
+vavail=$(prom_value 'vfs_avail_bytes{mountpoint="/data"}')
 havail=$(df -B1 --output=avail "$work/data" | tail -n 1 | tr -d ' ')
 echo "     avail: vfs_avail_bytes $vavail, df $havail"
 

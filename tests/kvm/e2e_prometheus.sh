@@ -16,6 +16,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/tally.sh
 . tests/kvm/vm_test.sh
 . scripts/prometheus.sh
+. tests/lib/promql.sh
 WRK_SECONDS=${WRK_SECONDS:-5}
 
 vmt_boot || { finish; exit 1; }
@@ -29,7 +30,6 @@ web=$(free_port)
 prom_start "$work" "127.0.0.1:$VMT_MPORT" "$web"
 rc=$?
 vmt_track "$PROM_PID"
-api=$PROM_API
 if [ $rc -eq 0 ]; then
   pass "prometheus is ready on 127.0.0.1:$web"
 else
@@ -38,61 +38,10 @@ else
   finish
   exit 1
 fi
-target_state() { prom_target_state; }
-
-# target_up NAME: passes once the target is up with an empty lastError.
-target_up() {
-  local state health lasterr dur
-  for _ in $(seq 40); do
-    state=$(target_state)
-    case "$state" in "up ''"*) break ;; esac
-    sleep 0.25
-  done
-  read -r health lasterr dur <<<"$state"
-  if [ "$health" = up ] && [ "$lasterr" = "''" ]; then
-    pass "$1: target up, empty lastError (last scrape ${dur}s)"
-  else
-    fail "$1: target up with an empty lastError" "$state"
-  fi
-}
-
-# value EXPR [TIME]: prints the first sample's value of an instant query,
-# or "none" / "error: ...".
-value() {
-  local args=(--data-urlencode "query=$1")
-  [ -n "${2:-}" ] && args+=(--data-urlencode "time=$2")
-  curl -s --max-time 5 "${args[@]}" "$api/query" |
-    /usr/bin/python3 -c 'import json, sys
-try:
-    d = json.load(sys.stdin)
-    if d.get("status") != "success":
-        print("error:", d.get("error"))
-    elif not d["data"]["result"]:
-        print("none")
-    else:
-        print(d["data"]["result"][0]["value"][1])
-except Exception as e:
-    print("error:", e)'
-}
-
-# expect NAME EXPR CMP BOUND [TIME]: the query's value satisfies CMP.
-expect() {
-  local v
-  v=$(value "$2" "${5:-}")
-  if awk -v v="$v" -v b="$4" -v c="$3" 'BEGIN {
-       if (v !~ /^[-+0-9.eE]+$/) exit 1
-       if (c == ">") exit !(v + 0 > b + 0)
-       if (c == ">=") exit !(v + 0 >= b + 0)
-       exit !(v + 0 == b + 0) }'; then
-    pass "$1: $2 = $v"
-  else
-    fail "$1" "$2 = $v, want $3 $4"
-  fi
-}
 
 sleep 3  # a few scrapes first, so "up" means it stayed up
-target_up "before the load"
-expect "Prometheus negotiated OpenMetrics" \
+prom_target_up "before the load"
+prom_expect "Prometheus negotiated OpenMetrics" \
   'ukprom_scrapes_total{format="openmetrics"}' '>' 0
 
 t_load=$(date +%s.%N)
@@ -113,21 +62,21 @@ fi
 sleep 2  # the scrapes after the load land
 at=$(awk -v t="$t_end" 'BEGIN { printf "%.3f", t + 1.5 }')
 win=$(awk -v a="$t_load" -v b="$at" 'BEGIN { printf "%d", b - a + 2.5 }')
-expect "the NIC's receive rate moved" \
+prom_expect "the NIC's receive rate moved" \
   "rate(netdev_rx_packets_total{device=\"eth0\"}[${win}s])" '>' 0 "$at"
-expect "the allocator's allocation rate moved" \
+prom_expect "the allocator's allocation rate moved" \
   "rate(ukalloc_allocs_total[${win}s])" '>' 0 "$at"
 half=$((reqs / 2))
-expect "received packets cover the load" \
+prom_expect "received packets cover the load" \
   "increase(netdev_rx_packets_total{device=\"eth0\"}[${win}s])" '>=' \
   "$half" "$at"
-expect "file server requests cover the load" \
+prom_expect "file server requests cover the load" \
   "increase(fileserver_requests_total[${win}s])" '>=' "$half" "$at"
-expect "every scrape during the load succeeded" \
+prom_expect "every scrape during the load succeeded" \
   "min_over_time(up[${win}s])" '==' 1 "$at"
-expect "scrapes kept going during the load" \
+prom_expect "scrapes kept going during the load" \
   "count_over_time(up[${win}s])" '>=' $((win / 2)) "$at"
-target_up "after the load"
+prom_target_up "after the load"
 
 if grep -qi 'level=error' "$work/prometheus.log"; then
   fail "prometheus logged no errors"
