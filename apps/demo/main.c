@@ -51,8 +51,8 @@
 #include <uk/mon.h>
 #include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
-#include <uk/print.h>
 #include <uk/plat/time.h>
+#include <uk/print.h>
 #include <uk/prom.h>
 #include <uk/sched.h>
 #include <uk/thread.h>

@@ -2,11 +2,11 @@
  * String and memory functions.  They are simple loops (memcpy and memset
  * move 8-byte words, memcpy's stores aligned and its loads as they come:
  * x86 loads any alignment, and under TCG a byte loop costs eight times
- * the TB runs; a scrape copies its body through it twice, into the
- * socket and into the device's buffers, at offsets that rarely agree),
- * and simple code is easy to prove against glibc (tests/).  gcc would turn the loops of memcpy, memset and friends back
- * into calls to themselves, so those are built without loop-pattern
- * distribution.
+ * the block runs; a scrape copies its body through it into the socket's
+ * and the device's buffers, at offsets that rarely agree with the
+ * source's), and simple code is easy to prove against glibc (tests/).
+ * gcc would turn the loops of memcpy, memset and friends back into calls
+ * to themselves, so those are built without loop-pattern distribution.
  */
 #include <errno.h>
 #include <stddef.h>
