@@ -21,7 +21,9 @@
  * memory is plentiful: a part that fails to start is reported on the
  * console and as ukmon_component_up 0, and the VM runs on with what
  * works.  The exporter starts before the workload so that, when memory
- * is short, it is there to report what is missing.  Without a network
+ * is short, it is there to report what is missing, and a scrape that
+ * reached it during the boot is answered before the file systems and
+ * the file server start (exporter_first() below).  Without a network
  * nothing can be served, so that failure ends the VM, and so does a bad
  * allow-list or auth setting, which keeps the exporter from starting
  * rather than serve unprotected.  The boot option ukalloc.fail_every=N
@@ -49,8 +51,10 @@
 #include <uk/mon.h>
 #include <uk/plat/bootstage.h>
 #include <uk/plat/cmdline.h>
+#include <uk/plat/time.h>
 #include <uk/print.h>
 #include <uk/prom.h>
+#include <uk/sched.h>
 #include <uk/thread.h>
 #include <uk/vfs_fs.h>
 #include <uk/virtio.h>
@@ -107,6 +111,35 @@ static struct uk_mon_component *component(const char *name)
 
 	uk_mon_component_add(name, &c);
 	return c;
+}
+
+/*
+ * Lets the exporter answer what already waits for it before the slower
+ * start-ups hold the CPU: threads are cooperative, so a scrape whose
+ * request came in during the boot (Prometheus polling a new instance)
+ * would otherwise wait for the file systems and the file server, whose
+ * first run is slow under TCG (its code is translated as it first
+ * runs).  It yields until no other thread is ready (the frames received
+ * meanwhile go through lwIP, the exporter accepts and reads), then waits
+ * while the exporter is serving a connection, a millisecond at a time.
+ * Without a scraper nothing waits; a client holding a connection open
+ * delays the rest by EXPORTER_FIRST_MAX_MS at most.
+ */
+#define EXPORTER_FIRST_MAX_MS 2000
+
+static void exporter_first(const struct uk_prom_server *srv)
+{
+	uint64_t end = uk_plat_time_mono_ns() +
+		       EXPORTER_FIRST_MAX_MS * UK_NSEC_PER_MSEC;
+
+	while (uk_plat_time_mono_ns() < end) {
+		while (uk_sched_running_count() > 1 &&
+		       uk_plat_time_mono_ns() < end)
+			uk_thread_yield();
+		if (!uk_prom_server_busy(srv))
+			return;
+		uk_thread_sleep_ns(UK_NSEC_PER_MSEC);
+	}
 }
 
 /* The Linux view is linux.c's; an image built without it (demo-nonode,
@@ -179,6 +212,7 @@ int main(int argc, char **argv)
 			uk_pr_info("ukprom: listening on "
 				   "http://%s:%u/metrics\n", ip,
 				   (unsigned int)uk_prom_server_port(srv));
+			exporter_first(srv);
 		}
 	}
 

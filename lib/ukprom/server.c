@@ -101,6 +101,7 @@ static void loop(void *arg)
 	struct _uk_prom_conn *c;
 	uint64_t now, next, wait;
 	unsigned int i, n, nc, ev;
+	uint32_t busy;
 	int timeout, listen_on;
 
 	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
@@ -119,14 +120,18 @@ static void loop(void *arg)
 		_uk_prom_pollset_set(s->ps, 0, listen_on ? s->lfd : -1,
 				     _UKP_EV_IN);
 		n = 1;
+		busy = 0;
 		for (i = 0; i < s->max_conns; i++) {
 			c = &s->conns[i];
 			if (c->state == _UKP_FREE)
 				continue;
+			if (c->state != _UKP_IDLE)
+				busy++;
 			_uk_prom_pollset_set(s->ps, n, c->fd,
 					     _uk_prom_conn_events(c));
 			s->polled[n++] = c;
 		}
+		__atomic_store_n(&s->busy, busy, __ATOMIC_RELEASE);
 		nc = n;
 		for (i = 0; i < s->nlinger; i++) {
 			if (s->lingers[i].fd < 0)
@@ -271,6 +276,12 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 uint32_t _uk_prom_server_passes(const struct uk_prom_server *s)
 {
 	return __atomic_load_n(&s->passes, __ATOMIC_ACQUIRE);
+}
+
+/* See uk/prom.h: the connections being served. */
+unsigned int uk_prom_server_busy(const struct uk_prom_server *s)
+{
+	return __atomic_load_n(&s->busy, __ATOMIC_ACQUIRE);
 }
 
 /* See uk/prom.h. */

@@ -147,6 +147,9 @@ struct uk_prom_server {
 	 * _uk_prom_server_passes). */
 	uint32_t passes;
 	uint32_t nconns;        /* connections in slots */
+	/* Of them, reading a head or writing a response as the loop last
+	 * began to wait (atomic; uk_prom_server_busy). */
+	uint32_t busy;
 	uint64_t accept_pause_until;
 	struct uk_thread *thread;
 	struct _uk_prom_pollset *ps;

@@ -48,9 +48,9 @@ _uk_kvm_start32:
 
 	/*
 	 * The page tables and the boot stack live in .bootbss, at the end of
-	 * BSS; the rest of BSS is cleared in 64-bit mode below, 8 bytes at a
-	 * store (half the iterations, and a rep stos costs per iteration
-	 * under TCG).  Here only what must be zero before paging: the PML4
+	 * BSS; the rest of BSS is cleared in 64-bit mode below, with SSE
+	 * stores (a rep stos costs per iteration under TCG).  Here only
+	 * what must be zero before paging: the PML4
 	 * and the PDPT (the page directories and pt0 are written whole, the
 	 * stack needs no clearing).
 	 */
@@ -123,12 +123,33 @@ _uk_kvm_start64:
 	xor %eax, %eax
 	mov %eax, %fs
 	mov %eax, %gs
-	/* The rest of BSS (link.ld: before .bootbss, 16-byte aligned). */
+	/*
+	 * The rest of BSS (link.ld: before .bootbss, both ends 16-byte
+	 * aligned), 64 bytes a turn with SSE stores, then 16 at a time:
+	 * under TCG a rep stos runs one translated block per iteration
+	 * (168k of them for the demo's 1.3 MiB, about 1 ms), this loop
+	 * one per 64 bytes.
+	 */
 	mov $__bss_start, %rdi
 	mov $__bss_clear_end, %rcx
-	sub %rdi, %rcx
-	shr $3, %rcx
-	rep stosq
+	pxor %xmm0, %xmm0
+	lea 64(%rdi), %rdx
+	cmp %rcx, %rdx
+	ja 6f
+5:	movdqa %xmm0, (%rdi)
+	movdqa %xmm0, 16(%rdi)
+	movdqa %xmm0, 32(%rdi)
+	movdqa %xmm0, 48(%rdi)
+	add $64, %rdi
+	lea 64(%rdi), %rdx
+	cmp %rcx, %rdx
+	jbe 5b
+6:	cmp %rcx, %rdi
+	jae 7f
+	movdqa %xmm0, (%rdi)
+	add $16, %rdi
+	jmp 6b
+7:
 	mov $(_uk_kvm_boot_stack + BOOT_STACK_SIZE), %rsp
 	xor %ebp, %ebp
 	fninit

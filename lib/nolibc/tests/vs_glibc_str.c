@@ -109,6 +109,13 @@ UK_TEST(nolibc_string_vs_glibc)
 			memcpy(d1 + dst, a, la);
 			nolibc_memcpy(d2 + dst, a, la);
 			CHECK(!memcmp(d1, d2, sizeof(d1)), "memcpy");
+			/* From every offset of the source, so that source
+			 * and destination disagree on alignment. */
+			off = la ? rndn(la) : 0;
+			memcpy(d1 + dst, a + off, la - off);
+			nolibc_memcpy(d2 + dst, a + off, la - off);
+			CHECK(!memcmp(d1, d2, sizeof(d1)), "memcpy %zu %zu %zu",
+			      off, dst, la - off);
 		}
 
 		/* strtok_r walks the same tokens. */

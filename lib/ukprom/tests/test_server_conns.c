@@ -215,6 +215,45 @@ UK_TEST(server_send_stall_reset)
 	uk_prom_server_stop(s);
 }
 
+/*
+ * uk_prom_server_busy: a connection counts from its accept until its
+ * response is out, and again from a keep-alive request's first byte; an
+ * idle keep-alive connection does not.
+ */
+UK_TEST(server_busy_counts_served_connections)
+{
+	struct uk_prom_server *s = clocked(0, 0);
+	struct tc t, u;
+
+	UK_TEST_ASSERT(s);
+	UK_TEST_EXPECT(ts_sync(s));
+	UK_TEST_EQ(uk_prom_server_busy(s), 0u);
+	/* Accepted, nothing sent yet; then half a request head. */
+	UK_TEST_EQ(tc_open(&t, uk_prom_server_port(s), 0), 0);
+	UK_TEST_EXPECT(ts_conns_settle(1));
+	UK_TEST_EXPECT(ts_sync(s));
+	UK_TEST_EQ(uk_prom_server_busy(s), 1u);
+	UK_TEST_EQ(tc_sends(&t, "GET / HTTP/1.1\r\n"), 0);
+	UK_TEST_EXPECT(ts_sync(s));
+	UK_TEST_EQ(uk_prom_server_busy(s), 1u);
+	/* Answered, kept alive: idle, not counted. */
+	UK_TEST_EQ(tc_sends(&t, "Host: t\r\n\r\n"), 0);
+	UK_TEST_EQ(read_status(&t), 200);
+	UK_TEST_EXPECT(ts_sync(s));
+	UK_TEST_EQ(uk_prom_server_busy(s), 0u);
+	/* A response that cannot leave: counted while t stays idle. */
+	UK_TEST_EQ(stuck_sender(&u, uk_prom_server_port(s)), 0);
+	UK_TEST_EXPECT(ts_stuck(s, &u));
+	UK_TEST_EQ(uk_prom_server_busy(s), 1u);
+	/* The next request on t counts from its first byte. */
+	UK_TEST_EQ(tc_sends(&t, "GET"), 0);
+	UK_TEST_EXPECT(ts_sync(s));
+	UK_TEST_EQ(uk_prom_server_busy(s), 2u);
+	tc_close(&t);
+	tc_close(&u);
+	uk_prom_server_stop(s);
+}
+
 /* ---- eviction, with the injected clock --------------------------------- */
 
 /* Whether t was reset by the server (TS_LIVE_MS: a liveness bound). */

@@ -161,6 +161,17 @@ int uk_prom_server_start(const struct uk_prom_server_cfg *cfg,
 			 struct uk_prom_server **out);
 /** The bound TCP port. */
 uint16_t uk_prom_server_port(const struct uk_prom_server *s);
+/**
+ * The connections the exporter is serving: those reading a request head
+ * (accepted, or between its first byte and its end on a keep-alive
+ * connection) or writing a response; keep-alive connections idle between
+ * requests and lingering closes do not count.  The count is the one the
+ * server's thread saw as it last began to wait for work, so it is
+ * current whenever that thread is not running.  Any thread may call it.
+ * An application starting slower parts after the exporter waits on it
+ * so that a scrape already waiting is answered first.
+ */
+unsigned int uk_prom_server_busy(const struct uk_prom_server *s);
 
 /** Most path prefixes uk_prom_route_add() takes. */
 #define UK_PROM_ROUTES_MAX 4
