@@ -154,23 +154,29 @@ static void enter_lib(struct uk_store_iter *it,
 }
 
 /*
- * Drops the references of the cursor's batch; folders whose last
- * reference that was are appended to dead[*ndead] (finalise them after
- * unlocking).  The store lock is held.
+ * Drops a reference the cursor held on f; when that was f's last, f is
+ * appended to dead[*ndead] (finalise it after unlocking).  The store lock
+ * is held.
  */
+static inline void drop_locked(struct uk_store_folder *f,
+			       struct uk_store_folder **dead,
+			       unsigned int *ndead)
+{
+	struct uk_store_folder *d = _uk_store_folder_unref_locked(f);
+
+	if (d)
+		dead[(*ndead)++] = d;
+}
+
+/* Drops the references of the cursor's batch (see drop_locked()). */
 static void drop_batch_locked(struct uk_store_iter *it,
 			      struct uk_store_folder **dead,
 			      unsigned int *ndead)
 {
 	uint32_t i;
 
-	for (i = 0; i < it->blen; i++) {
-		struct uk_store_folder *d =
-			_uk_store_folder_unref_locked(it->batch[i]);
-
-		if (d)
-			dead[(*ndead)++] = d;
-	}
+	for (i = 0; i < it->blen; i++)
+		drop_locked(it->batch[i], dead, ndead);
 	it->blen = 0;
 	it->bpos = 0;
 	it->folder = NULL;
@@ -231,9 +237,9 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 			 struct uk_store_folder **dead, unsigned int *ndead)
 {
 	const struct uk_store_lib *lib = it->lib;
-	struct uk_store_folder *nb[UK_STORE_ITER_BATCH], *g;
+	struct uk_store_folder *g;
 	struct uk_store_class *c;
-	uint32_t n;
+	uint32_t n, old, i;
 
 	if (it->eidx == EIDX_NONE) {
 		c = lib->state ? lib->state->classes : NULL;
@@ -244,7 +250,16 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 	}
 	while ((c = it->cls)) {
 		if (it->eidx < c->n) {
-			g = it->blen ? it->batch[it->blen - 1] : NULL;
+			/*
+			 * One pass takes the new batch into the slots of the
+			 * old one: old folder n is dropped once new folder n
+			 * is referenced (the walk goes on from the new ones,
+			 * so the old ones may be unlinked) and its hint, if
+			 * it gets one, written (a hint goes to a slot at or
+			 * after n).
+			 */
+			old = it->blen;
+			g = old ? it->batch[old - 1] : NULL;
 			for (n = 0; n < UK_STORE_ITER_BATCH; n++) {
 				g = _uk_store_folder_next_locked(lib, g, c);
 				if (!g)
@@ -261,24 +276,26 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 				_uk_store_folder_ref_locked(g);
 				/* The consumer reads it next (a prefix). */
 				__builtin_prefetch(g->annex);
-				nb[n] = g;
 				/* The folder _UK_STORE_AHEAD places back, in
 				 * this batch or the previous one (a full
 				 * batch of the same walk, or none). */
 				if (n >= _UK_STORE_AHEAD)
-					hint(nb[n - _UK_STORE_AHEAD], g);
-				else if (it->blen == UK_STORE_ITER_BATCH)
+					hint(it->batch[n - _UK_STORE_AHEAD], g);
+				else if (old == UK_STORE_ITER_BATCH)
 					hint(it->batch[UK_STORE_ITER_BATCH -
 						       _UK_STORE_AHEAD + n], g);
+				if (n < old)
+					drop_locked(it->batch[n], dead, ndead);
+				it->batch[n] = g;
+				it->bcookie[n] = g->cookie;
+				it->bannex[n] = g->annex;
 			}
-			drop_batch_locked(it, dead, ndead);
+			for (i = n; i < old; i++)
+				drop_locked(it->batch[i], dead, ndead);
+			it->blen = n;
+			it->bpos = 0;
+			it->folder = NULL;
 			if (n) {
-				for (it->blen = 0; it->blen < n; it->blen++) {
-					g = nb[it->blen];
-					it->batch[it->blen] = g;
-					it->bcookie[it->blen] = g->cookie;
-					it->bannex[it->blen] = g->annex;
-				}
 				it->entry = &c->tmpl[c->order[it->eidx]];
 				return 1;
 			}
