@@ -216,12 +216,19 @@ static void enter_class(struct uk_store_iter *it, struct uk_store_class *c,
 		it->nfam = 0;
 }
 
-/* Leaves in f the hints to g, _UK_STORE_AHEAD places further. */
+/*
+ * Leaves in f the hints to g, _UK_STORE_AHEAD places further.  Mostly
+ * they are there already (the last walk left them): writing only when
+ * they changed leaves f's cache line clean, so that a scrape of a store
+ * larger than the cache does not write every folder back to memory.
+ */
 static inline void hint(struct uk_store_folder *f,
 			const struct uk_store_folder *g)
 {
-	f->ahead = g;
-	f->ahead_annex = g->annex;
+	if (f->ahead != g) {
+		f->ahead = g;
+		f->ahead_annex = g->annex;
+	}
 }
 
 /*
