@@ -8,7 +8,11 @@
  * template entry, where its prefix lies) then the prefixes, then 16 bytes
  * of padding so that they copy in whole 16-byte blocks.  A scrape then
  * writes, for each number sample of a folder, one block copy, the value
- * and a newline: no name assembly, no label escaping.
+ * and a newline: no name assembly, no label escaping.  The folders the
+ * store's cursor holds (a batch) are written in one loop per value type
+ * (u64, double) that calls the entry's getter directly, the entry's
+ * slot in the annexes found once per run: a sample then costs little
+ * more than its copy, its getter and its digits.
  *
  * The prefixes are rendered by the same code as the samples'
  * (_uk_prom_render_prefix() in enc_render.c), so the bytes are the same
