@@ -219,9 +219,10 @@ static void enter_class(struct uk_store_iter *it, struct uk_store_class *c,
 
 /*
  * Leaves in f the hints to g, _UK_STORE_AHEAD places further.  Mostly
- * they are there already (the last walk left them): writing only when
- * they changed leaves f's cache line clean, so that a scrape of a store
- * larger than the cache does not write every folder back to memory.
+ * they are there already (the last walk left them), so they are
+ * compared first: a load and a test instead of a load and two stores
+ * (about 2 instructions per series fewer on the bench set).  The line
+ * is written anyway, by f's reference count.
  */
 static inline void hint(struct uk_store_folder *f,
 			const struct uk_store_folder *g)
