@@ -83,18 +83,59 @@ static inline void put_digits(char *end, uint64_t v)
 	}
 }
 
+/* v (at least 10^4) in decimal at buf; its length.  Out of line. */
+static __attribute__((noinline)) int put_u64_big(uint64_t v, char *buf)
+{
+	int n = u64_digits(v);
+
+	put_digits(buf + n, v);
+	return n;
+}
+
+/*
+ * w (below 10^4) in decimal at buf; its length.  Counters and integer
+ * gauges mostly hold small values: the digit count comes from two
+ * comparisons (no table) and the digits from at most one division by
+ * 100, written two at a time.
+ */
+static inline __attribute__((always_inline)) int put_small(uint32_t w,
+							   char *buf)
+{
+	uint32_t hi, lo;
+
+	if (w < 100) {
+		if (w < 10) {
+			buf[0] = (char)('0' + w);
+			return 1;
+		}
+		__builtin_memcpy(buf, digits2 + 2 * w, 2);
+		return 2;
+	}
+	hi = w / 100;
+	lo = w - hi * 100;
+	if (w < 1000) {
+		buf[0] = (char)('0' + hi);
+		__builtin_memcpy(buf + 1, digits2 + 2 * lo, 2);
+		return 3;
+	}
+	__builtin_memcpy(buf, digits2 + 2 * hi, 2);
+	__builtin_memcpy(buf + 2, digits2 + 2 * lo, 2);
+	return 4;
+}
+
+/* v in decimal at buf; its length. */
+static inline __attribute__((always_inline)) int put_u64(uint64_t v,
+							 char *buf)
+{
+	if (v < 10000)
+		return put_small((uint32_t)v, buf);
+	return put_u64_big(v, buf);
+}
+
 /* See uk/num.h. */
 int uk_num_fmt_u64(uint64_t v, char *buf)
 {
-	int n;
-
-	if (v < 10) {
-		buf[0] = (char)('0' + v);
-		return 1;
-	}
-	n = u64_digits(v);
-	put_digits(buf + n, v);
-	return n;
+	return put_u64(v, buf);
 }
 
 /* See uk/num.h. */
@@ -311,7 +352,7 @@ static int put_fixed(uint64_t m, int k, char *p)
 	uint64_t ip = m / p10[k];
 	/* The fraction as three digits, of which the first k are kept. */
 	uint32_t fr = (uint32_t)(m - ip * p10[k]) * p10[3 - k];
-	int n = uk_num_fmt_u64(ip, p);
+	int n = put_u64(ip, p);
 
 	p[n] = '.';
 	p[n + 1] = (char)('0' + fr / 100);
@@ -319,8 +360,17 @@ static int put_fixed(uint64_t m, int k, char *p)
 	return n + 1 + k;
 }
 
-/* See uk/num.h. */
-int uk_num_fmt_double(double v, char *buf)
+/* The text after an eighth's integer part, NUL-padded: by m & 7. */
+static const char frac8[8][8] = {
+	"", ".125", ".25", ".375", ".5", ".625", ".75", ".875"
+};
+static const uint8_t frac8_len[8] = { 0, 4, 3, 4, 2, 4, 3, 4 };
+
+/*
+ * uk_num_fmt_double() past its first fast path (an integer or an eighth
+ * below 10^4): out of line, so that the hot path saves no registers.
+ */
+static __attribute__((noinline)) int fmt_double_rest(double v, char *buf)
 {
 	double a = __builtin_fabs(v);
 	char *p = buf;
@@ -329,49 +379,38 @@ int uk_num_fmt_double(double v, char *buf)
 
 	__builtin_memcpy(&bits, &v, sizeof(bits));
 	/*
-	 * Fast paths for the values metrics mostly hold; each gives the
-	 * text the general path would (test-uknum compares them).
-	 * Integers below 2^53 are exact in an int64: print them as such.
-	 */
-	if (a < 9007199254740992.0) {
-		m = (uint64_t)a;
-		if ((double)m == a) {
-			if (bits >> 63) /* "-0" too */
-				*p++ = '-';
-			p += uk_num_fmt_u64(m, p);
-			*p = '\0';
-			return (int)(p - buf);
-		}
-	} else {
-		return _uk_num_fmt_double_general(v, buf);
-	}
-	/*
-	 * Eighths below 2^40 (0.5 s, 12.25...): their exact decimal ends in
-	 * a 5 at most three places after the point, so every shorter decimal
-	 * is at least 0.005 away while half an ulp is under 2^-14: the exact
-	 * text is the shortest, and the closest.  Cheaper than the decimals
-	 * below (no division).
+	 * Integers and eighths below 2^40, in one test: a * 8 is exact, and
+	 * an integer exactly when a is a multiple of 1/8.  An integer
+	 * prints as such; an eighth's exact decimal ends in a 5 at most
+	 * three places after the point, so every shorter decimal is at
+	 * least 0.005 away while half an ulp is under 2^-14: the exact text
+	 * is the shortest, and the closest.  The fraction's text (and the
+	 * terminator) is one 8-byte copy.
 	 */
 	if (a < 1099511627776.0) {
 		double a8 = a * 8.0;
 
-		m = (uint64_t)a8;
+		m = (uint64_t)(int64_t)a8;
 		if ((double)m == a8) {
-			static const char frac[8][4] = {
-				"", "125", "25", "375", "5", "625", "75",
-				"875" };
-			const char *f = frac[m & 7];
-
 			if (bits >> 63)
 				*p++ = '-';
-			p += uk_num_fmt_u64(m >> 3, p);
-			*p++ = '.';
-			while (*f)
-				*p++ = *f++;
+			p += put_u64(m >> 3, p);
+			__builtin_memcpy(p, frac8[m & 7], 8);
+			return (int)(p + frac8_len[m & 7] - buf);
+		}
+	} else if (a < 9007199254740992.0) {
+		/* Integers below 2^53 are exact in an int64. */
+		m = (uint64_t)a;
+		if ((double)m == a) {
+			if (bits >> 63)
+				*p++ = '-';
+			p += put_u64(m, p);
 			*p = '\0';
 			return (int)(p - buf);
 		}
 	}
+	if (!(a < 1099511627776.0))
+		return _uk_num_fmt_double_general(v, buf);
 	/*
 	 * Other decimals of up to three places between 0.001 and 2^40 (0.5 s,
 	 * 0.25, 12.34, 0.001): half an ulp there is under 2^-14, so any two
@@ -399,4 +438,34 @@ int uk_num_fmt_double(double v, char *buf)
 		}
 	}
 	return _uk_num_fmt_double_general(v, buf);
+}
+
+/* See uk/num.h. */
+int uk_num_fmt_double(double v, char *buf)
+{
+	double a = __builtin_fabs(v), a8;
+	char *p = buf;
+	uint64_t bits;
+	int64_t m;
+
+	__builtin_memcpy(&bits, &v, sizeof(bits));
+	/*
+	 * Fast paths for the values metrics mostly hold; each gives the
+	 * text the general path would (test-uknum compares them).  This one
+	 * takes integers and eighths below 10^4 (3, 0.5 s, 12.25...) with
+	 * no call, so that it saves no registers; fmt_double_rest() has the
+	 * others, and says why an eighth's exact text is its shortest.
+	 */
+	if (a < 10000.0) {
+		a8 = a * 8.0;
+		m = (int64_t)a8;
+		if ((double)m == a8) {
+			if (bits >> 63) /* "-0" too */
+				*p++ = '-';
+			p += put_small((uint32_t)(m >> 3), p);
+			__builtin_memcpy(p, frac8[m & 7], 8);
+			return (int)(p + frac8_len[m & 7] - buf);
+		}
+	}
+	return fmt_double_rest(v, buf);
 }

@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <uk/assert.h>
 #include <uk/store.h>
@@ -154,23 +155,29 @@ static void enter_lib(struct uk_store_iter *it,
 }
 
 /*
- * Drops the references of the cursor's batch; folders whose last
- * reference that was are appended to dead[*ndead] (finalise them after
- * unlocking).  The store lock is held.
+ * Drops a reference the cursor held on f; when that was f's last, f is
+ * appended to dead[*ndead] (finalise it after unlocking).  The store lock
+ * is held.
  */
+static inline void drop_locked(struct uk_store_folder *f,
+			       struct uk_store_folder **dead,
+			       unsigned int *ndead)
+{
+	struct uk_store_folder *d = _uk_store_folder_unref_locked(f);
+
+	if (d)
+		dead[(*ndead)++] = d;
+}
+
+/* Drops the references of the cursor's batch (see drop_locked()). */
 static void drop_batch_locked(struct uk_store_iter *it,
 			      struct uk_store_folder **dead,
 			      unsigned int *ndead)
 {
 	uint32_t i;
 
-	for (i = 0; i < it->blen; i++) {
-		struct uk_store_folder *d =
-			_uk_store_folder_unref_locked(it->batch[i]);
-
-		if (d)
-			dead[(*ndead)++] = d;
-	}
+	for (i = 0; i < it->blen; i++)
+		drop_locked(it->batch[i], dead, ndead);
 	it->blen = 0;
 	it->bpos = 0;
 	it->folder = NULL;
@@ -210,12 +217,20 @@ static void enter_class(struct uk_store_iter *it, struct uk_store_class *c,
 		it->nfam = 0;
 }
 
-/* Leaves in f the hints to g, _UK_STORE_AHEAD places further. */
+/*
+ * Leaves in f the hints to g, _UK_STORE_AHEAD places further.  Mostly
+ * they are there already (the last walk left them), so they are
+ * compared first: a load and a test instead of a load and two stores
+ * (about 2 instructions per series fewer on the bench set).  The line
+ * is written anyway, by f's reference count.
+ */
 static inline void hint(struct uk_store_folder *f,
 			const struct uk_store_folder *g)
 {
-	f->ahead = g;
-	f->ahead_annex = g->annex;
+	if (f->ahead != g) {
+		f->ahead = g;
+		f->ahead_annex = g->annex;
+	}
 }
 
 /*
@@ -231,9 +246,9 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 			 struct uk_store_folder **dead, unsigned int *ndead)
 {
 	const struct uk_store_lib *lib = it->lib;
-	struct uk_store_folder *nb[UK_STORE_ITER_BATCH], *g;
+	struct uk_store_folder *g;
 	struct uk_store_class *c;
-	uint32_t n;
+	uint32_t n, old, i;
 
 	if (it->eidx == EIDX_NONE) {
 		c = lib->state ? lib->state->classes : NULL;
@@ -244,41 +259,52 @@ static int refill_locked(struct uk_store_iter *it, const char *fam,
 	}
 	while ((c = it->cls)) {
 		if (it->eidx < c->n) {
-			g = it->blen ? it->batch[it->blen - 1] : NULL;
+			/*
+			 * One pass takes the new batch into the slots of the
+			 * old one: old folder n is dropped once new folder n
+			 * is referenced (the walk goes on from the new ones,
+			 * so the old ones may be unlinked) and its hint, if
+			 * it gets one, written (a hint goes to a slot at or
+			 * after n).
+			 */
+			old = it->blen;
+			g = old ? it->batch[old - 1] : NULL;
 			for (n = 0; n < UK_STORE_ITER_BATCH; n++) {
 				g = _uk_store_folder_next_locked(lib, g, c);
 				if (!g)
 					break;
 				/* The folder a batch later, and the first
 				 * two lines of its annex (a third measured
-				 * no better on the bench set). */
+				 * no better on the bench set); a prefetch
+				 * of NULL (no hint yet, no annex) does
+				 * nothing, cheaper than testing for it. */
 				__builtin_prefetch(g->ahead);
-				if (g->ahead_annex) {
-					__builtin_prefetch(g->ahead_annex);
-					__builtin_prefetch((const char *)
-							   g->ahead_annex + 64);
-				}
+				__builtin_prefetch(g->ahead_annex);
+				__builtin_prefetch((const void *)
+					((uintptr_t)g->ahead_annex + 64));
 				_uk_store_folder_ref_locked(g);
 				/* The consumer reads it next (a prefix). */
 				__builtin_prefetch(g->annex);
-				nb[n] = g;
 				/* The folder _UK_STORE_AHEAD places back, in
 				 * this batch or the previous one (a full
 				 * batch of the same walk, or none). */
 				if (n >= _UK_STORE_AHEAD)
-					hint(nb[n - _UK_STORE_AHEAD], g);
-				else if (it->blen == UK_STORE_ITER_BATCH)
+					hint(it->batch[n - _UK_STORE_AHEAD], g);
+				else if (old == UK_STORE_ITER_BATCH)
 					hint(it->batch[UK_STORE_ITER_BATCH -
 						       _UK_STORE_AHEAD + n], g);
+				if (n < old)
+					drop_locked(it->batch[n], dead, ndead);
+				it->batch[n] = g;
+				it->bcookie[n] = g->cookie;
+				it->bannex[n] = g->annex;
 			}
-			drop_batch_locked(it, dead, ndead);
+			for (i = n; i < old; i++)
+				drop_locked(it->batch[i], dead, ndead);
+			it->blen = n;
+			it->bpos = 0;
+			it->folder = NULL;
 			if (n) {
-				for (it->blen = 0; it->blen < n; it->blen++) {
-					g = nb[it->blen];
-					it->batch[it->blen] = g;
-					it->bcookie[it->blen] = g->cookie;
-					it->bannex[it->blen] = g->annex;
-				}
 				it->entry = &c->tmpl[c->order[it->eidx]];
 				return 1;
 			}

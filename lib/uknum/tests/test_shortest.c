@@ -269,6 +269,35 @@ UK_TEST(shortest_eighths)
 }
 
 /*
+ * Small values, where the formatters take their shortest paths (digit
+ * counts by comparison, eighths and integers in one test): every integer
+ * below 2^17 against printf, and it and every eighth below it, both
+ * signs, against the general algorithm, with the terminator.
+ */
+UK_TEST(shortest_small_exhaustive)
+{
+	char b[32], ref[32];
+	int i, n;
+
+	for (i = 0; i < 1 << 17; i++) {
+		n = uk_num_fmt_u64((uint64_t)i, b);
+		b[n] = 0;
+		snprintf(ref, sizeof(ref), "%d", i);
+		UK_TEST_STREQ(b, ref);
+	}
+	for (i = 1; i < 8 << 17; i++) {
+		double v = (double)i / 8;
+
+		n = uk_num_fmt_double(v, b);
+		UK_TEST_EQ(n, _uk_num_fmt_double_general(v, ref));
+		UK_TEST_STREQ(b, ref);
+		n = uk_num_fmt_double(-v, b);
+		UK_TEST_EQ(n, _uk_num_fmt_double_general(-v, ref));
+		UK_TEST_STREQ(b, ref);
+	}
+}
+
+/*
  * The fast paths (integers, decimals of up to three places) give the
  * general algorithm's text byte for byte (zero, which the general one
  * does not take, is checked by shortest_specials): values of a few places

@@ -1077,6 +1077,120 @@ UK_TEST(enc_prefix_cache)
 }
 
 /*
+ * Runs over several of the cursor's batches (53 folders, batches of
+ * UK_STORE_ITER_BATCH): the held-batch loops of u64 and double entries
+ * (enc_prefix.c) with getters failing here and there, folders without a
+ * prefix (a long escaped label value) in the middle of a batch, and
+ * every chunk size cutting runs anywhere, against a golden built here
+ * sample by sample.
+ */
+UK_STORE_LIBRARY(encbat);
+
+#define BAT_N 53
+
+static int bat_hits(void *c, uint64_t *out)
+{
+	uintptr_t i = (uintptr_t)c;
+
+	if (i % 7 == 3)
+		return -EIO;
+	*out = i * 1000 + 7;
+	return 0;
+}
+
+static int bat_temp(void *c, double *out)
+{
+	uintptr_t i = (uintptr_t)c;
+
+	if (i % 5 == 1)
+		return -EIO;
+	*out = i & 1 ? (double)i * 0.1 : (double)i * 0.25;
+	return 0;
+}
+
+static const struct uk_store_entry bat_tmpl[] = {
+	UK_STORE_ENTRY(hits, u64, counter, none, "Hits", bat_hits, NULL,
+		       NULL),
+	UK_STORE_ENTRY(temp, dbl, gauge, none, "Temp", bat_temp, NULL, NULL),
+};
+
+/* Folder i's label value: its name, or a long one that is not cached. */
+static void bat_value(unsigned int i, char *v, size_t size)
+{
+	if (i % 11 == 4) {
+		memset(v, '"', 250);
+		snprintf(v + 250, size - 250, "%02u", i);
+	} else {
+		snprintf(v, size, "f%02u", i);
+	}
+}
+
+UK_TEST(enc_prefix_batches)
+{
+	static const char *const lib_bat[] = { "encbat", NULL };
+	static const size_t sizes[] = { BUFSZ - 1, 4096, 700, 100, 37, 5 };
+	static const char *const id[] = { "id" };
+	static char want[BUFSZ], v[300];
+	struct uk_store_folder *f[BAT_N];
+	size_t n = 0, len, k;
+	unsigned int i, j, x;
+	char name[8];
+
+	for (i = 0; i < BAT_N; i++) {
+		snprintf(name, sizeof(name), "f%02u", i);
+		bat_value(i, v, sizeof(v));
+		UK_TEST_EQ(uk_store_folder_add_labels(
+				   &uk_store_lib_encbat, id,
+				   (const char *const[]){ v }, 1, name,
+				   bat_tmpl, 2, (void *)(uintptr_t)i, NULL,
+				   &f[i]), 0);
+	}
+	n += (size_t)snprintf(want + n, BUFSZ - n,
+			      "# HELP encbat_hits_total Hits\n"
+			      "# TYPE encbat_hits_total counter\n");
+	for (j = 0; j < 2; j++) {
+		if (j)
+			n += (size_t)snprintf(want + n, BUFSZ - n,
+					      "# HELP encbat_temp Temp\n"
+					      "# TYPE encbat_temp gauge\n");
+		for (i = 0; i < BAT_N; i++) {
+			uint64_t u;
+			double d;
+
+			if (j ? bat_temp((void *)(uintptr_t)i, &d)
+			      : bat_hits((void *)(uintptr_t)i, &u))
+				continue;
+			n += (size_t)snprintf(want + n, BUFSZ - n, "%s{id=\"",
+					      j ? "encbat_temp"
+						: "encbat_hits_total");
+			bat_value(i, v, sizeof(v));
+			for (x = 0; v[x]; x++)
+				n += (size_t)snprintf(want + n, BUFSZ - n, "%s",
+						      v[x] == '"' ? "\\\""
+								  : (char[]){ v[x], 0 });
+			n += (size_t)snprintf(want + n, BUFSZ - n, "\"} ");
+			n += (size_t)(j ? uk_num_fmt_double(d, want + n)
+					: uk_num_fmt_u64(u, want + n));
+			want[n++] = '\n';
+		}
+	}
+	want[n] = '\0';
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		len = encode(UK_PROM_FMT_TEXT, lib_bat, sizes[k], out);
+		UK_TEST_EQ(len, n);
+		UK_TEST_STREQ(out, want);
+	}
+	len = encode(UK_PROM_FMT_OPENMETRICS, lib_bat, BUFSZ - 1, out);
+	for (k = 1; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		UK_TEST_EQ(encode(UK_PROM_FMT_OPENMETRICS, lib_bat, sizes[k],
+				  out2), len);
+		UK_TEST_STREQ(out2, out);
+	}
+	for (i = 0; i < BAT_N; i++)
+		UK_TEST_EQ(uk_store_folder_remove(f[i]), 0);
+}
+
+/*
  * The prefixes are part of the folder's one allocation: with the
  * allocator exhausted the add fails with -ENOMEM and leaves the store
  * (and its memory figures, and the encoding) as they were.

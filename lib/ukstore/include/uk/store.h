@@ -296,6 +296,45 @@ static inline int uk_store_iter_next_held(struct uk_store_iter *it,
 	return 1;
 }
 
+/**
+ * The folders the cursor holds past its current one for the entry it is
+ * on (those uk_store_iter_next_held() would move to, in order), for a
+ * consumer that reads a whole batch in one loop: points *cookies and
+ * *annexes at their cookies and annexes and returns how many there are,
+ * 0 when none (then call uk_store_iter_next()).  The arrays stay valid
+ * until the cursor moves past them.
+ */
+static inline uint32_t uk_store_iter_held(const struct uk_store_iter *it,
+					  void *const **cookies,
+					  const void *const **annexes)
+{
+	uint32_t i = it->bpos;
+
+	if (i >= it->blen || !it->nfam)
+		return 0;
+	*cookies = &it->bcookie[i];
+	*annexes = &it->bannex[i];
+	return it->blen - i;
+}
+
+/**
+ * Moves the cursor n folders on (1 <= n <= uk_store_iter_held()), as n
+ * calls of uk_store_iter_next_held() would, and fills *ref's folder and
+ * cookie for the last of them (the entry and library stay the same).
+ */
+static inline void uk_store_iter_skip_held(struct uk_store_iter *it,
+					   uint32_t n,
+					   struct uk_store_ref *ref)
+{
+	uint32_t i = it->bpos + n - 1;
+
+	it->bpos = i + 1;
+	it->folder = it->batch[i];
+	it->nfam += n;
+	ref->folder = it->batch[i];
+	ref->cookie = it->bcookie[i];
+}
+
 /** Releases what the cursor holds; needed only when stopping early. */
 void uk_store_iter_fini(struct uk_store_iter *it);
 
