@@ -38,15 +38,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
+serving() {  # PORT: 0 once /metrics answers there, 1 if the last
+  # process started died first or 10 s passed
+  for _ in $(seq 200); do
+    curl -sf --max-time 5 -o /dev/null "http://127.0.0.1:$1/metrics" &&
+      return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
 start() {  # BIN PORT [ARG]: starts BIN N PORT [ARG], waits until it serves
   "$1" "$N" "$2" ${3:+"$3"} >/dev/null 2>&1 &
   pids+=($!)
-  for _ in $(seq 200); do
-    curl -sf --max-time 5 -o /dev/null "http://127.0.0.1:$2/metrics" &&
-      return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || break
-    sleep 0.05
-  done
+  serving "$2" && return 0
   echo "$1 did not start serving on port $2"
   exit 1
 }
@@ -117,12 +123,7 @@ http {
 EOF
   nginx -c "$d/nginx.conf" -p "$d" >/dev/null 2>&1 &
   pids+=($!)
-  for _ in $(seq 200); do
-    curl -sf --max-time 5 -o /dev/null "http://127.0.0.1:$2/metrics" &&
-      return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || break
-    sleep 0.05
-  done
+  serving "$2" && return 0
   echo "nginx did not start on port $2 (see $d/error.log)"
   exit 1
 }
