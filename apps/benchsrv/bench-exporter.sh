@@ -159,6 +159,10 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1fx", b / a;
     else printf "inf" }'
 }
+# ratio_n A B: B / A to one decimal for the verdicts (1e9 when A is 0).
+ratio_n() {
+  awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a > 0 ? b / a : 1e9) }'
+}
 row() {  # LABEL KEY UNIT-DIVISOR
   local a b c
   a=$(awk -v v="${R[ukprom.$2]}" -v d="$3" 'BEGIN { printf "%.3f", v / d }')
@@ -181,10 +185,8 @@ row "server CPU per scrape (ms)" cpu_ms 1
 # The verdict goes by server CPU per scrape: wall-clock latency on a
 # loaded 2-CPU host mostly measures how long each server waits for a CPU
 # (see the load average above), CPU time measures the work.
-cpu_x=$(awk -v a="${R[ukprom.cpu_ms]}" -v b="${R[promcpp.cpu_ms]}" \
-  'BEGIN { printf "%.1f", (a > 0 ? b / a : 1e9) }')
-lat_x=$(awk -v a="${R[ukprom.median_us]}" -v b="${R[promcpp.median_us]}" \
-  'BEGIN { printf "%.1f", (a > 0 ? b / a : 1e9) }')
+cpu_x=$(ratio_n "${R[ukprom.cpu_ms]}" "${R[promcpp.cpu_ms]}")
+lat_x=$(ratio_n "${R[ukprom.median_us]}" "${R[promcpp.median_us]}")
 if awk -v c="$cpu_x" 'BEGIN { exit !(c >= 10) }'; then
   echo "goal met: ukprom costs ${cpu_x}x less server CPU per scrape" \
     "(>= 10x); median latency ${lat_x}x lower"
@@ -192,10 +194,8 @@ else
   echo "goal NOT met: ukprom costs only ${cpu_x}x less server CPU per" \
     "scrape (< 10x); median latency ${lat_x}x lower"
 fi
-floor_x=$(awk -v a="${R[nginx.median_us]}" -v b="${R[ukprom.median_us]}" \
-  'BEGIN { printf "%.1f", (a > 0 ? b / a : 1e9) }')
-floor_p99=$(awk -v a="${R[nginx.p99_us]}" -v b="${R[ukprom.p99_us]}" \
-  'BEGIN { printf "%.1f", (a > 0 ? b / a : 1e9) }')
+floor_x=$(ratio_n "${R[nginx.median_us]}" "${R[ukprom.median_us]}")
+floor_p99=$(ratio_n "${R[nginx.p99_us]}" "${R[ukprom.p99_us]}")
 if awk -v c="$floor_x" 'BEGIN { exit !(c <= 4) }'; then
   echo "floor goal met: ukprom's median scrape is ${floor_x}x nginx's" \
     "static file (<= 4x; p99 ${floor_p99}x)"
